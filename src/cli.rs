@@ -1,0 +1,195 @@
+//! The command line: `tsunagu [--root DIR] <build|check|serve>`.
+//!
+//! Exit codes: 0 success, 1 content errors, 2 usage or I/O errors.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::date::Date;
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+
+#[derive(Parser, Debug)]
+#[command(
+    name = "tsunagu",
+    version,
+    about = "医療的ケア児の支援資源マップを作る静的サイトジェネレーター"
+)]
+pub struct Cli {
+    /// Site root holding `content/` and `themes/`.
+    #[arg(long, global = true, default_value = ".")]
+    pub root: PathBuf,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Validate the content, then render the whole site.
+    Build {
+        /// Output directory (replaced atomically on success).
+        #[arg(long, default_value = "public")]
+        out: PathBuf,
+    },
+    /// Validate the content only; nothing is written.
+    Check {
+        /// How problems are printed.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// Build, serve the output over HTTP and rebuild when files change.
+    Serve {
+        #[arg(long, default_value_t = 1111)]
+        port: u16,
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        #[arg(long, default_value = "public")]
+        out: PathBuf,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `PATH:LINE:COL: error: MESSAGE`
+    Human,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// One JSON document with every problem.
+    Json,
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    let root = cli.root.as_path();
+    if !root.join("content").is_dir() {
+        eprintln!(
+            "error: {} に content/ フォルダがありません。--root でサイトのフォルダを指定してください",
+            root.display()
+        );
+        return ExitCode::from(2);
+    }
+    match cli.command {
+        Command::Check { format } => {
+            let (site, diags) = crate::check(root, Date::today());
+            let ok = site.is_some();
+            print_diagnostics(diags, format);
+            if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(1)
+            }
+        }
+        Command::Build { out } => build_once(root, &out, None),
+        Command::Serve { port, bind, out } => crate::serve::serve(root, &out, &bind, port),
+    }
+}
+
+/// Checks and builds once, printing problems and the summary line; `base_url` overrides the
+/// configured one (used when serving locally).
+pub fn build_once(root: &Path, out: &Path, base_url: Option<&str>) -> ExitCode {
+    let started = Instant::now();
+    let (site, diags) = crate::check(root, Date::today());
+    print_diagnostics(diags, Format::Human);
+    let Some(mut site) = site else {
+        eprintln!("ビルドを中止しました。以前の出力はそのまま残っています");
+        return ExitCode::from(1);
+    };
+    if let Some(base) = base_url {
+        site.config.site = site.config.site.clone().with_base_url(base);
+    }
+    match crate::build(root, &site, out) {
+        Ok(report) => {
+            println!(
+                "{} entries, {} pages, {} ms",
+                report.entries,
+                report.pages,
+                started.elapsed().as_millis()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            eprintln!("ビルドを中止しました。以前の出力はそのまま残っています");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn print_diagnostics(diags: Diagnostics, format: Format) {
+    let errors = diags.count(Severity::Error);
+    let warnings = diags.count(Severity::Warning);
+    let items = diags.into_sorted();
+    match format {
+        Format::Human => {
+            for d in &items {
+                eprintln!("{d}");
+            }
+            if errors + warnings > 0 {
+                eprintln!("エラー {errors} 件、警告 {warnings} 件");
+            }
+        }
+        Format::Github => {
+            for d in &items {
+                println!("{}", github_annotation(d));
+            }
+        }
+        Format::Json => {
+            let doc =
+                serde_json::json!({"errors": errors, "warnings": warnings, "diagnostics": items});
+            println!("{doc}");
+        }
+    }
+}
+
+/// A GitHub Actions annotation, so the problem shows on the changed line of a pull request.
+pub fn github_annotation(d: &Diagnostic) -> String {
+    let kind = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let title = d
+        .field
+        .as_deref()
+        .map_or_else(|| "tsunagu".to_owned(), |f| format!("tsunagu: {f}"));
+    format!(
+        "::{kind} file={},line={},col={},title={}::{}",
+        escape_property(&d.path),
+        d.line.max(1),
+        d.col.max(1),
+        escape_property(&title),
+        escape_data(&d.message)
+    )
+}
+
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn annotations_escape_separators() {
+        let d = Diagnostic {
+            path: "content/entries/a,b.md".into(),
+            line: 3,
+            col: 2,
+            severity: Severity::Error,
+            field: Some("url".into()),
+            message: "50% は\n不正".into(),
+        };
+        assert_eq!(
+            github_annotation(&d),
+            "::error file=content/entries/a%2Cb.md,line=3,col=2,title=tsunagu%3A url::50%25 は%0A不正"
+        );
+    }
+}

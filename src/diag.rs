@@ -1,0 +1,221 @@
+//! Problems found in the content, each tied to a file, line and column.
+//!
+//! Every stage pushes into one [`Diagnostics`] list instead of stopping at the first problem, so a
+//! contributor sees everything wrong with a pull request in one run.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, positioned for humans (`PATH:LINE:COL`) and for tools.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    /// Path relative to the site root, with `/` separators.
+    pub path: String,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column in characters.
+    pub col: usize,
+    pub severity: Severity,
+    /// The entry or config field concerned, when there is one.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let sev = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(
+            f,
+            "{}:{}:{}: {}: {}",
+            self.path,
+            self.line.max(1),
+            self.col.max(1),
+            sev,
+            self.message
+        )
+    }
+}
+
+/// The problems of a whole run, kept in a stable order.
+#[derive(Debug, Default)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: Diagnostics) {
+        self.items.extend(other.items);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(|d| d.severity == Severity::Error)
+    }
+
+    pub fn count(&self, severity: Severity) -> usize {
+        self.items.iter().filter(|d| d.severity == severity).count()
+    }
+
+    /// Sorted by path, then position, so output does not depend on thread scheduling.
+    pub fn into_sorted(mut self) -> Vec<Diagnostic> {
+        self.items.sort_by(|a, b| {
+            (&a.path, a.line, a.col, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
+        });
+        self.items.dedup();
+        self.items
+    }
+}
+
+/// A source file's text with its line starts, for turning byte offsets into line and column.
+#[derive(Debug)]
+pub struct SourceText {
+    /// Path relative to the site root, as shown in messages.
+    pub path: String,
+    pub text: String,
+    line_starts: Vec<usize>,
+}
+
+impl SourceText {
+    pub fn new(path: String, text: String) -> SourceText {
+        let line_starts = std::iter::once(0)
+            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        SourceText {
+            path,
+            text,
+            line_starts,
+        }
+    }
+
+    /// 1-based (line, column) of a byte offset; columns count characters, not bytes.
+    pub fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.line_starts[line];
+        let col = self
+            .text
+            .get(start..offset)
+            .map_or(1, |s| s.chars().count() + 1);
+        (line + 1, col)
+    }
+
+    /// A diagnostic at a byte offset of this file.
+    pub fn at(
+        &self,
+        offset: usize,
+        severity: Severity,
+        field: Option<&str>,
+        message: impl Into<String>,
+    ) -> Diagnostic {
+        let (line, col) = self.position(offset);
+        Diagnostic {
+            path: self.path.clone(),
+            line,
+            col,
+            severity,
+            field: field.map(str::to_owned),
+            message: message.into(),
+        }
+    }
+}
+
+/// A diagnostic about a whole file (unreadable, too large…): line 1, column 1.
+pub fn whole_file(path: &str, severity: Severity, message: impl Into<String>) -> Diagnostic {
+    Diagnostic {
+        path: path.to_owned(),
+        line: 1,
+        col: 1,
+        severity,
+        field: None,
+        message: message.into(),
+    }
+}
+
+/// `path` relative to `root`, with `/` separators, for messages and URLs.
+pub fn display_path(root: &Path, path: &Path) -> String {
+    let rel: PathBuf = path.strip_prefix(root).unwrap_or(path).to_path_buf();
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Rewrites the toml crate's English messages into Japanese where the pattern is known, keeping the
+/// original text otherwise so no detail is lost.
+pub fn toml_message_ja(message: &str) -> String {
+    let msg = message.trim();
+    if let Some(rest) = msg.strip_prefix("unknown field `") {
+        if let Some((field, tail)) = rest.split_once('`') {
+            let expected = tail
+                .split_once("expected")
+                .map(|(_, e)| e.trim().trim_start_matches("one of").trim().to_owned());
+            return match expected {
+                Some(e) => format!("不明な項目 `{field}` です（使える項目: {e}）"),
+                None => format!("不明な項目 `{field}` です"),
+            };
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("missing field `") {
+        if let Some((field, _)) = rest.split_once('`') {
+            return format!("必須の項目 `{field}` がありません");
+        }
+    }
+    if let Some(rest) = msg.strip_prefix("invalid type: ") {
+        return format!("値の型が違います（{rest}）");
+    }
+    if msg.starts_with("duplicate key") {
+        return format!("同じキーが2回書かれています（{msg}）");
+    }
+    format!("TOML の書き方に誤りがあります: {msg}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn positions_count_characters_and_lines() {
+        let s = SourceText::new("a.toml".into(), "ab\n名前 = 1\r\nx".into());
+        assert_eq!(s.position(0), (1, 1));
+        assert_eq!(s.position(3), (2, 1));
+        assert_eq!(s.position(3 + "名前".len()), (2, 3));
+        assert_eq!(s.position(s.text.len()), (3, 2));
+        assert_eq!(s.position(10_000), (3, 2));
+    }
+
+    #[test]
+    fn display_is_path_line_col() {
+        let s = SourceText::new("content/e.md".into(), "+++\nname = 1\n".into());
+        let d = s.at(4, Severity::Error, Some("name"), "名前が必要です");
+        assert_eq!(d.to_string(), "content/e.md:2:1: error: 名前が必要です");
+    }
+
+    #[test]
+    fn translates_known_toml_messages() {
+        assert!(
+            toml_message_ja("unknown field `nmae`, expected one of `name`, `kana`")
+                .contains("`nmae`")
+        );
+        assert_eq!(
+            toml_message_ja("missing field `id`"),
+            "必須の項目 `id` がありません"
+        );
+        assert!(toml_message_ja("something odd").contains("something odd"));
+    }
+}

@@ -1,0 +1,57 @@
+//! tsunagu: a static site generator for a searchable directory of resources for children who need
+//! medical care at home.
+//!
+//! The pipeline, one module a stage: [`config`] and [`load`] read the files, [`validate`] checks
+//! them into [`entry::Entry`] values, [`site`] resolves the model, [`render`] turns it into pages
+//! and [`output`] writes them atomically. [`serve`] and [`cli`] drive it.
+
+pub mod cli;
+pub mod config;
+pub mod date;
+pub mod diag;
+pub mod entry;
+pub mod load;
+pub mod output;
+pub mod render;
+pub mod serve;
+pub mod site;
+pub mod validate;
+
+use std::path::Path;
+
+use diag::Diagnostics;
+
+/// The site model when the content is valid, with every problem found on the way.
+pub fn check(root: &Path, today: date::Date) -> (Option<site::Site>, Diagnostics) {
+    let mut diags = Diagnostics::default();
+    let config = config::load(root, &mut diags);
+    let raws = load::entries(root, &mut diags);
+    let Some(config) = config else {
+        return (None, diags);
+    };
+    let entries = validate::entries(raws, &config, today, &mut diags);
+    if diags.has_errors() {
+        return (None, diags);
+    }
+    (Some(site::Site::new(config, entries, today)), diags)
+}
+
+/// What a successful build produced.
+#[derive(Debug, Clone, Copy)]
+pub struct BuildReport {
+    pub entries: usize,
+    pub pages: usize,
+}
+
+/// Renders a valid site into `out`, replacing its previous content only on success.
+pub fn build(root: &Path, site: &site::Site, out: &Path) -> Result<BuildReport, String> {
+    output::check_out_dir(root, out)?;
+    let theme = render::Theme::load(root, &site.config.site.theme)?;
+    let staging = output::Staging::new(out)?;
+    let pages = render::render_site(site, &theme, &|path, bytes| staging.write(path, bytes))?;
+    staging.commit()?;
+    Ok(BuildReport {
+        entries: site.entries.len(),
+        pages,
+    })
+}

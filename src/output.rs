@@ -1,0 +1,161 @@
+//! Writing the output atomically: pages go into a staging directory beside the output directory,
+//! which replaces the old output only once everything was written. A failed build leaves the
+//! previous output exactly as it was.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+/// A staging directory that becomes the output directory on [`Staging::commit`] and is removed
+/// when dropped uncommitted.
+pub struct Staging {
+    dir: tempfile::TempDir,
+    out: PathBuf,
+}
+
+impl Staging {
+    /// Creates the staging directory next to `out` (same file system, so the swap is a rename).
+    pub fn new(out: &Path) -> Result<Staging, String> {
+        let out = absolute(out)?;
+        let parent = out
+            .parent()
+            .ok_or_else(|| format!("出力先 {} の親フォルダがありません", out.display()))?;
+        fs::create_dir_all(parent)
+            .map_err(|e| format!("出力先のフォルダ {} を作れません: {e}", parent.display()))?;
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "public".to_owned());
+        let dir = tempfile::Builder::new()
+            .prefix(&format!(".{name}.staging-"))
+            .tempdir_in(parent)
+            .map_err(|e| format!("一時フォルダを作れません: {e}"))?;
+        Ok(Staging { dir, out })
+    }
+
+    /// Writes one file, `rel` being a `/`-separated path below the output root.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
+        if rel
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..")
+        {
+            return Err(format!("出力パス `{rel}` が不正です"));
+        }
+        let path = self.dir.path().join(rel);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)
+                .map_err(|e| format!("{} を作れません: {e}", parent.display()))?;
+        }
+        fs::write(&path, bytes).map_err(|e| format!("{} に書き込めません: {e}", path.display()))
+    }
+
+    /// Replaces the output directory with the staged one.
+    pub fn commit(self) -> Result<(), String> {
+        let staged = self.dir.keep();
+        let old = self.out.with_file_name(format!(
+            ".{}.old-{}",
+            self.out
+                .file_name()
+                .map_or_else(String::new, |n| n.to_string_lossy().into_owned()),
+            std::process::id()
+        ));
+        let had_old = self.out.exists();
+        if had_old {
+            fs::rename(&self.out, &old).map_err(|e| {
+                let _ = fs::remove_dir_all(&staged);
+                format!("以前の出力 {} を移動できません: {e}", self.out.display())
+            })?;
+        }
+        if let Err(e) = fs::rename(&staged, &self.out) {
+            if had_old {
+                let _ = fs::rename(&old, &self.out);
+            }
+            let _ = fs::remove_dir_all(&staged);
+            return Err(format!(
+                "出力 {} を置き換えられません: {e}",
+                self.out.display()
+            ));
+        }
+        if had_old {
+            fs::remove_dir_all(&old)
+                .map_err(|e| format!("以前の出力 {} を削除できません: {e}", old.display()))?;
+        }
+        Ok(())
+    }
+}
+
+fn absolute(p: &Path) -> Result<PathBuf, String> {
+    std::path::absolute(p).map_err(|e| format!("出力先 {} を解決できません: {e}", p.display()))
+}
+
+/// Refuses output directories whose replacement would destroy the sources: the site root itself,
+/// one of its ancestors, or anything inside `content/` or `themes/`.
+pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), String> {
+    let root = absolute(root)?;
+    let out = absolute(out)?;
+    let norm = |p: &Path| -> PathBuf { p.components().collect() };
+    let (root, out) = (norm(&root), norm(&out));
+    let protected = [root.join("content"), root.join("themes")];
+    if root.starts_with(&out) || protected.iter().any(|p| out.starts_with(p)) {
+        return Err(format!(
+            "出力先 {} はサイトの元データを含むため使えません。別のフォルダ（例: public）を指定してください",
+            out.display()
+        ));
+    }
+    if out.exists() && !out.is_dir() {
+        return Err(format!("出力先 {} はフォルダではありません", out.display()));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_and_drop_keeps_old() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        fs::create_dir_all(&out).unwrap();
+        fs::write(out.join("old.html"), "old").unwrap();
+
+        let failed = Staging::new(&out).unwrap();
+        failed.write("a/index.html", b"new").unwrap();
+        drop(failed);
+        assert_eq!(fs::read_to_string(out.join("old.html")).unwrap(), "old");
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "staging dir removed"
+        );
+
+        let ok = Staging::new(&out).unwrap();
+        ok.write("a/index.html", b"new").unwrap();
+        ok.commit().unwrap();
+        assert!(!out.join("old.html").exists());
+        assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
+        assert_eq!(
+            fs::read_dir(tmp.path()).unwrap().count(),
+            1,
+            "old output removed"
+        );
+    }
+
+    #[test]
+    fn refuses_to_write_over_sources() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        assert!(check_out_dir(root, root).is_err());
+        assert!(check_out_dir(root, &root.join("content/x")).is_err());
+        assert!(check_out_dir(root, &root.join("themes")).is_err());
+        assert!(check_out_dir(root, tmp.path().parent().unwrap()).is_err());
+        assert!(check_out_dir(root, &root.join("public")).is_ok());
+    }
+
+    #[test]
+    fn rejects_escaping_paths() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = Staging::new(&tmp.path().join("public")).unwrap();
+        assert!(s.write("../x", b"").is_err());
+        assert!(s.write("a//b", b"").is_err());
+    }
+}

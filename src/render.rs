@@ -1,0 +1,566 @@
+//! Rendering the site model to pages: tera templates (the built-in default theme, overridable per
+//! file from `themes/<theme>/`), Markdown through pulldown-cmark and ammonia, minify-html.
+//!
+//! Views are plain JSON values built here, so templates never reach into the model and the model
+//! never knows about templates.
+
+use std::path::Path;
+
+use indicatif::ProgressBar;
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+use rayon::prelude::*;
+use serde_json::{Value, json};
+
+use crate::entry::{Entry, FLAGS};
+use crate::site::Site;
+
+/// Templates of the built-in default theme, compiled into the binary so any site root works.
+const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
+    (
+        "base.html",
+        include_str!("../themes/default/templates/base.html"),
+    ),
+    (
+        "index.html",
+        include_str!("../themes/default/templates/index.html"),
+    ),
+    (
+        "entry.html",
+        include_str!("../themes/default/templates/entry.html"),
+    ),
+    (
+        "list.html",
+        include_str!("../themes/default/templates/list.html"),
+    ),
+    (
+        "404.html",
+        include_str!("../themes/default/templates/404.html"),
+    ),
+    (
+        "sitemap.xml",
+        include_str!("../themes/default/templates/sitemap.xml"),
+    ),
+    (
+        "robots.txt",
+        include_str!("../themes/default/templates/robots.txt"),
+    ),
+];
+
+/// Static files of the built-in default theme, copied to the output root.
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
+    "style.css",
+    include_bytes!("../themes/default/static/style.css"),
+)];
+
+/// A theme ready to render: templates parsed once, static files loaded.
+pub struct Theme {
+    tera: tera::Tera,
+    statics: Vec<(String, Vec<u8>)>,
+}
+
+impl Theme {
+    /// The built-in default theme with any file of `root/themes/<name>/templates/` and
+    /// `root/themes/<name>/static/` taking precedence over the built-in one of the same name.
+    pub fn load(root: &Path, name: &str) -> Result<Theme, String> {
+        let dir = root.join("themes").join(name);
+        if name != "default" && !dir.is_dir() {
+            return Err(format!(
+                "テーマ `{name}` が見つかりません（themes/{name}/ を作るか、site.toml の theme を直してください）"
+            ));
+        }
+        let mut templates: Vec<(String, String)> = DEFAULT_TEMPLATES
+            .iter()
+            .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+            .collect();
+        for (rel, bytes) in read_tree(&dir.join("templates"))? {
+            let text = String::from_utf8(bytes)
+                .map_err(|_| format!("themes/{name}/templates/{rel} が UTF-8 ではありません"))?;
+            templates.retain(|(n, _)| *n != rel);
+            templates.push((rel, text));
+        }
+        let mut statics: Vec<(String, Vec<u8>)> = DEFAULT_STATIC
+            .iter()
+            .map(|(n, b)| ((*n).to_owned(), b.to_vec()))
+            .collect();
+        for (rel, bytes) in read_tree(&dir.join("static"))? {
+            statics.retain(|(n, _)| *n != rel);
+            statics.push((rel, bytes));
+        }
+        statics.sort();
+
+        let mut tera = tera::Tera::new();
+        tera.autoescape_on([".html", ".xml"]);
+        tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
+            .map_err(|e| format!("テンプレートに誤りがあります: {}", error_chain(&e)))?;
+        Ok(Theme { tera, statics })
+    }
+
+    fn render(&self, template: &str, ctx: &Value) -> Result<String, String> {
+        let ctx = tera::Context::from_serialize(ctx).map_err(|e| error_chain(&e))?;
+        self.tera
+            .render(template, &ctx)
+            .map_err(|e| format!("{template} の描画に失敗しました: {}", error_chain(&e)))
+    }
+}
+
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+/// Files under `dir`, as (relative path with `/`, bytes), in a stable order. A missing dir is empty.
+fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for item in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let item = item.map_err(|e| format!("テーマを読めません: {e}"))?;
+        if item.file_type().is_file() {
+            let rel = crate::diag::display_path(dir, item.path());
+            let bytes = std::fs::read(item.path())
+                .map_err(|e| format!("{} を読めません: {e}", item.path().display()))?;
+            out.push((rel, bytes));
+        }
+    }
+    Ok(out)
+}
+
+/// One page to render: template, output path and view.
+struct PageJob {
+    template: &'static str,
+    path: String,
+    view: Value,
+}
+
+/// Renders every page and static file, handing each to `write` (path relative to the output root).
+/// Returns the number of pages written.
+pub fn render_site(
+    site: &Site,
+    theme: &Theme,
+    write: &(dyn Fn(&str, &[u8]) -> Result<(), String> + Sync),
+) -> Result<usize, String> {
+    let views = Views::new(site);
+    let jobs = views.jobs();
+    let progress = if site.entries.len() >= 5_000 {
+        ProgressBar::new(jobs.len() as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    jobs.par_iter().try_for_each(|job| {
+        let mut ctx = views.common();
+        if let (Value::Object(c), Value::Object(v)) = (&mut ctx, &job.view) {
+            c.extend(v.iter().map(|(k, v)| (k.clone(), v.clone())));
+        }
+        let text = theme.render(job.template, &ctx)?;
+        let bytes = if job.path.ends_with(".html") {
+            minify(text.as_bytes())
+        } else {
+            text.into_bytes()
+        };
+        progress.inc(1);
+        write(&job.path, &bytes)
+    })?;
+    progress.finish_and_clear();
+    for (path, bytes) in &theme.statics {
+        write(path, bytes)?;
+    }
+    Ok(jobs.len())
+}
+
+fn minify(html: &[u8]) -> Vec<u8> {
+    let cfg = minify_html::Cfg {
+        minify_css: true,
+        keep_html_and_head_opening_tags: true,
+        ..minify_html::Cfg::default()
+    };
+    minify_html::minify(html, &cfg)
+}
+
+/// Markdown from a contributor to safe HTML: raw HTML dropped by ammonia, only http/https/tel/mailto
+/// links, no images (they would load from elsewhere), headings moved under the page's own.
+pub fn markdown_to_html(md: &str) -> String {
+    let parser =
+        Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|ev| {
+            match ev {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => Event::Start(Tag::Heading {
+                    level: demote(level),
+                    id,
+                    classes,
+                    attrs,
+                }),
+                Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+                other => other,
+            }
+        });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, parser);
+    ammonia::Builder::default()
+        .rm_tags(["img"])
+        .url_schemes(["http", "https", "tel", "mailto"].into())
+        .link_rel(Some("noopener noreferrer"))
+        .clean(&html)
+        .to_string()
+}
+
+/// Description headings start at h3: the page has its h1 and the description sits under an h2.
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H3,
+        HeadingLevel::H2 => HeadingLevel::H4,
+        HeadingLevel::H3 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+/// A `tel:` link target: digits and a leading `+` only.
+pub fn tel_href(phone: &str) -> String {
+    let digits: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    format!("tel:{digits}")
+}
+
+/// Builds the views (template contexts) from the site model.
+struct Views<'a> {
+    site: &'a Site,
+    root: String,
+    base: String,
+    common_site: Value,
+    nav: Value,
+    care_items: Value,
+}
+
+impl<'a> Views<'a> {
+    fn new(site: &'a Site) -> Views<'a> {
+        let cfg = &site.config;
+        let root = cfg.site.root_path();
+        let base = cfg.site.base_url.clone();
+        let common_site = json!({
+            "title": cfg.site.title,
+            "root": root,
+            "base_url": base,
+            "language": cfg.site.language,
+            "prefecture": cfg.site.prefecture,
+            "repository": cfg.site.repository,
+            "license": cfg.site.license,
+            "sample": cfg.site.sample,
+            "as_of": site.as_of().map(|d| d.to_string()),
+            "entry_count": site.entries.len(),
+        });
+        let mut v = Views {
+            site,
+            root,
+            base,
+            common_site,
+            nav: Value::Null,
+            care_items: Value::Null,
+        };
+        v.nav = json!({
+            "categories": cfg.categories.iter().map(|c| json!({
+                "id": c.id, "label": c.label, "description": c.description,
+                "url": v.url(&format!("categories/{}/", c.id)),
+                "count": site.in_category(&c.id).len(),
+            })).collect::<Vec<_>>(),
+            "regions": cfg.regions.iter().map(|r| json!({
+                "id": r.id, "name": r.name, "url": v.url(&format!("regions/{}/", r.id)),
+                "count": site.in_region(&r.id).len(),
+                "municipalities": r.municipalities.iter().map(|m| json!({
+                    "code": m.code, "name": m.name,
+                    "url": v.url(&format!("municipalities/{}/", m.code)),
+                    "count": site.in_municipality(&m.code).len(),
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        });
+        v.care_items = json!(
+            cfg.care_items
+                .iter()
+                .map(|c| json!({"id": c.id, "label": c.label}))
+                .collect::<Vec<_>>()
+        );
+        v
+    }
+
+    /// Site-absolute URL path of a page path like `entries/x/`.
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.root, path)
+    }
+
+    fn page(&self, title: &str, path: &str, description: &str) -> Value {
+        json!({
+            "title": title,
+            "url": self.url(path),
+            "canonical": format!("{}/{}", self.base, path),
+            "description": description,
+        })
+    }
+
+    /// Context shared by every page, before the page's own keys are merged in.
+    fn common(&self) -> Value {
+        json!({"site": self.common_site, "nav": self.nav, "care_items": self.care_items})
+    }
+
+    fn jobs(&self) -> Vec<PageJob> {
+        let cfg = &self.site.config;
+        let mut jobs = Vec::new();
+        let mut sitemap = Vec::new();
+        let mut add = |template: &'static str, path: String, view: Value, in_sitemap: bool| {
+            if in_sitemap {
+                sitemap.push(format!("{}/{}", self.base, path));
+            }
+            let file = if path.is_empty() || path.ends_with('/') {
+                format!("{path}index.html")
+            } else {
+                path
+            };
+            jobs.push(PageJob {
+                template,
+                path: file,
+                view,
+            });
+        };
+
+        let home_desc = format!(
+            "{}の医療的ケア児とその家族が使える通所施設・短期入所・訪問看護・学校などの一覧です。",
+            cfg.site.prefecture
+        );
+        add(
+            "index.html",
+            String::new(),
+            json!({"page": self.page(&cfg.site.title, "", &home_desc)}),
+            true,
+        );
+
+        for c in &cfg.categories {
+            let entries = self.site.in_category(&c.id);
+            let path = format!("categories/{}/", c.id);
+            let lead = format!(
+                "{}（{}）の掲載 {} 件",
+                c.label,
+                c.description,
+                entries.len()
+            );
+            let list = self.list("category", &c.label, &lead, Vec::new(), &entries);
+            add(
+                "list.html",
+                path.clone(),
+                self.list_view(&c.label, &path, &lead, list),
+                true,
+            );
+        }
+        for r in &cfg.regions {
+            let entries = self.site.in_region(&r.id);
+            let path = format!("regions/{}/", r.id);
+            let names: Vec<&str> = r.municipalities.iter().map(|m| m.name.as_str()).collect();
+            let title = format!("{}地域", r.name);
+            let lead = format!(
+                "{}（{}）の掲載 {} 件",
+                title,
+                names.join("・"),
+                entries.len()
+            );
+            let subsections = r
+                .municipalities
+                .iter()
+                .map(|m| json!({"label": m.name, "url": self.url(&format!("municipalities/{}/", m.code)), "count": self.site.in_municipality(&m.code).len()}))
+                .collect();
+            let list = self.list("region", &title, &lead, subsections, &entries);
+            add(
+                "list.html",
+                path.clone(),
+                self.list_view(&title, &path, &lead, list),
+                true,
+            );
+            for m in &r.municipalities {
+                let entries = self.site.in_municipality(&m.code);
+                let path = format!("municipalities/{}/", m.code);
+                let lead = format!("{}（{}地域）の掲載 {} 件", m.name, r.name, entries.len());
+                let list = self.list("municipality", &m.name, &lead, Vec::new(), &entries);
+                let mut view = self.list_view(&m.name, &path, &lead, list);
+                view["breadcrumbs"]
+                    .as_array_mut()
+                    .expect("breadcrumbs is a list")
+                    .push(json!({"label": title, "url": self.url(&format!("regions/{}/", r.id))}));
+                add("list.html", path, view, true);
+            }
+        }
+        for e in &self.site.entries {
+            let path = format!("entries/{}/", e.id);
+            let cat = cfg
+                .category(&e.category)
+                .map_or(e.category.as_str(), |c| c.label.as_str());
+            let desc = format!("{}（{}・{}）", e.name, cat, self.municipality_name(e));
+            let view = json!({
+                "page": self.page(&e.name, &path, &desc),
+                "entry": self.entry(e, true),
+                "breadcrumbs": [
+                    {"label": "ホーム", "url": self.root},
+                    {"label": cat, "url": self.url(&format!("categories/{}/", e.category))},
+                ],
+            });
+            add("entry.html", path, view, true);
+        }
+        add(
+            "404.html",
+            "404.html".to_owned(),
+            json!({"page": self.page("ページが見つかりません", "404.html", "")}),
+            false,
+        );
+        add("robots.txt", "robots.txt".to_owned(), json!({}), false);
+        drop(add);
+        let pages = sitemap;
+        jobs.push(PageJob {
+            template: "sitemap.xml",
+            path: "sitemap.xml".to_owned(),
+            view: json!({ "pages": pages }),
+        });
+        jobs
+    }
+
+    fn list_view(&self, title: &str, path: &str, lead: &str, list: Value) -> Value {
+        json!({
+            "page": self.page(title, path, lead),
+            "list": list,
+            "breadcrumbs": [{"label": "ホーム", "url": self.root}],
+        })
+    }
+
+    fn list(
+        &self,
+        kind: &str,
+        title: &str,
+        lead: &str,
+        subsections: Vec<Value>,
+        entries: &[&Entry],
+    ) -> Value {
+        json!({
+            "kind": kind,
+            "title": title,
+            "lead": lead,
+            "subsections": subsections,
+            "entries": entries.iter().map(|e| self.entry(e, false)).collect::<Vec<_>>(),
+        })
+    }
+
+    fn municipality_name(&self, e: &Entry) -> String {
+        self.site
+            .municipality_of(e)
+            .map_or_else(|| e.municipality.clone(), |m| m.name.clone())
+    }
+
+    /// The view of one entry; `full` adds what only the entry page shows.
+    fn entry(&self, e: &Entry, full: bool) -> Value {
+        let cfg = &self.site.config;
+        let category = cfg.category(&e.category);
+        let region = cfg.region(&e.region);
+        let care: Vec<Value> = e
+            .care
+            .iter()
+            .filter_map(|id| cfg.care_item(id))
+            .map(|c| json!({"id": c.id, "label": c.label}))
+            .collect();
+        let flags: Vec<Value> = FLAGS
+            .iter()
+            .filter(|(id, _)| full || e.flags.get(id) == Some(true))
+            .map(|(id, label)| json!({"id": id, "label": label, "value": e.flags.get(id)}))
+            .collect();
+        let mut v = json!({
+            "id": e.id,
+            "name": e.name,
+            "kana": e.kana,
+            "url": self.url(&format!("entries/{}/", e.id)),
+            "category": {"id": e.category, "label": category.map(|c| c.label.as_str()), "url": self.url(&format!("categories/{}/", e.category))},
+            "services": e.services,
+            "municipality": {"code": e.municipality, "name": self.municipality_name(e), "url": self.url(&format!("municipalities/{}/", e.municipality))},
+            "region": {"id": e.region, "name": region.map(|r| r.name.as_str()), "url": self.url(&format!("regions/{}/", e.region))},
+            "address": e.address,
+            "postal_code": e.postal_code,
+            "phone": e.phone,
+            "phone_href": e.phone.as_deref().map(tel_href),
+            "care": care,
+            "ages": e.ages,
+            "ages_text": e.ages.map(|a| if a.min == a.max { format!("{}歳", a.min) } else { format!("{}〜{}歳", a.min, a.max) }),
+            "capacity": e.capacity,
+            "flags": flags,
+            "verified": e.verified.to_string(),
+            "verified_ja": e.verified.japanese(),
+            "stale": e.is_stale(self.site.today),
+        });
+        if full {
+            let extra = json!({
+                "lat": e.lat,
+                "lon": e.lon,
+                "map_url": map_url(e),
+                "fax": e.fax,
+                "email": e.email,
+                "email_href": e.email.as_deref().map(|m| format!("mailto:{m}")),
+                "website": e.url,
+                "operator": e.operator,
+                "hours": e.hours,
+                "source": e.source,
+                "description_html": markdown_to_html(&e.description),
+                "edit_url": cfg.site.repository.as_ref().map(|r| format!("{r}/edit/{}/{}", cfg.site.branch, e.path)),
+            });
+            if let (Value::Object(v), Value::Object(x)) = (&mut v, extra) {
+                v.extend(x);
+            }
+        }
+        v
+    }
+}
+
+/// An OpenStreetMap link: the point when the entry has coordinates, else an address search.
+fn map_url(e: &Entry) -> String {
+    match (e.lat, e.lon) {
+        (Some(lat), Some(lon)) => {
+            format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")
+        }
+        _ => format!(
+            "https://www.openstreetmap.org/search?query={}",
+            url::form_urlencoded::byte_serialize(e.address.as_bytes()).collect::<String>()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn markdown_drops_raw_html_and_unsafe_links() {
+        let html = markdown_to_html(
+            "# 見出し\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y](data:text/html,hi) \
+             [ok](https://example.jp/) <img src=x onerror=alert(1)> ![i](https://e.jp/i.png)\n\n\
+             <a href=\"https://e.jp\" onclick=\"alert(1)\">a</a>",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("data:"), "{html}");
+        assert!(
+            !html.contains("onerror") && !html.contains("onclick"),
+            "{html}"
+        );
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("<h3>見出し</h3>"), "{html}");
+        assert!(html.contains(r#"href="https://example.jp/""#), "{html}");
+        assert!(html.contains("noopener noreferrer"), "{html}");
+    }
+
+    #[test]
+    fn tel_links_keep_digits_only() {
+        assert_eq!(tel_href("059-000-1234"), "tel:0590001234");
+        assert_eq!(tel_href("+81 (59) 000"), "tel:+8159000");
+    }
+}

@@ -1,0 +1,78 @@
+//! The resolved site model: configuration plus published entries, sorted and indexed by category,
+//! region and municipality. Rendering and the other outputs read only this.
+
+use std::collections::BTreeMap;
+
+use crate::config::{Config, Municipality};
+use crate::date::Date;
+use crate::entry::Entry;
+
+#[derive(Debug)]
+pub struct Site {
+    pub config: Config,
+    /// Published entries (drafts removed) in 50音順.
+    pub entries: Vec<Entry>,
+    /// The day the build treats as today (staleness marks).
+    pub today: Date,
+    by_category: BTreeMap<String, Vec<usize>>,
+    by_region: BTreeMap<String, Vec<usize>>,
+    by_municipality: BTreeMap<String, Vec<usize>>,
+}
+
+impl Site {
+    pub fn new(config: Config, entries: Vec<Entry>, today: Date) -> Site {
+        let mut entries: Vec<Entry> = entries.into_iter().filter(|e| !e.draft).collect();
+        entries.sort_by_cached_key(Entry::sort_key);
+        let mut by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut by_region: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut by_municipality: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        for (i, e) in entries.iter().enumerate() {
+            by_category.entry(e.category.clone()).or_default().push(i);
+            by_region.entry(e.region.clone()).or_default().push(i);
+            by_municipality
+                .entry(e.municipality.clone())
+                .or_default()
+                .push(i);
+        }
+        Site {
+            config,
+            entries,
+            today,
+            by_category,
+            by_region,
+            by_municipality,
+        }
+    }
+
+    fn pick<'a>(&'a self, index: &'a BTreeMap<String, Vec<usize>>, key: &str) -> Vec<&'a Entry> {
+        index
+            .get(key)
+            .map(|ix| ix.iter().map(|&i| &self.entries[i]).collect())
+            .unwrap_or_default()
+    }
+
+    /// Entries of a category, in 50音順.
+    pub fn in_category(&self, id: &str) -> Vec<&Entry> {
+        self.pick(&self.by_category, id)
+    }
+
+    /// Entries of a region, in 50音順.
+    pub fn in_region(&self, id: &str) -> Vec<&Entry> {
+        self.pick(&self.by_region, id)
+    }
+
+    /// Entries of a municipality (by code), in 50音順.
+    pub fn in_municipality(&self, code: &str) -> Vec<&Entry> {
+        self.pick(&self.by_municipality, code)
+    }
+
+    /// The municipality an entry is in. Validation guarantees it exists.
+    pub fn municipality_of(&self, e: &Entry) -> Option<&Municipality> {
+        self.config.municipality(&e.municipality)
+    }
+
+    /// The most recent `verified` date: how current the directory is as a whole.
+    pub fn as_of(&self) -> Option<Date> {
+        self.entries.iter().map(|e| e.verified).max()
+    }
+}

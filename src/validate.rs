@@ -1,0 +1,663 @@
+//! Checking entries: every field of every file, against the configuration, reporting all problems
+//! at once with file, line and column. Entries come from outside contributors, so every value is
+//! treated as hostile: wrong types, unknown names, unsafe links and invisible characters.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::config::{Config, did_you_mean, in_japan, is_slug};
+use crate::date::Date;
+use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::entry::{Ages, Entry, FIELDS, FLAGS, Flags};
+use crate::load::{Node, RawEntry, Value};
+
+/// Checks all raw entries. Returns those without errors (drafts included; the site model drops
+/// them) in a stable order, and pushes every problem.
+pub fn entries(
+    raws: Vec<RawEntry>,
+    config: &Config,
+    today: Date,
+    diags: &mut Diagnostics,
+) -> Vec<Entry> {
+    let checked: Vec<(Option<Entry>, Vec<Diagnostic>)> = raws
+        .par_iter()
+        .map(|raw| {
+            let mut c = Checker {
+                raw,
+                config,
+                today,
+                diags: Vec::new(),
+            };
+            let entry = c.entry();
+            (entry, c.diags)
+        })
+        .collect();
+
+    let mut first_seen: BTreeMap<String, String> = BTreeMap::new();
+    let mut entries = Vec::new();
+    for (raw, (entry, ds)) in raws.iter().zip(checked) {
+        ds.into_iter().for_each(|d| diags.push(d));
+        if let Some(previous) = first_seen.get(&raw.id) {
+            diags.push(raw.src.at(
+                0,
+                Severity::Error,
+                None,
+                format!(
+                    "id `{}` が {previous} と重複しています。ファイル名（id）はサイト全体で一意にしてください",
+                    raw.id
+                ),
+            ));
+            continue;
+        }
+        first_seen.insert(raw.id.clone(), raw.src.path.clone());
+        entries.extend(entry);
+    }
+    entries
+}
+
+/// Characters that are never allowed in text: C0/C1 controls (except tab and newline) and the
+/// bidirectional overrides that can make text read differently from what it is.
+fn is_forbidden_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t' && c != '\r')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
+
+struct Checker<'a> {
+    raw: &'a RawEntry,
+    config: &'a Config,
+    today: Date,
+    diags: Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn error(&mut self, at: usize, field: &str, msg: impl Into<String>) {
+        let d = self.raw.src.at(at, Severity::Error, Some(field), msg);
+        self.diags.push(d);
+    }
+
+    fn warn(&mut self, at: usize, field: &str, msg: impl Into<String>) {
+        let d = self.raw.src.at(at, Severity::Warning, Some(field), msg);
+        self.diags.push(d);
+    }
+
+    fn node(&self, name: &str) -> Option<&Node> {
+        self.raw
+            .fields
+            .iter()
+            .find(|(k, _, _)| k == name)
+            .map(|(_, _, n)| n)
+    }
+
+    fn wrong_type(&mut self, name: &str, node: &Node, expected: &str) {
+        let msg = format!(
+            "`{name}` は{expected}で書いてください（今は{}です）",
+            node.value.type_name()
+        );
+        self.error(node.span.start, name, msg);
+    }
+
+    /// A text field: trimmed, invisible control characters removed (with a warning).
+    fn string(&mut self, name: &str) -> Option<(String, usize)> {
+        let node = self.node(name)?.clone();
+        let Value::String(s) = &node.value else {
+            self.wrong_type(name, &node, "文字列（\"…\"）");
+            return None;
+        };
+        let cleaned: String = s.chars().filter(|&c| !is_forbidden_char(c)).collect();
+        if cleaned.len() != s.len() {
+            self.warn(
+                node.span.start,
+                name,
+                format!("`{name}` に見えない制御文字（文字の向きを変える文字など）があったため取り除きました"),
+            );
+        }
+        let trimmed = cleaned.trim();
+        if trimmed.is_empty() {
+            self.error(
+                node.span.start,
+                name,
+                format!("`{name}` が空です。値を書くか、行ごと削除してください"),
+            );
+            return None;
+        }
+        Some((trimmed.to_owned(), node.span.start))
+    }
+
+    fn required_string(&mut self, name: &str) -> Option<(String, usize)> {
+        if self.node(name).is_none() {
+            let (_, hint) = FIELDS
+                .iter()
+                .find(|(f, _)| *f == name)
+                .copied()
+                .unwrap_or(("", ""));
+            self.error(
+                0,
+                name,
+                format!("必須の項目 `{name}` がありません（{hint}）"),
+            );
+            return None;
+        }
+        self.string(name)
+    }
+
+    fn bool(&mut self, name: &str) -> Option<bool> {
+        let node = self.node(name)?.clone();
+        match node.value {
+            Value::Boolean(b) => Some(b),
+            _ => {
+                self.wrong_type(name, &node, "true または false");
+                None
+            }
+        }
+    }
+
+    fn integer(&mut self, name: &str, node: &Node, min: i64, max: i64) -> Option<u32> {
+        match node.value {
+            Value::Integer(Some(n)) if (min..=max).contains(&n) => Some(n as u32),
+            Value::Integer(Some(n)) if n < 0 => {
+                self.error(
+                    node.span.start,
+                    name,
+                    format!("`{name}` が負の数 ({n}) です。0 以上にしてください"),
+                );
+                None
+            }
+            Value::Integer(_) => {
+                self.error(
+                    node.span.start,
+                    name,
+                    format!("`{name}` は {min}〜{max} の整数にしてください"),
+                );
+                None
+            }
+            _ => {
+                self.wrong_type(name, node, "整数");
+                None
+            }
+        }
+    }
+
+    fn float(&mut self, name: &str) -> Option<(f64, usize)> {
+        let node = self.node(name)?.clone();
+        match node.value {
+            Value::Float(f) if f.is_finite() => Some((f, node.span.start)),
+            Value::Integer(Some(n)) => Some((n as f64, node.span.start)),
+            _ => {
+                self.wrong_type(name, &node, "数値（例: 34.73）");
+                None
+            }
+        }
+    }
+
+    fn strings(&mut self, name: &str) -> Vec<(String, usize)> {
+        let Some(node) = self.node(name).cloned() else {
+            return Vec::new();
+        };
+        let Value::Array(items) = &node.value else {
+            self.wrong_type(name, &node, "文字列の配列（[\"…\", \"…\"]）");
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        for item in items {
+            match &item.value {
+                Value::String(s) if !s.trim().is_empty() => {
+                    out.push((s.trim().nfc().collect::<String>(), item.span.start))
+                }
+                Value::String(_) => self.error(
+                    item.span.start,
+                    name,
+                    format!("`{name}` に空の文字列があります"),
+                ),
+                other => {
+                    let msg = format!(
+                        "`{name}` の要素は文字列で書いてください（今は{}です）",
+                        other.type_name()
+                    );
+                    self.error(item.span.start, name, msg);
+                }
+            }
+        }
+        out
+    }
+
+    fn entry(&mut self) -> Option<Entry> {
+        let errors_at_start = self.diags.len();
+        self.unknown_fields();
+        if !is_slug(&self.raw.id) {
+            let msg = format!(
+                "ファイル名 `{}` は id として使えません。半角英小文字・数字・- だけで、英数字で始まる64文字以内にしてください（例: tsu-hidamari.md）",
+                self.raw.id
+            );
+            self.error(0, "id", msg);
+        }
+
+        let name = self.required_string("name");
+        let kana = self.kana();
+        let category = self.category();
+        let services = self.services(category.as_deref());
+        let municipality = self.municipality();
+        let address = self.required_string("address");
+        let postal_code = self.postal_code();
+        let (lat, lon) = self.coordinates();
+        let phone = self.phone("phone");
+        let fax = self.phone("fax");
+        let email = self.email();
+        let url = self.url();
+        if self.node("phone").is_none()
+            && self.node("email").is_none()
+            && self.node("url").is_none()
+        {
+            self.error(
+                0,
+                "phone",
+                "連絡先がありません。phone・email・url のどれか1つは書いてください",
+            );
+        }
+        let operator = self.string("operator").map(|(s, _)| s);
+        let care = self.care();
+        let ages = self.ages();
+        let capacity = self
+            .node("capacity")
+            .cloned()
+            .and_then(|n| self.integer("capacity", &n, 0, 100_000));
+        let mut flags = Flags::default();
+        for (id, _) in FLAGS {
+            if let Some(b) = self.bool(id) {
+                flags.set(id, b);
+            }
+        }
+        let hours = self.string("hours").map(|(s, _)| s);
+        let verified = self.verified();
+        let source = self.string("source").map(|(s, _)| s);
+        let draft = self.bool("draft").unwrap_or(false);
+        let description = self.description();
+
+        let has_errors = self.diags[errors_at_start..]
+            .iter()
+            .any(|d| d.severity == Severity::Error);
+        if has_errors {
+            return None;
+        }
+        let (municipality, region) = municipality?;
+        Some(Entry {
+            id: self.raw.id.clone(),
+            path: self.raw.src.path.clone(),
+            name: name?.0,
+            kana,
+            category: category?,
+            services,
+            municipality,
+            region,
+            address: address?.0,
+            postal_code,
+            lat,
+            lon,
+            phone,
+            fax,
+            email,
+            url,
+            operator,
+            care,
+            ages,
+            capacity,
+            flags,
+            hours,
+            verified: verified?,
+            source,
+            draft,
+            description,
+        })
+    }
+
+    fn unknown_fields(&mut self) {
+        let known: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
+        let unknown: Vec<(String, usize)> = self
+            .raw
+            .fields
+            .iter()
+            .filter(|(k, _, _)| !known.contains(&k.as_str()))
+            .map(|(k, at, _)| (k.clone(), *at))
+            .collect();
+        for (key, at) in unknown {
+            let hint = did_you_mean(&key, known.iter().copied());
+            let msg =
+                format!("不明な項目 `{key}` です{hint}。書き間違いのままだと内容が掲載されません");
+            self.error(at, &key, msg);
+        }
+    }
+
+    fn kana(&mut self) -> Option<String> {
+        if self.node("kana").is_none() {
+            self.warn(
+                0,
+                "kana",
+                "kana（読み）がありません。50音順の並びと読みでの検索に使われます",
+            );
+            return None;
+        }
+        let (kana, at) = self.string("kana")?;
+        let kana: String = kana.nfkc().collect();
+        let ok = kana.chars().all(|c| {
+            matches!(c, 'ぁ'..='ゖ' | 'ゝ' | 'ゞ' | 'ァ'..='ヺ' | 'ー' | '・' | 'ヽ' | 'ヾ' | ' ' | '　')
+        });
+        if !ok {
+            self.error(
+                at,
+                "kana",
+                format!(
+                    "kana `{kana}` はひらがなかカタカナで書いてください（漢字・英数字は使えません）"
+                ),
+            );
+            return None;
+        }
+        Some(kana)
+    }
+
+    fn category(&mut self) -> Option<String> {
+        let (id, at) = self.required_string("category")?;
+        if self.config.category(&id).is_some() {
+            return Some(id);
+        }
+        let ids: Vec<&str> = self
+            .config
+            .categories
+            .iter()
+            .map(|c| c.id.as_str())
+            .collect();
+        let hint = did_you_mean(&id, ids.iter().copied());
+        let msg = format!(
+            "category `{id}` はありません{hint}。使えるのは {} です",
+            ids.join(" / ")
+        );
+        self.error(at, "category", msg);
+        None
+    }
+
+    fn services(&mut self, category: Option<&str>) -> Vec<String> {
+        let items = self.strings("services");
+        let Some(cat) = category.and_then(|c| self.config.category(c)) else {
+            return items.into_iter().map(|(s, _)| s).collect();
+        };
+        let cat = cat.clone();
+        let mut out: Vec<String> = Vec::new();
+        for (s, at) in items {
+            if !cat.services.contains(&s) {
+                let hint = did_you_mean(&s, cat.services.iter().map(String::as_str));
+                let msg = format!(
+                    "サービス `{s}` は「{}」の一覧にありません{hint}。使えるのは {} です",
+                    cat.label,
+                    cat.services.join("、")
+                );
+                self.error(at, "services", msg);
+            } else if !out.contains(&s) {
+                out.push(s);
+            }
+        }
+        out
+    }
+
+    fn municipality(&mut self) -> Option<(String, String)> {
+        let (m, at) = self.required_string("municipality")?;
+        let m: String = m.nfkc().collect();
+        if let Some(found) = self.config.municipality(&m) {
+            return Some((found.code.clone(), found.region.clone()));
+        }
+        let names: Vec<&str> = self
+            .config
+            .municipalities()
+            .map(|m| m.name.as_str())
+            .collect();
+        let hint = did_you_mean(&m, names.iter().copied());
+        let msg = format!(
+            "municipality `{m}` は regions.toml にありません{hint}。市町村名か5桁の市町村コードで書いてください"
+        );
+        self.error(at, "municipality", msg);
+        None
+    }
+
+    fn postal_code(&mut self) -> Option<String> {
+        let (p, at) = self.string("postal_code")?;
+        let p: String = p.nfkc().collect();
+        let b = p.as_bytes();
+        let ok = b.len() == 8
+            && b[3] == b'-'
+            && b.iter()
+                .enumerate()
+                .all(|(i, c)| i == 3 || c.is_ascii_digit());
+        if !ok {
+            self.error(
+                at,
+                "postal_code",
+                format!("postal_code `{p}` は「123-4567」の形で書いてください"),
+            );
+            return None;
+        }
+        Some(p)
+    }
+
+    fn coordinates(&mut self) -> (Option<f64>, Option<f64>) {
+        let lat = self.float("lat");
+        let lon = self.float("lon");
+        match (lat, lon) {
+            (Some((lat, at)), Some((lon, _))) => {
+                if in_japan(lat, lon) {
+                    (Some(lat), Some(lon))
+                } else {
+                    let msg = format!(
+                        "座標 ({lat}, {lon}) が日本の範囲（緯度20〜46、経度122〜154）の外です。緯度と経度が逆になっていませんか"
+                    );
+                    self.error(at, "lat", msg);
+                    (None, None)
+                }
+            }
+            (None, None) => {
+                if self.node("lat").is_none() && self.node("lon").is_none() {
+                    self.warn(
+                        0,
+                        "lat",
+                        "座標（lat, lon）がありません。距離での並べ替えでは市町村の位置を使います",
+                    );
+                }
+                (None, None)
+            }
+            (Some((_, at)), None) | (None, Some((_, at))) => {
+                if self.node("lat").is_none() || self.node("lon").is_none() {
+                    self.error(at, "lat", "lat と lon は両方書くか、両方とも省いてください");
+                }
+                (None, None)
+            }
+        }
+    }
+
+    fn phone(&mut self, name: &str) -> Option<String> {
+        let (p, at) = self.string(name)?;
+        let p: String = p.nfkc().collect();
+        let digits = p.chars().filter(char::is_ascii_digit).count();
+        let ok = p.chars().all(|c| c.is_ascii_digit() || "-()+ ".contains(c));
+        if !ok || !(6..=15).contains(&digits) {
+            self.error(
+                at,
+                name,
+                format!("`{name}` `{p}` は数字とハイフンで書いてください（例: \"059-000-1234\"）"),
+            );
+            return None;
+        }
+        Some(p)
+    }
+
+    fn email(&mut self) -> Option<String> {
+        let (e, at) = self.string("email")?;
+        let ok = e.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        }) && e
+            .chars()
+            .all(|c| c.is_ascii_graphic() && !"<>\"'()[]\\,;:".contains(c));
+        if !ok {
+            self.error(
+                at,
+                "email",
+                format!(
+                    "email `{e}` はメールアドレスの形になっていません（例: \"info@example.jp\"）"
+                ),
+            );
+            return None;
+        }
+        Some(e)
+    }
+
+    fn url(&mut self) -> Option<String> {
+        let (u, at) = self.string("url")?;
+        match url::Url::parse(&u) {
+            Ok(parsed)
+                if matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some() =>
+            {
+                Some(parsed.to_string())
+            }
+            Ok(parsed) => {
+                let msg = format!(
+                    "url に使えるのは http:// と https:// だけです（`{}:` は使えません）",
+                    parsed.scheme()
+                );
+                self.error(at, "url", msg);
+                None
+            }
+            Err(_) => {
+                self.error(
+                    at,
+                    "url",
+                    format!("url `{u}` は URL の形になっていません（例: \"https://example.jp/\"）"),
+                );
+                None
+            }
+        }
+    }
+
+    fn care(&mut self) -> Vec<String> {
+        let items = self.strings("care");
+        let mut ids = Vec::new();
+        for (item, at) in items {
+            match self.config.care_item(&item) {
+                Some(c) => ids.push(c.id.clone()),
+                None => {
+                    let candidates: Vec<&str> = self
+                        .config
+                        .care_items
+                        .iter()
+                        .flat_map(|c| [c.id.as_str(), c.label.as_str()])
+                        .collect();
+                    let hint = did_you_mean(&item, candidates);
+                    let msg = format!(
+                        "医療的ケア `{item}` はありません{hint}。id（例: ventilator）か名称（例: 人工呼吸器）で書いてください"
+                    );
+                    self.error(at, "care", msg);
+                }
+            }
+        }
+        // Configuration order, without duplicates, so output never depends on how it was written.
+        self.config
+            .care_items
+            .iter()
+            .filter(|c| ids.contains(&c.id))
+            .map(|c| c.id.clone())
+            .collect()
+    }
+
+    fn ages(&mut self) -> Option<Ages> {
+        let node = self.node("ages")?.clone();
+        let Value::Table(fields) = &node.value else {
+            self.wrong_type("ages", &node, "{ min = 0, max = 18 } の形");
+            return None;
+        };
+        let mut min = None;
+        let mut max = None;
+        for (key, at, value) in fields {
+            match key.as_str() {
+                "min" => min = self.integer("ages.min", value, 0, 120),
+                "max" => max = self.integer("ages.max", value, 0, 120),
+                other => self.error(
+                    *at,
+                    "ages",
+                    format!("ages に `{other}` は書けません。min と max だけです"),
+                ),
+            }
+        }
+        match (min, max) {
+            (Some(min), Some(max)) if min <= max => Some(Ages { min, max }),
+            (Some(min), Some(max)) => {
+                let msg = format!("ages の min ({min}) が max ({max}) より大きくなっています");
+                self.error(node.span.start, "ages", msg);
+                None
+            }
+            _ => {
+                if !fields.iter().any(|(k, _, _)| k == "min")
+                    || !fields.iter().any(|(k, _, _)| k == "max")
+                {
+                    self.error(
+                        node.span.start,
+                        "ages",
+                        "ages には min と max の両方を書いてください（例: { min = 0, max = 18 }）",
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    fn verified(&mut self) -> Option<Date> {
+        let Some(node) = self.node("verified").cloned() else {
+            self.error(
+                0,
+                "verified",
+                "必須の項目 `verified`（最終確認日、例: 2026-04-01）がありません",
+            );
+            return None;
+        };
+        let date = match &node.value {
+            Value::Datetime(dt) => Date::from_toml(dt),
+            _ => None,
+        };
+        let Some(date) = date else {
+            self.error(
+                node.span.start,
+                "verified",
+                "verified は引用符なしの日付（例: verified = 2026-04-01）で書いてください",
+            );
+            return None;
+        };
+        if date > self.today {
+            let msg =
+                format!("verified ({date}) が未来の日付です。実際に確認した日を書いてください");
+            self.error(node.span.start, "verified", msg);
+            return None;
+        }
+        if date.days_until(self.today) > 365 {
+            let msg = format!(
+                "最終確認日 ({date}) から1年以上たっています。内容を確認して verified を更新してください"
+            );
+            self.warn(node.span.start, "verified", msg);
+        }
+        Some(date)
+    }
+
+    fn description(&mut self) -> String {
+        let from_field = self.node("description").is_some();
+        match &self.raw.body {
+            Some(_) if from_field => {
+                let at = self.node("description").map_or(0, |n| n.span.start);
+                self.error(at, "description", "description は .md ファイルでは使えません。紹介文は +++ の後の本文に書いてください");
+                String::new()
+            }
+            Some((body, _)) => body.chars().filter(|&c| !is_forbidden_char(c)).collect(),
+            None => self
+                .string("description")
+                .map(|(s, _)| s)
+                .unwrap_or_default(),
+        }
+    }
+}
