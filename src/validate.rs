@@ -661,3 +661,144 @@ impl Checker<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{Municipality, Region, SiteConfig, builtin_care_items, builtin_categories};
+
+    fn config() -> Config {
+        Config {
+            site: SiteConfig {
+                title: "t".into(),
+                base_url: "https://example.org".into(),
+                language: "ja".into(),
+                prefecture: "三重県".into(),
+                repository: None,
+                branch: "main".into(),
+                license: "CC BY 4.0".into(),
+                theme: "default".into(),
+                sample: true,
+                min_count: 3,
+            },
+            categories: builtin_categories(),
+            care_items: builtin_care_items(),
+            regions: vec![Region {
+                id: "tsu".into(),
+                name: "津".into(),
+                municipalities: vec![Municipality {
+                    code: "24201".into(),
+                    name: "津市".into(),
+                    lat: 34.719,
+                    lon: 136.505,
+                    region: "tsu".into(),
+                }],
+            }],
+            demand: Vec::new(),
+        }
+    }
+
+    const TODAY: Date = Date {
+        year: 2026,
+        month: 11,
+        day: 21,
+    };
+
+    /// Checks one `.md` file with the given front matter; returns the entry and the messages.
+    fn check(front: &str) -> (Option<Entry>, Vec<String>) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("e.md");
+        std::fs::write(&path, format!("+++\n{front}\n+++\n本文\n")).unwrap();
+        let raw = crate::load::parse_entry(dir.path(), &path).unwrap();
+        let mut diags = Diagnostics::default();
+        let mut entries = entries(vec![raw], &config(), TODAY, &mut diags);
+        let msgs = diags
+            .into_sorted()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        (entries.pop(), msgs)
+    }
+
+    const BASE: &str = "name = \"あおぞら\"\nkana = \"あおぞら\"\ncategory = \"facility\"\n\
+        municipality = \"24201\"\naddress = \"三重県津市1\"\nphone = \"059-000-0000\"\n\
+        lat = 34.7\nlon = 136.5\nverified = 2026-04-01";
+
+    #[test]
+    fn resolves_codes_labels_and_order() {
+        let (e, msgs) = check(&format!(
+            "{BASE}\ncare = [\"吸引\", \"ventilator\", \"suction\"]"
+        ));
+        assert!(msgs.is_empty(), "{msgs:?}");
+        let e = e.unwrap();
+        assert_eq!(e.care, ["ventilator", "suction"]);
+        assert_eq!(
+            (e.municipality.as_str(), e.region.as_str()),
+            ("24201", "tsu")
+        );
+        assert_eq!(e.description, "本文\n");
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_line() {
+        let (e, msgs) = check(
+            "name = 1\ncategory = \"facilty\"\nmunicipality = \"津\"\naddress = \"x\"\n\
+             url = \"javascript:alert(1)\"\nverified = 2027-01-01\nnmae = \"x\"",
+        );
+        assert!(e.is_none());
+        let all = msgs.join("\n");
+        for expected in [
+            "e.md:2:8: error: `name` は文字列",
+            "e.md:3:12: error: category `facilty` はありません（もしかして `facility`？）",
+            "e.md:4:16: error: municipality `津` は regions.toml にありません（もしかして `津市`？）",
+            "e.md:6:7: error: url に使えるのは http:// と https:// だけです",
+            "e.md:7:12: error: verified (2027-01-01) が未来の日付です",
+            "e.md:8:1: error: 不明な項目 `nmae` です（もしかして `name`？）",
+        ] {
+            assert!(all.contains(expected), "missing {expected:?} in\n{all}");
+        }
+    }
+
+    #[test]
+    fn warns_on_stale_missing_kana_and_invisible_characters() {
+        let front = BASE
+            .replace("kana = \"あおぞら\"\n", "")
+            .replace("2026-04-01", "2025-01-01")
+            .replace("三重県津市1", "三重県\u{202E}津市1");
+        let (e, msgs) = check(&front);
+        let e = e.expect("warnings do not reject an entry");
+        assert_eq!(e.address, "三重県津市1");
+        let all = msgs.join("\n");
+        assert!(all.contains("warning: kana（読み）がありません"), "{all}");
+        assert!(
+            all.contains("warning: 最終確認日 (2025-01-01) から1年以上"),
+            "{all}"
+        );
+        assert!(
+            all.contains("warning: `address` に見えない制御文字"),
+            "{all}"
+        );
+        assert!(e.is_stale(TODAY));
+    }
+
+    #[test]
+    fn needs_one_contact_and_paired_coordinates() {
+        let front = BASE
+            .replace("phone = \"059-000-0000\"\n", "")
+            .replace("lon = 136.5\n", "");
+        let (e, msgs) = check(&front);
+        assert!(e.is_none());
+        let all = msgs.join("\n");
+        assert!(all.contains("連絡先がありません"), "{all}");
+        assert!(all.contains("lat と lon は両方書くか"), "{all}");
+    }
+
+    #[test]
+    fn kana_accepts_half_width_and_rejects_kanji() {
+        let (e, _) = check(&BASE.replace("kana = \"あおぞら\"", "kana = \"ｱｵｿﾞﾗ\""));
+        assert_eq!(e.unwrap().kana.as_deref(), Some("アオゾラ"));
+        let (e, msgs) = check(&BASE.replace("kana = \"あおぞら\"", "kana = \"青空\""));
+        assert!(e.is_none());
+        assert!(msgs.join("\n").contains("ひらがなかカタカナ"));
+    }
+}
