@@ -39,6 +39,14 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Print the regional gap figures (supply against demand).
+    Gaps {
+        #[arg(long, value_enum, default_value_t = GapFormat::Table)]
+        format: GapFormat,
+        /// Only this region (its id).
+        #[arg(long)]
+        region: Option<String>,
+    },
     /// Build, serve the output over HTTP and rebuild when files change.
     Serve {
         #[arg(long, default_value_t = 1111)]
@@ -48,6 +56,21 @@ pub enum Command {
         #[arg(long, default_value = "public")]
         out: PathBuf,
     },
+    /// Write a synthetic site with N entries (for benchmarks and tests).
+    Synth {
+        #[arg(long)]
+        entries: usize,
+        #[arg(long, default_value_t = 42)]
+        seed: u64,
+        out: PathBuf,
+    },
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GapFormat {
+    Table,
+    Csv,
+    Json,
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -63,7 +86,8 @@ pub enum Format {
 /// Runs the command line and returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     let root = cli.root.as_path();
-    if !root.join("content").is_dir() {
+    // `synth` writes a new site root, so it is the one command that needs no content/.
+    if !matches!(cli.command, Command::Synth { .. }) && !root.join("content").is_dir() {
         eprintln!(
             "error: {} に content/ フォルダがありません。--root でサイトのフォルダを指定してください",
             root.display()
@@ -82,8 +106,52 @@ pub fn run(cli: Cli) -> ExitCode {
             }
         }
         Command::Build { out } => build_once(root, &out, None),
+        Command::Gaps { format, region } => gaps(root, format, region.as_deref()),
         Command::Serve { port, bind, out } => crate::serve::serve(root, &out, &bind, port),
+        Command::Synth { entries, seed, out } => {
+            let started = Instant::now();
+            match crate::synth::generate(&out, entries, seed) {
+                Ok(()) => {
+                    println!(
+                        "{entries} entries (seed {seed}) written to {}, {} ms",
+                        out.display(),
+                        started.elapsed().as_millis()
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    ExitCode::from(2)
+                }
+            }
+        }
     }
+}
+
+fn gaps(root: &Path, format: GapFormat, region: Option<&str>) -> ExitCode {
+    let (site, diags) = crate::check(root, Date::today());
+    let Some(site) = site else {
+        print_diagnostics(diags, Format::Human);
+        return ExitCode::from(1);
+    };
+    let mut report = crate::gaps::compute(&site);
+    if let Some(id) = region {
+        if site.config.region(id).is_none() {
+            let ids: Vec<&str> = site.config.regions.iter().map(|r| r.id.as_str()).collect();
+            eprintln!(
+                "error: 地域 `{id}` はありません。使えるのは {} です",
+                ids.join(", ")
+            );
+            return ExitCode::from(2);
+        }
+        report.regions.retain(|r| r.id == id);
+    }
+    match format {
+        GapFormat::Table => print!("{}", crate::gaps::to_table(&report)),
+        GapFormat::Csv => print!("{}", crate::gaps::to_csv(&report)),
+        GapFormat::Json => println!("{}", crate::gaps::to_json(&report)),
+    }
+    ExitCode::SUCCESS
 }
 
 /// Checks and builds once, printing problems and the summary line; `base_url` overrides the

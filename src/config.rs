@@ -70,6 +70,38 @@ pub struct SiteConfig {
     /// True when the listings are invented sample data; the pages then say so.
     pub sample: bool,
     pub min_count: u32,
+    pub gaps: GapRules,
+}
+
+/// Thresholds of the gap statuses (不足 / 要注意 / 充足), from `[gaps]` in site.toml.
+#[derive(Debug, Clone, Copy, PartialEq, Deserialize, serde::Serialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct GapRules {
+    /// Providers per 100 children below this: 不足.
+    pub shortage_per_100: f64,
+    /// Providers per 100 children below this: 要注意.
+    pub caution_per_100: f64,
+    /// Share of the region's needed care items accepted by some provider of the kind below this: 不足.
+    pub coverage_shortage: f64,
+    /// … below this: 要注意.
+    pub coverage_caution: f64,
+    /// A municipality whose nearest provider of a kind is farther than this (km): 要注意.
+    pub max_distance_km: f64,
+    /// Share of listings not verified for over a year at or above this: 要注意.
+    pub stale_share: f64,
+}
+
+impl Default for GapRules {
+    fn default() -> Self {
+        GapRules {
+            shortage_per_100: 5.0,
+            caution_per_100: 10.0,
+            coverage_shortage: 0.6,
+            coverage_caution: 0.8,
+            max_distance_km: 30.0,
+            stale_share: 0.3,
+        }
+    }
 }
 
 impl SiteConfig {
@@ -228,6 +260,8 @@ struct SiteFile {
     sample: bool,
     #[serde(default)]
     privacy: PrivacyFile,
+    #[serde(default = "default_gaps")]
+    gaps: Spanned<GapRules>,
     #[serde(default)]
     categories: Vec<CategoryFile>,
     #[serde(default)]
@@ -239,6 +273,9 @@ fn default_language() -> String {
 }
 fn default_branch() -> String {
     "main".to_owned()
+}
+fn default_gaps() -> Spanned<GapRules> {
+    Spanned::new(0..0, GapRules::default())
 }
 fn default_theme() -> Spanned<String> {
     Spanned::new(0..0, "default".to_owned())
@@ -358,6 +395,21 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         Some((src, file)) => resolve_demand(src, file, &regions, &care_ids, diags),
         None => Vec::new(),
     };
+    let without_demand: Vec<&str> = regions
+        .iter()
+        .filter(|r| !demand.iter().any(|d| d.region == r.id))
+        .map(|r| r.id.as_str())
+        .collect();
+    if !without_demand.is_empty() {
+        diags.push(whole_file(
+            "content/demand.toml",
+            Severity::Warning,
+            format!(
+                "需要データ（[[demand]]）のない地域があります: {}。不足状況のページでは「データなし」と表示します",
+                without_demand.join(", ")
+            ),
+        ));
+    }
     if diags.count(Severity::Error) > errors_before {
         return None;
     }
@@ -500,6 +552,23 @@ fn resolve_site(
         }
     }
 
+    let rules = *file.gaps.get_ref();
+    let ratios = [
+        rules.coverage_shortage,
+        rules.coverage_caution,
+        rules.stale_share,
+    ];
+    let ordered = rules.shortage_per_100 <= rules.caution_per_100
+        && rules.coverage_shortage <= rules.coverage_caution;
+    let non_negative = rules.shortage_per_100 >= 0.0 && rules.max_distance_km >= 0.0;
+    if !ordered || !non_negative || ratios.iter().any(|r| !(0.0..=1.0).contains(r)) {
+        diags.push(src.at(
+            file.gaps.span().start,
+            Severity::Error,
+            Some("gaps"),
+            "[gaps] の値が不正です: 割合は 0〜1、shortage_* は caution_* 以下、距離と人数比は 0 以上にしてください",
+        ));
+    }
     let site = SiteConfig {
         title: file.title,
         base_url: base,
@@ -511,6 +580,7 @@ fn resolve_site(
         theme: file.theme.into_inner(),
         sample: file.sample,
         min_count: file.privacy.min_count,
+        gaps: rules,
     };
     (site, categories, care_items)
 }
@@ -743,6 +813,7 @@ mod tests {
             theme: "default".into(),
             sample: false,
             min_count: 3,
+            gaps: GapRules::default(),
         }
     }
 

@@ -5,16 +5,20 @@
 //! them into [`entry::Entry`] values, [`site`] resolves the model, [`render`] turns it into pages
 //! and [`output`] writes them atomically. [`serve`] and [`cli`] drive it.
 
+pub mod chart;
 pub mod cli;
 pub mod config;
 pub mod date;
 pub mod diag;
 pub mod entry;
+pub mod gaps;
+pub mod geo;
 pub mod load;
 pub mod output;
 pub mod render;
 pub mod serve;
 pub mod site;
+pub mod synth;
 pub mod validate;
 
 use std::path::Path;
@@ -48,7 +52,10 @@ pub fn build(root: &Path, site: &site::Site, out: &Path) -> Result<BuildReport, 
     output::check_out_dir(root, out)?;
     let theme = render::Theme::load(root, &site.config.site.theme)?;
     let staging = output::Staging::new(out)?;
-    let pages = render::render_site(site, &theme, &|path, bytes| staging.write(path, bytes))?;
+    let report = gaps::compute(site);
+    let pages = render::render_site(site, &report, &theme, &|path, bytes| {
+        staging.write(path, bytes)
+    })?;
     staging.commit()?;
     Ok(BuildReport {
         entries: site.entries.len(),

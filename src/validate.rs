@@ -680,6 +680,7 @@ mod tests {
                 theme: "default".into(),
                 sample: true,
                 min_count: 3,
+                gaps: Default::default(),
             },
             categories: builtin_categories(),
             care_items: builtin_care_items(),

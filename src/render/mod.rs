@@ -12,44 +12,55 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 
 use crate::entry::{Entry, FLAGS};
+use crate::gaps::GapReport;
 use crate::site::Site;
+
+mod gaps;
 
 /// Templates of the built-in default theme, compiled into the binary so any site root works.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     (
         "base.html",
-        include_str!("../themes/default/templates/base.html"),
+        include_str!("../../themes/default/templates/base.html"),
     ),
     (
         "index.html",
-        include_str!("../themes/default/templates/index.html"),
+        include_str!("../../themes/default/templates/index.html"),
     ),
     (
         "entry.html",
-        include_str!("../themes/default/templates/entry.html"),
+        include_str!("../../themes/default/templates/entry.html"),
     ),
     (
         "list.html",
-        include_str!("../themes/default/templates/list.html"),
+        include_str!("../../themes/default/templates/list.html"),
     ),
     (
         "404.html",
-        include_str!("../themes/default/templates/404.html"),
+        include_str!("../../themes/default/templates/404.html"),
     ),
     (
         "sitemap.xml",
-        include_str!("../themes/default/templates/sitemap.xml"),
+        include_str!("../../themes/default/templates/sitemap.xml"),
+    ),
+    (
+        "gaps.html",
+        include_str!("../../themes/default/templates/gaps.html"),
+    ),
+    (
+        "gaps_region.html",
+        include_str!("../../themes/default/templates/gaps_region.html"),
     ),
     (
         "robots.txt",
-        include_str!("../themes/default/templates/robots.txt"),
+        include_str!("../../themes/default/templates/robots.txt"),
     ),
 ];
 
 /// Static files of the built-in default theme, copied to the output root.
 const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
     "style.css",
-    include_bytes!("../themes/default/static/style.css"),
+    include_bytes!("../../themes/default/static/style.css"),
 )];
 
 /// A theme ready to render: templates parsed once, static files loaded.
@@ -143,11 +154,15 @@ struct PageJob {
 /// Returns the number of pages written.
 pub fn render_site(
     site: &Site,
+    report: &GapReport,
     theme: &Theme,
     write: &(dyn Fn(&str, &[u8]) -> Result<(), String> + Sync),
 ) -> Result<usize, String> {
     let views = Views::new(site);
-    let jobs = views.jobs();
+    let mut jobs = views.jobs();
+    let (gap_jobs, gap_files) = views.gap_jobs(report);
+    jobs.extend(gap_jobs);
+    jobs.push(views.sitemap(&jobs));
     let progress = if site.entries.len() >= 5_000 {
         ProgressBar::new(jobs.len() as u64)
     } else {
@@ -168,7 +183,7 @@ pub fn render_site(
         write(&job.path, &bytes)
     })?;
     progress.finish_and_clear();
-    for (path, bytes) in &theme.statics {
+    for (path, bytes) in theme.statics.iter().chain(&gap_files) {
         write(path, bytes)?;
     }
     Ok(jobs.len())
@@ -258,6 +273,7 @@ impl<'a> Views<'a> {
             "license": cfg.site.license,
             "sample": cfg.site.sample,
             "as_of": site.as_of().map(|d| d.to_string()),
+            "as_of_ja": site.as_of().map(|d| d.japanese()),
             "entry_count": site.entries.len(),
         });
         let mut v = Views {
@@ -269,6 +285,7 @@ impl<'a> Views<'a> {
             care_items: Value::Null,
         };
         v.nav = json!({
+            "gaps_url": v.url("gaps/"),
             "categories": cfg.categories.iter().map(|c| json!({
                 "id": c.id, "label": c.label, "description": c.description,
                 "url": v.url(&format!("categories/{}/", c.id)),
@@ -315,11 +332,7 @@ impl<'a> Views<'a> {
     fn jobs(&self) -> Vec<PageJob> {
         let cfg = &self.site.config;
         let mut jobs = Vec::new();
-        let mut sitemap = Vec::new();
-        let mut add = |template: &'static str, path: String, view: Value, in_sitemap: bool| {
-            if in_sitemap {
-                sitemap.push(format!("{}/{}", self.base, path));
-            }
+        let mut add = |template: &'static str, path: String, view: Value| {
             let file = if path.is_empty() || path.ends_with('/') {
                 format!("{path}index.html")
             } else {
@@ -340,7 +353,6 @@ impl<'a> Views<'a> {
             "index.html",
             String::new(),
             json!({"page": self.page(&cfg.site.title, "", &home_desc)}),
-            true,
         );
 
         for c in &cfg.categories {
@@ -357,7 +369,6 @@ impl<'a> Views<'a> {
                 "list.html",
                 path.clone(),
                 self.list_view(&c.label, &path, &lead, list),
-                true,
             );
         }
         for r in &cfg.regions {
@@ -381,7 +392,6 @@ impl<'a> Views<'a> {
                 "list.html",
                 path.clone(),
                 self.list_view(&title, &path, &lead, list),
-                true,
             );
             for m in &r.municipalities {
                 let entries = self.site.in_municipality(&m.code);
@@ -393,7 +403,7 @@ impl<'a> Views<'a> {
                     .as_array_mut()
                     .expect("breadcrumbs is a list")
                     .push(json!({"label": title, "url": self.url(&format!("regions/{}/", r.id))}));
-                add("list.html", path, view, true);
+                add("list.html", path, view);
             }
         }
         for e in &self.site.entries {
@@ -410,23 +420,29 @@ impl<'a> Views<'a> {
                     {"label": cat, "url": self.url(&format!("categories/{}/", e.category))},
                 ],
             });
-            add("entry.html", path, view, true);
+            add("entry.html", path, view);
         }
         add(
             "404.html",
             "404.html".to_owned(),
             json!({"page": self.page("ページが見つかりません", "404.html", "")}),
-            false,
         );
-        add("robots.txt", "robots.txt".to_owned(), json!({}), false);
-        drop(add);
-        let pages = sitemap;
-        jobs.push(PageJob {
+        add("robots.txt", "robots.txt".to_owned(), json!({}));
+        jobs
+    }
+
+    /// The sitemap: every page that is a directory index, in job order.
+    fn sitemap(&self, jobs: &[PageJob]) -> PageJob {
+        let pages: Vec<String> = jobs
+            .iter()
+            .filter_map(|j| j.path.strip_suffix("index.html"))
+            .map(|dir| format!("{}/{dir}", self.base))
+            .collect();
+        PageJob {
             template: "sitemap.xml",
             path: "sitemap.xml".to_owned(),
             view: json!({ "pages": pages }),
-        });
-        jobs
+        }
     }
 
     fn list_view(&self, title: &str, path: &str, lead: &str, list: Value) -> Value {

@@ -1,0 +1,828 @@
+//! Supply against demand, per region and kind of service: the figures behind the gap pages, the
+//! CSV/JSON files and `tsunagu gaps`. Pure functions over the site model; every output format is
+//! produced from one [`GapReport`], so they cannot disagree.
+//!
+//! Privacy: demand counts below `min_count` are never published (see [`Figure`]), and where the
+//! prefecture total is shown a second region is hidden too so the first cannot be recovered by
+//! subtraction. Provider counts are public facts and are never hidden.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::{Serialize, Serializer};
+
+use crate::config::{Config, GapRules};
+use crate::entry::{Entry, FLAGS};
+use crate::geo::distance_km;
+use crate::site::Site;
+
+/// A published figure.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Figure {
+    Count(u32),
+    /// Providers per 100 children, rounded to one decimal when shown.
+    Ratio(f64),
+    /// Hidden for privacy; shown as `<min_count`.
+    Suppressed(u32),
+    /// No demand figure for the region.
+    NoData,
+}
+
+impl Figure {
+    /// The text every format shows: `12`, `8.6`, `<3`, `データなし`.
+    pub fn display(&self) -> String {
+        match self {
+            Figure::Count(n) => n.to_string(),
+            Figure::Ratio(r) => format!("{r:.1}"),
+            Figure::Suppressed(min) => format!("<{min}"),
+            Figure::NoData => "データなし".to_owned(),
+        }
+    }
+}
+
+impl Serialize for Figure {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Figure::Count(n) => s.serialize_u32(*n),
+            Figure::Ratio(r) => s.serialize_f64((r * 10.0).round() / 10.0),
+            other => s.serialize_str(&other.display()),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Status {
+    Sufficient,
+    Caution,
+    Shortage,
+}
+
+impl Status {
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Sufficient => "充足",
+            Status::Caution => "要注意",
+            Status::Shortage => "不足",
+        }
+    }
+
+    /// A stable ASCII id, for CSS classes and tools.
+    pub fn id(self) -> &'static str {
+        match self {
+            Status::Sufficient => "ok",
+            Status::Caution => "caution",
+            Status::Shortage => "shortage",
+        }
+    }
+}
+
+impl Serialize for Status {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.label())
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct GapReport {
+    pub rules: GapRules,
+    pub min_count: u32,
+    /// Children over the regions that report demand (suppressed when small).
+    pub prefecture_children: Figure,
+    pub categories: Vec<Label>,
+    pub regions: Vec<RegionGap>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Label {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RegionGap {
+    pub id: String,
+    pub name: String,
+    pub children: Figure,
+    pub as_of: Option<String>,
+    pub source: Option<String>,
+    /// All kinds together.
+    pub overall: KindGap,
+    pub categories: Vec<KindGap>,
+    /// Care items children in the region need that no provider of any kind there accepts.
+    pub uncovered_care: Vec<Label>,
+    pub access: Vec<MunicipalityAccess>,
+}
+
+/// The figures of one kind of service (or all kinds) in one region.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindGap {
+    /// A category id, or `all`.
+    pub category: String,
+    pub label: String,
+    pub providers: usize,
+    /// Sum of the capacities that listings give, and how many listings give one.
+    pub capacity: u32,
+    pub capacity_listed: usize,
+    pub per_100: Figure,
+    /// Share of the region's needed care items that some provider of this kind accepts.
+    pub care_coverage: Option<f64>,
+    pub care: Vec<CareGap>,
+    pub services: Vec<FlagShare>,
+    pub stale: usize,
+    pub stale_share: Option<f64>,
+    /// Municipalities whose nearest provider of this kind (anywhere) is beyond `max_distance_km`.
+    pub far_municipalities: Vec<FarMunicipality>,
+    pub status: Status,
+    pub status_id: &'static str,
+    /// Why the status is what it is, in plain Japanese.
+    pub reasons: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CareGap {
+    pub id: String,
+    pub label: String,
+    pub providers: usize,
+    pub children: Figure,
+    /// Children need it here and no provider of this kind accepts it.
+    pub uncovered: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FlagShare {
+    pub id: String,
+    pub label: String,
+    pub providers: usize,
+    pub share: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FarMunicipality {
+    pub name: String,
+    /// `None` when no provider of the kind exists anywhere.
+    pub km: Option<f64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MunicipalityAccess {
+    pub code: String,
+    pub name: String,
+    /// Nearest provider per kind, in km (one decimal), `None` when there is none.
+    pub nearest: Vec<Nearest>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Nearest {
+    pub category: String,
+    pub km: Option<f64>,
+    pub far: bool,
+}
+
+/// The flags whose share the gap pages show (the bottlenecks families name).
+const BOTTLENECKS: [&str; 5] = ["transport", "bathing", "weekend", "evening", "overnight"];
+
+/// Hides demand counts in `1..min_count`, then, when exactly one value of the group is hidden and
+/// the group's total is published, the smallest other non-zero value too.
+pub fn suppress(values: &[Option<u32>], min_count: u32) -> Vec<Figure> {
+    let hide = |n: u32| n > 0 && n < min_count;
+    let mut out: Vec<Figure> = values
+        .iter()
+        .map(|v| match v {
+            None => Figure::NoData,
+            Some(n) if hide(*n) => Figure::Suppressed(min_count),
+            Some(n) => Figure::Count(*n),
+        })
+        .collect();
+    let hidden = out
+        .iter()
+        .filter(|f| matches!(f, Figure::Suppressed(_)))
+        .count();
+    if hidden == 1 {
+        let smallest = out
+            .iter()
+            .enumerate()
+            .filter_map(|(i, f)| match f {
+                Figure::Count(n) if *n > 0 => Some((*n, i)),
+                _ => None,
+            })
+            .min();
+        if let Some((_, i)) = smallest {
+            out[i] = Figure::Suppressed(min_count);
+        }
+    }
+    out
+}
+
+/// The total of a group, itself hidden when small.
+fn total_figure(values: &[Option<u32>], min_count: u32) -> Figure {
+    let known: Vec<u32> = values.iter().flatten().copied().collect();
+    if known.is_empty() {
+        return Figure::NoData;
+    }
+    let total: u32 = known.iter().sum();
+    if total > 0 && total < min_count {
+        Figure::Suppressed(min_count)
+    } else {
+        Figure::Count(total)
+    }
+}
+
+/// Where a provider is: its own coordinates, or its municipality's.
+fn location(config: &Config, e: &Entry) -> Option<(f64, f64)> {
+    match (e.lat, e.lon) {
+        (Some(lat), Some(lon)) => Some((lat, lon)),
+        _ => config.municipality(&e.municipality).map(|m| (m.lat, m.lon)),
+    }
+}
+
+fn round1(x: f64) -> f64 {
+    (x * 10.0).round() / 10.0
+}
+
+fn share(part: usize, whole: usize) -> Option<f64> {
+    (whole > 0).then(|| part as f64 / whole as f64)
+}
+
+fn percent(x: f64) -> String {
+    format!("{:.0}%", x * 100.0)
+}
+
+/// Computes the whole report from the site model.
+pub fn compute(site: &Site) -> GapReport {
+    let config = &site.config;
+    let rules = config.site.gaps;
+    let min_count = config.site.min_count;
+
+    let demand: Vec<Option<&crate::config::Demand>> = config
+        .regions
+        .iter()
+        .map(|r| config.demand.iter().find(|d| d.region == r.id))
+        .collect();
+    let children_raw: Vec<Option<u32>> = demand.iter().map(|d| d.map(|d| d.children)).collect();
+    let children_shown = suppress(&children_raw, min_count);
+
+    // Nearest provider of each kind (and of any kind) for every municipality, computed once.
+    let kinds: Vec<Option<&str>> = std::iter::once(None)
+        .chain(config.categories.iter().map(|c| Some(c.id.as_str())))
+        .collect();
+    let points: Vec<Vec<(f64, f64)>> = kinds
+        .iter()
+        .map(|kind| {
+            site.entries
+                .iter()
+                .filter(|e| kind.is_none_or(|k| e.category == k))
+                .filter_map(|e| location(config, e))
+                .collect()
+        })
+        .collect();
+    let municipalities: Vec<&crate::config::Municipality> = config.municipalities().collect();
+    let nearest: Vec<Vec<Option<f64>>> = municipalities
+        .par_iter()
+        .map(|m| {
+            points
+                .iter()
+                .map(|pts| {
+                    pts.iter()
+                        .map(|p| distance_km((m.lat, m.lon), *p))
+                        .min_by(f64::total_cmp)
+                })
+                .collect()
+        })
+        .collect();
+
+    let regions = config
+        .regions
+        .iter()
+        .enumerate()
+        .map(|(ri, region)| {
+            let entries = site.in_region(&region.id);
+            let d = demand[ri];
+            let ctx = RegionCtx {
+                site,
+                rules,
+                min_count,
+                children: children_raw[ri],
+                children_shown: children_shown[ri],
+                care_demand: d.map(|d| &d.care),
+                far: municipalities
+                    .iter()
+                    .zip(&nearest)
+                    .filter(|(m, _)| m.region == region.id)
+                    .map(|(m, n)| (m.name.as_str(), n.as_slice()))
+                    .collect(),
+            };
+            let overall = ctx.kind(&entries, None, 0);
+            let categories = config
+                .categories
+                .iter()
+                .enumerate()
+                .map(|(ci, c)| {
+                    let of_kind: Vec<&Entry> = entries
+                        .iter()
+                        .copied()
+                        .filter(|e| e.category == c.id)
+                        .collect();
+                    ctx.kind(&of_kind, Some((&c.id, &c.label)), ci + 1)
+                })
+                .collect();
+            let uncovered_care = overall
+                .care
+                .iter()
+                .filter(|c| c.uncovered)
+                .map(|c| Label {
+                    id: c.id.clone(),
+                    label: c.label.clone(),
+                })
+                .collect();
+            let access = municipalities
+                .iter()
+                .zip(&nearest)
+                .filter(|(m, _)| m.region == region.id)
+                .map(|(m, n)| MunicipalityAccess {
+                    code: m.code.clone(),
+                    name: m.name.clone(),
+                    nearest: kinds
+                        .iter()
+                        .zip(n)
+                        .skip(1)
+                        .map(|(k, km)| Nearest {
+                            category: k.unwrap_or("all").to_owned(),
+                            km: km.map(round1),
+                            far: km.is_none_or(|km| km > rules.max_distance_km),
+                        })
+                        .collect(),
+                })
+                .collect();
+            RegionGap {
+                id: region.id.clone(),
+                name: region.name.clone(),
+                children: children_shown[ri],
+                as_of: d.map(|d| d.as_of.to_string()),
+                source: d.map(|d| d.source.clone()),
+                overall,
+                categories,
+                uncovered_care,
+                access,
+            }
+        })
+        .collect();
+
+    GapReport {
+        rules,
+        min_count,
+        prefecture_children: total_figure(&children_raw, min_count),
+        categories: config
+            .categories
+            .iter()
+            .map(|c| Label {
+                id: c.id.clone(),
+                label: c.label.clone(),
+            })
+            .collect(),
+        regions,
+    }
+}
+
+struct RegionCtx<'a> {
+    site: &'a Site,
+    rules: GapRules,
+    min_count: u32,
+    children: Option<u32>,
+    children_shown: Figure,
+    care_demand: Option<&'a BTreeMap<String, u32>>,
+    /// Municipalities of the region with their nearest distances per kind (index 0: any kind).
+    far: Vec<(&'a str, &'a [Option<f64>])>,
+}
+
+impl RegionCtx<'_> {
+    fn kind(
+        &self,
+        entries: &[&Entry],
+        category: Option<(&str, &str)>,
+        kind_index: usize,
+    ) -> KindGap {
+        let config = &self.site.config;
+        let rules = self.rules;
+        let providers = entries.len();
+        let per_100_raw = self
+            .children
+            .filter(|&c| c > 0)
+            .map(|c| providers as f64 * 100.0 / f64::from(c));
+        let per_100 = match (self.children_shown, per_100_raw) {
+            (Figure::Suppressed(m), _) => Figure::Suppressed(m),
+            (_, Some(r)) => Figure::Ratio(r),
+            _ => Figure::NoData,
+        };
+
+        let care: Vec<CareGap> = config
+            .care_items
+            .iter()
+            .map(|item| {
+                let accepting = entries.iter().filter(|e| e.care.contains(&item.id)).count();
+                let needed = self
+                    .care_demand
+                    .map(|c| c.get(&item.id).copied().unwrap_or(0));
+                let children = match needed {
+                    None => Figure::NoData,
+                    Some(n) if n > 0 && n < self.min_count => Figure::Suppressed(self.min_count),
+                    Some(n) => Figure::Count(n),
+                };
+                CareGap {
+                    id: item.id.clone(),
+                    label: item.label.clone(),
+                    providers: accepting,
+                    children,
+                    uncovered: needed.is_some_and(|n| n > 0) && accepting == 0,
+                }
+            })
+            .collect();
+        let needed: Vec<&CareGap> = care
+            .iter()
+            .filter(|c| {
+                self.care_demand
+                    .is_some_and(|d| d.get(&c.id).is_some_and(|&n| n > 0))
+            })
+            .collect();
+        let care_coverage = share(needed.iter().filter(|c| !c.uncovered).count(), needed.len());
+
+        let services = BOTTLENECKS
+            .iter()
+            .map(|id| {
+                let label = FLAGS.iter().find(|(f, _)| f == id).map_or(*id, |(_, l)| *l);
+                let n = entries
+                    .iter()
+                    .filter(|e| e.flags.get(id) == Some(true))
+                    .count();
+                FlagShare {
+                    id: (*id).to_owned(),
+                    label: label.to_owned(),
+                    providers: n,
+                    share: share(n, providers),
+                }
+            })
+            .collect();
+        let stale = entries
+            .iter()
+            .filter(|e| e.is_stale(self.site.today))
+            .count();
+        let stale_share = share(stale, providers);
+        let far_municipalities: Vec<FarMunicipality> = self
+            .far
+            .iter()
+            .filter_map(|(name, dists)| {
+                let km = dists[kind_index];
+                km.is_none_or(|km| km > rules.max_distance_km)
+                    .then(|| FarMunicipality {
+                        name: (*name).to_owned(),
+                        km: km.map(round1),
+                    })
+            })
+            .collect();
+
+        let mut reasons: Vec<(Status, String)> = Vec::new();
+        if providers == 0 {
+            reasons.push((Status::Shortage, "この地域に掲載がありません".to_owned()));
+        }
+        if let Some(r) = per_100_raw.filter(|_| providers > 0) {
+            let shown = match per_100 {
+                Figure::Ratio(_) => format!("（{}か所）", per_100.display()),
+                _ => String::new(),
+            };
+            if r < rules.shortage_per_100 {
+                reasons.push((
+                    Status::Shortage,
+                    format!(
+                        "子ども100人あたりの掲載数{shown}が {} 未満です",
+                        rules.shortage_per_100
+                    ),
+                ));
+            } else if r < rules.caution_per_100 {
+                reasons.push((
+                    Status::Caution,
+                    format!(
+                        "子ども100人あたりの掲載数{shown}が {} 未満です",
+                        rules.caution_per_100
+                    ),
+                ));
+            }
+        }
+        let uncovered: Vec<&str> = needed
+            .iter()
+            .filter(|c| c.uncovered)
+            .map(|c| c.label.as_str())
+            .collect();
+        if category.is_none() && !uncovered.is_empty() {
+            reasons.push((
+                Status::Shortage,
+                format!("地域の子どもが必要としている医療的ケアに、受け入れ先が1か所もない項目があります（{}）", uncovered.join("、")),
+            ));
+        } else if let (Some(cov), true) = (care_coverage, providers > 0) {
+            let text = format!(
+                "必要とされている医療的ケアのうち受け入れ先があるのは {}（受け入れ先なし: {}）",
+                percent(cov),
+                uncovered.join("、")
+            );
+            if cov < rules.coverage_shortage {
+                reasons.push((Status::Shortage, text));
+            } else if cov < rules.coverage_caution {
+                reasons.push((Status::Caution, text));
+            }
+        }
+        if !far_municipalities.is_empty() {
+            let names: Vec<&str> = far_municipalities.iter().map(|f| f.name.as_str()).collect();
+            reasons.push((
+                Status::Caution,
+                format!(
+                    "最寄りの掲載先まで {} km を超える市町村があります（{}）",
+                    rules.max_distance_km,
+                    names.join("、")
+                ),
+            ));
+        }
+        if let Some(s) = stale_share.filter(|s| *s >= rules.stale_share) {
+            reasons.push((
+                Status::Caution,
+                format!("掲載の {} が1年以上確認されていません", percent(s)),
+            ));
+        }
+        let status = reasons
+            .iter()
+            .map(|(s, _)| *s)
+            .max()
+            .unwrap_or(Status::Sufficient);
+
+        let (id, label) = category.unwrap_or(("all", "すべて"));
+        KindGap {
+            category: id.to_owned(),
+            label: label.to_owned(),
+            providers,
+            capacity: entries.iter().filter_map(|e| e.capacity).sum(),
+            capacity_listed: entries.iter().filter(|e| e.capacity.is_some()).count(),
+            per_100,
+            care_coverage,
+            care,
+            services,
+            stale,
+            stale_share,
+            far_municipalities,
+            status,
+            status_id: status.id(),
+            reasons: reasons.into_iter().map(|(_, r)| r).collect(),
+        }
+    }
+}
+
+/// The rules, written for the overview page and the CLI, in plain Japanese.
+pub fn rules_text(rules: &GapRules, min_count: u32) -> Vec<String> {
+    vec![
+        format!(
+            "「不足」: 地域にその種類の掲載がない、子ども100人あたりの掲載数が {} 未満、または必要とされている医療的ケアのうち受け入れ先のある項目が {} 未満。「すべて」の列は、地域の子どもが必要としている医療的ケアに受け入れ先が1か所もない項目があるときも「不足」。",
+            rules.shortage_per_100,
+            percent(rules.coverage_shortage)
+        ),
+        format!(
+            "「要注意」: 子ども100人あたりの掲載数が {} 未満、受け入れ先のある医療的ケアが {} 未満、最寄りの掲載先まで {} km を超える市町村がある、または掲載の {} 以上が1年以上確認されていない。",
+            rules.caution_per_100,
+            percent(rules.coverage_caution),
+            rules.max_distance_km,
+            percent(rules.stale_share)
+        ),
+        "「充足」: 上のどれにも当たらない。掲載の数から見た目安であり、実際の空き状況を示すものではありません。".to_owned(),
+        format!(
+            "子どもの人数が {min_count} 人未満の値は、個人が特定されないよう「<{min_count}」と表示します。合計から逆算できる場合は、別の値も伏せます。"
+        ),
+        "距離は市町村の代表点から各事業所（座標がない場合はその市町村の代表点）までの直線距離です。".to_owned(),
+    ]
+}
+
+/// The report as CSV: one row per region and kind (`all` first), the same figures as the pages.
+pub fn to_csv(report: &GapReport) -> String {
+    let care_ids: Vec<String> = report
+        .regions
+        .first()
+        .map(|r| r.overall.care.iter().map(|c| c.id.clone()).collect())
+        .unwrap_or_default();
+    let mut header: Vec<String> = [
+        "region",
+        "region_name",
+        "category",
+        "category_label",
+        "status",
+        "providers",
+        "capacity",
+        "capacity_listed",
+        "children",
+        "per_100_children",
+        "care_coverage",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    header.extend(BOTTLENECKS.iter().map(|b| format!("share_{b}")));
+    header.extend([
+        "stale".to_owned(),
+        "stale_share".to_owned(),
+        "far_municipalities".to_owned(),
+    ]);
+    for id in &care_ids {
+        header.push(format!("care_{id}_providers"));
+        header.push(format!("care_{id}_children"));
+    }
+    let mut out = String::new();
+    push_csv_row(&mut out, &header);
+    for r in &report.regions {
+        for k in std::iter::once(&r.overall).chain(&r.categories) {
+            let mut row = vec![
+                r.id.clone(),
+                r.name.clone(),
+                k.category.clone(),
+                k.label.clone(),
+                k.status.label().to_owned(),
+                k.providers.to_string(),
+                k.capacity.to_string(),
+                k.capacity_listed.to_string(),
+                r.children.display(),
+                k.per_100.display(),
+                fmt_share(k.care_coverage),
+            ];
+            row.extend(k.services.iter().map(|s| fmt_share(s.share)));
+            row.push(k.stale.to_string());
+            row.push(fmt_share(k.stale_share));
+            row.push(
+                k.far_municipalities
+                    .iter()
+                    .map(|f| f.name.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            );
+            for c in &k.care {
+                row.push(c.providers.to_string());
+                row.push(c.children.display());
+            }
+            push_csv_row(&mut out, &row);
+        }
+    }
+    out
+}
+
+/// The report as pretty JSON (the published `gaps.json`), with the rules in words.
+pub fn to_json(report: &GapReport) -> String {
+    let mut v = serde_json::to_value(report).expect("the report serialises");
+    v["rules_text"] = serde_json::json!(rules_text(&report.rules, report.min_count));
+    serde_json::to_string_pretty(&v).expect("a JSON value serialises")
+}
+
+/// A share as the pages and CSV show it: `0.43`, or empty when undefined.
+pub fn fmt_share(s: Option<f64>) -> String {
+    s.map(|s| format!("{s:.2}")).unwrap_or_default()
+}
+
+/// Appends one RFC 4180 row (CRLF), quoting fields that need it.
+pub fn push_csv_row(out: &mut String, fields: &[String]) {
+    let cells: Vec<String> = fields
+        .iter()
+        .map(|f| {
+            if f.contains([',', '"', '\n', '\r']) {
+                format!("\"{}\"", f.replace('"', "\"\""))
+            } else {
+                f.clone()
+            }
+        })
+        .collect();
+    out.push_str(&cells.join(","));
+    out.push_str("\r\n");
+}
+
+/// A plain-text table for the terminal: regions × kinds, status and providers per 100 children.
+pub fn to_table(report: &GapReport) -> String {
+    let mut out = String::new();
+    let mut header = vec!["地域".to_owned(), "子ども".to_owned(), "すべて".to_owned()];
+    header.extend(report.categories.iter().map(|c| c.label.clone()));
+    let mut rows = vec![header];
+    for r in &report.regions {
+        let mut row = vec![r.name.clone(), r.children.display()];
+        for k in std::iter::once(&r.overall).chain(&r.categories) {
+            row.push(format!(
+                "{} {}か所 ({}/100人)",
+                k.status.label(),
+                k.providers,
+                k.per_100.display()
+            ));
+        }
+        rows.push(row);
+    }
+    let widths: Vec<usize> = (0..rows[0].len())
+        .map(|i| rows.iter().map(|r| display_width(&r[i])).max().unwrap_or(0))
+        .collect();
+    for row in &rows {
+        let cells: Vec<String> = row
+            .iter()
+            .zip(&widths)
+            .map(|(c, w)| format!("{c}{}", " ".repeat(w - display_width(c))))
+            .collect();
+        out.push_str(cells.join("  ").trim_end());
+        out.push('\n');
+    }
+    for r in &report.regions {
+        if !r.uncovered_care.is_empty() {
+            let items: Vec<&str> = r.uncovered_care.iter().map(|c| c.label.as_str()).collect();
+            out.push_str(&format!(
+                "{}: 受け入れ先のない医療的ケア: {}\n",
+                r.name,
+                items.join("、")
+            ));
+        }
+    }
+    out
+}
+
+/// Terminal columns of a string: East Asian wide characters take two.
+fn display_width(s: &str) -> usize {
+    s.chars()
+        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_counts_are_hidden_with_a_complement() {
+        let f = suppress(&[Some(35), Some(2), Some(8), None, Some(0)], 3);
+        assert_eq!(
+            f,
+            [
+                Figure::Count(35),
+                Figure::Suppressed(3),
+                Figure::Suppressed(3),
+                Figure::NoData,
+                Figure::Count(0)
+            ]
+        );
+        // Two hidden already: nothing more to hide.
+        let f = suppress(&[Some(1), Some(2), Some(8)], 3);
+        assert_eq!(
+            f,
+            [
+                Figure::Suppressed(3),
+                Figure::Suppressed(3),
+                Figure::Count(8)
+            ]
+        );
+        assert_eq!(
+            suppress(&[Some(5), Some(9)], 3),
+            [Figure::Count(5), Figure::Count(9)]
+        );
+    }
+
+    #[test]
+    fn hidden_value_cannot_be_recovered_from_the_total() {
+        let values = [Some(40), Some(1), Some(12), Some(30)];
+        let shown = suppress(&values, 3);
+        let total = total_figure(&values, 3);
+        let visible: u32 = shown
+            .iter()
+            .filter_map(|f| {
+                if let Figure::Count(n) = f {
+                    Some(*n)
+                } else {
+                    None
+                }
+            })
+            .sum();
+        let hidden = shown
+            .iter()
+            .filter(|f| matches!(f, Figure::Suppressed(_)))
+            .count();
+        assert_eq!(total, Figure::Count(83));
+        assert!(
+            hidden >= 2,
+            "total - visible = {} must not pin one cell",
+            83 - visible
+        );
+    }
+
+    #[test]
+    fn figures_display_the_same_everywhere() {
+        assert_eq!(Figure::Ratio(8.5714).display(), "8.6");
+        assert_eq!(
+            serde_json::to_string(&Figure::Ratio(8.5714)).unwrap(),
+            "8.6"
+        );
+        assert_eq!(
+            serde_json::to_string(&Figure::Suppressed(3)).unwrap(),
+            "\"<3\""
+        );
+        assert_eq!(Figure::NoData.display(), "データなし");
+        assert_eq!(total_figure(&[None, None], 3), Figure::NoData);
+        assert_eq!(total_figure(&[Some(1), None], 3), Figure::Suppressed(3));
+    }
+
+    #[test]
+    fn csv_quotes_when_needed() {
+        let mut s = String::new();
+        push_csv_row(&mut s, &["a".into(), "b,c".into(), "d\"e".into()]);
+        assert_eq!(s, "a,\"b,c\",\"d\"\"e\"\r\n");
+    }
+}
