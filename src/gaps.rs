@@ -826,3 +826,224 @@ mod tests {
         assert_eq!(s, "a,\"b,c\",\"d\"\"e\"\r\n");
     }
 }
+
+#[cfg(test)]
+mod compute_tests {
+    use super::*;
+    use crate::config::{
+        Demand, Municipality, Region, SiteConfig, builtin_care_items, builtin_categories,
+    };
+    use crate::date::Date;
+    use crate::entry::{Entry, Flags};
+
+    const TODAY: Date = Date {
+        year: 2026,
+        month: 11,
+        day: 21,
+    };
+
+    fn muni(code: &str, name: &str, lat: f64, lon: f64, region: &str) -> Municipality {
+        Municipality {
+            code: code.into(),
+            name: name.into(),
+            lat,
+            lon,
+            region: region.into(),
+        }
+    }
+
+    fn entry(id: &str, category: &str, muni: &str, region: &str, care: &[&str]) -> Entry {
+        Entry {
+            id: id.into(),
+            path: format!("content/entries/{id}.md"),
+            name: id.into(),
+            kana: None,
+            category: category.into(),
+            services: Vec::new(),
+            municipality: muni.into(),
+            region: region.into(),
+            address: "x".into(),
+            postal_code: None,
+            lat: None,
+            lon: None,
+            phone: Some("059-000-0000".into()),
+            fax: None,
+            email: None,
+            url: None,
+            operator: None,
+            care: care.iter().map(|c| (*c).to_owned()).collect(),
+            ages: None,
+            capacity: Some(5),
+            flags: Flags {
+                transport: Some(true),
+                ..Flags::default()
+            },
+            hours: None,
+            verified: Date {
+                year: 2026,
+                month: 6,
+                day: 1,
+            },
+            source: None,
+            draft: false,
+            description: String::new(),
+        }
+    }
+
+    /// Two regions 100 km apart: "north" with demand and providers, "south" with neither.
+    fn site(entries: Vec<Entry>, north_children: u32, care: &[(&str, u32)]) -> Site {
+        let config = Config {
+            site: SiteConfig {
+                title: "t".into(),
+                base_url: "https://example.org".into(),
+                language: "ja".into(),
+                prefecture: "三重県".into(),
+                repository: None,
+                branch: "main".into(),
+                license: "CC BY 4.0".into(),
+                theme: "default".into(),
+                sample: true,
+                min_count: 3,
+                gaps: GapRules::default(),
+            },
+            categories: builtin_categories(),
+            care_items: builtin_care_items(),
+            regions: vec![
+                Region {
+                    id: "north".into(),
+                    name: "北".into(),
+                    municipalities: vec![muni("24201", "北市", 35.0, 136.5, "north")],
+                },
+                Region {
+                    id: "south".into(),
+                    name: "南".into(),
+                    municipalities: vec![muni("24202", "南町", 34.1, 136.5, "south")],
+                },
+            ],
+            demand: vec![Demand {
+                region: "north".into(),
+                as_of: Date {
+                    year: 2025,
+                    month: 4,
+                    day: 1,
+                },
+                source: "test".into(),
+                children: north_children,
+                care: care.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
+            }],
+        };
+        Site::new(config, entries, TODAY)
+    }
+
+    fn kind<'a>(r: &'a GapReport, region: &str, category: &str) -> &'a KindGap {
+        let region = r.regions.iter().find(|g| g.id == region).unwrap();
+        std::iter::once(&region.overall)
+            .chain(&region.categories)
+            .find(|k| k.category == category)
+            .unwrap()
+    }
+
+    #[test]
+    fn statuses_follow_the_rules() {
+        let entries = (0..4)
+            .map(|i| entry(&format!("f{i}"), "facility", "24201", "north", &["suction"]))
+            .collect();
+        let r = compute(&site(entries, 20, &[("suction", 10), ("ventilator", 4)]));
+        let facility = kind(&r, "north", "facility");
+        assert_eq!(facility.providers, 4);
+        assert_eq!(facility.per_100, Figure::Ratio(20.0));
+        assert_eq!(facility.care_coverage, Some(0.5));
+        assert_eq!(facility.status, Status::Shortage, "{:?}", facility.reasons);
+        assert!(
+            facility.reasons.iter().any(|r| r.contains("人工呼吸器")),
+            "{:?}",
+            facility.reasons
+        );
+        let short_stay = kind(&r, "north", "short-stay");
+        assert_eq!(short_stay.status, Status::Shortage);
+        assert!(short_stay.reasons[0].contains("掲載がありません"));
+        // Ventilator is needed and nobody accepts it: the strongest signal, on the overall column.
+        let all = kind(&r, "north", "all");
+        assert_eq!(all.status, Status::Shortage);
+        assert_eq!(r.regions[0].uncovered_care.len(), 1);
+        assert_eq!(r.regions[0].uncovered_care[0].id, "ventilator");
+        assert_eq!(all.services[0].share, Some(1.0));
+    }
+
+    #[test]
+    fn sufficient_when_nothing_is_wrong_and_distance_counts_elsewhere() {
+        let entries = (0..5)
+            .map(|i| {
+                entry(
+                    &format!("v{i}"),
+                    "visiting-nurse",
+                    "24201",
+                    "north",
+                    &["suction"],
+                )
+            })
+            .collect();
+        let r = compute(&site(entries, 20, &[("suction", 10)]));
+        let north = kind(&r, "north", "visiting-nurse");
+        assert_eq!(north.status, Status::Sufficient, "{:?}", north.reasons);
+        assert!(north.reasons.is_empty());
+        assert_eq!(r.regions[0].access[0].nearest[2].km, Some(0.0));
+        // South has none of its own; its nearest is in the north, 100 km away.
+        let south = kind(&r, "south", "visiting-nurse");
+        assert_eq!(south.status, Status::Shortage);
+        assert_eq!(south.far_municipalities.len(), 1);
+        assert_eq!(south.far_municipalities[0].name, "南町");
+        assert!(south.far_municipalities[0].km.unwrap() > 90.0);
+        assert!(r.regions[1].access[0].nearest[2].far);
+    }
+
+    #[test]
+    fn no_demand_row_says_no_data_and_small_counts_hide_derived_figures() {
+        let entries = vec![
+            entry("a", "facility", "24202", "south", &[]),
+            entry("b", "facility", "24201", "north", &[]),
+        ];
+        let r = compute(&site(entries, 2, &[("suction", 1)]));
+        let south = kind(&r, "south", "facility");
+        assert_eq!(south.per_100, Figure::NoData);
+        assert_eq!(r.regions[1].children, Figure::NoData);
+        // 2 children: hidden, and so is anything that would reveal it.
+        let north = kind(&r, "north", "facility");
+        assert_eq!(r.regions[0].children, Figure::Suppressed(3));
+        assert_eq!(north.per_100, Figure::Suppressed(3));
+        assert_eq!(r.prefecture_children, Figure::Suppressed(3));
+        let suction = north.care.iter().find(|c| c.id == "suction").unwrap();
+        assert_eq!(suction.children, Figure::Suppressed(3));
+        assert!(
+            !north.reasons.iter().any(|r| r.contains("か所）")),
+            "{:?}",
+            north.reasons
+        );
+        let csv = to_csv(&r);
+        assert!(!csv.contains(",2,") && csv.contains("<3"), "{csv}");
+    }
+
+    #[test]
+    fn stale_listings_raise_caution() {
+        let mut entries: Vec<Entry> = (0..4)
+            .map(|i| entry(&format!("s{i}"), "school", "24201", "north", &[]))
+            .collect();
+        for e in entries.iter_mut().take(2) {
+            e.verified = Date {
+                year: 2024,
+                month: 1,
+                day: 1,
+            };
+        }
+        let r = compute(&site(entries, 20, &[]));
+        let school = kind(&r, "north", "school");
+        assert_eq!(school.stale, 2);
+        assert_eq!(school.stale_share, Some(0.5));
+        assert!(
+            school
+                .reasons
+                .iter()
+                .any(|r| r.contains("1年以上確認されていません"))
+        );
+    }
+}
