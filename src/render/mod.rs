@@ -229,12 +229,13 @@ pub fn markdown_to_html(md: &str) -> String {
         .to_string()
 }
 
-/// Description headings start at h3: the page has its h1 and the description sits under an h2.
+/// Description headings start at h3 and keep their order: the page has its h1 and the
+/// description sits under an h2, so no level is skipped.
 fn demote(level: HeadingLevel) -> HeadingLevel {
     match level {
-        HeadingLevel::H1 => HeadingLevel::H3,
-        HeadingLevel::H2 => HeadingLevel::H4,
-        HeadingLevel::H3 => HeadingLevel::H5,
+        HeadingLevel::H1 | HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
         _ => HeadingLevel::H6,
     }
 }
