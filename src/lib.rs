@@ -14,6 +14,7 @@ pub mod entry;
 pub mod gaps;
 pub mod geo;
 pub mod load;
+pub mod opendata;
 pub mod output;
 pub mod render;
 pub mod serve;
@@ -56,6 +57,9 @@ pub fn build(root: &Path, site: &site::Site, out: &Path) -> Result<BuildReport, 
     let pages = render::render_site(site, &report, &theme, &|path, bytes| {
         staging.write(path, bytes)
     })?;
+    for (path, bytes) in opendata::files(site) {
+        staging.write(&path, &bytes)?;
+    }
     staging.commit()?;
     Ok(BuildReport {
         entries: site.entries.len(),

@@ -287,6 +287,11 @@ impl<'a> Views<'a> {
         };
         v.nav = json!({
             "gaps_url": v.url("gaps/"),
+            "data": {
+                "csv": v.url("data/entries.csv"),
+                "json": v.url("data/entries.json"),
+                "geojson": v.url("data/entries.geojson"),
+            },
             "categories": cfg.categories.iter().map(|c| json!({
                 "id": c.id, "label": c.label, "description": c.description,
                 "url": v.url(&format!("categories/{}/", c.id)),

@@ -1,0 +1,233 @@
+//! Open data out: the published listings as CSV (the municipal open-data standard's columns plus
+//! care items and flags), JSON and GeoJSON, so others can reuse the directory.
+
+use serde_json::{Value, json};
+
+use crate::entry::{Entry, FLAGS};
+use crate::gaps::push_csv_row;
+use crate::site::Site;
+
+/// The six-digit 全国地方公共団体コード: the five-digit code and its check digit (JIS X 0402,
+/// modulus 11 with weights 6‥2; the check digit is the last digit of 11 − remainder).
+pub fn lg_code(code5: &str) -> Option<String> {
+    let digits: Vec<u32> = code5
+        .chars()
+        .map(|c| c.to_digit(10))
+        .collect::<Option<_>>()?;
+    if digits.len() != 5 {
+        return None;
+    }
+    let sum: u32 = digits.iter().zip([6, 5, 4, 3, 2]).map(|(d, w)| d * w).sum();
+    Some(format!("{code5}{}", (11 - sum % 11) % 10))
+}
+
+/// Care and flag cells: `1` yes, `0` no, empty when the listing does not say.
+fn yes_no(v: Option<bool>) -> String {
+    match v {
+        Some(true) => "1".to_owned(),
+        Some(false) => "0".to_owned(),
+        None => String::new(),
+    }
+}
+
+/// `entries.csv`: UTF-8 with a BOM (so spreadsheet software reads it as UTF-8) and CRLF rows.
+pub fn entries_csv(site: &Site) -> Vec<u8> {
+    let cfg = &site.config;
+    let mut header: Vec<String> = [
+        "全国地方公共団体コード",
+        "ID",
+        "都道府県名",
+        "市区町村名",
+        "名称",
+        "名称_カナ",
+        "種別",
+        "実施サービス",
+        "住所",
+        "郵便番号",
+        "緯度",
+        "経度",
+        "電話番号",
+        "FAX番号",
+        "メールアドレス",
+        "法人の名称",
+        "定員",
+        "対象年齢_下限",
+        "対象年齢_上限",
+        "利用可能時間",
+        "URL",
+        "最終確認日",
+        "情報提供元",
+        "地域",
+        "掲載ページ",
+    ]
+    .iter()
+    .map(|s| (*s).to_owned())
+    .collect();
+    header.extend(
+        cfg.care_items
+            .iter()
+            .map(|c| format!("医療的ケア_{}", c.label)),
+    );
+    header.extend(FLAGS.iter().map(|(_, label)| format!("対応_{label}")));
+    let mut out = String::from("\u{feff}");
+    push_csv_row(&mut out, &header);
+    for e in &site.entries {
+        let opt = |v: &Option<String>| v.clone().unwrap_or_default();
+        let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
+        let municipality = site.municipality_of(e);
+        let mut row = vec![
+            lg_code(&e.municipality).unwrap_or_else(|| e.municipality.clone()),
+            e.id.clone(),
+            cfg.site.prefecture.clone(),
+            municipality.map(|m| m.name.clone()).unwrap_or_default(),
+            e.name.clone(),
+            opt(&e.kana),
+            cfg.category(&e.category)
+                .map_or_else(|| e.category.clone(), |c| c.label.clone()),
+            e.services.join("、"),
+            e.address.clone(),
+            opt(&e.postal_code),
+            num(e.lat),
+            num(e.lon),
+            opt(&e.phone),
+            opt(&e.fax),
+            opt(&e.email),
+            opt(&e.operator),
+            e.capacity.map(|c| c.to_string()).unwrap_or_default(),
+            e.ages.map(|a| a.min.to_string()).unwrap_or_default(),
+            e.ages.map(|a| a.max.to_string()).unwrap_or_default(),
+            opt(&e.hours),
+            opt(&e.url),
+            e.verified.to_string(),
+            opt(&e.source),
+            cfg.region(&e.region)
+                .map(|r| r.name.clone())
+                .unwrap_or_default(),
+            page_url(site, e),
+        ];
+        row.extend(cfg.care_items.iter().map(|c| {
+            if e.care.contains(&c.id) {
+                "1".to_owned()
+            } else {
+                String::new()
+            }
+        }));
+        row.extend(FLAGS.iter().map(|(id, _)| yes_no(e.flags.get(id))));
+        push_csv_row(&mut out, &row);
+    }
+    out.into_bytes()
+}
+
+fn page_url(site: &Site, e: &Entry) -> String {
+    format!("{}/entries/{}/", site.config.site.base_url, e.id)
+}
+
+/// One entry as open data: every field, with ids resolved to names.
+fn entry_record(site: &Site, e: &Entry) -> Value {
+    let cfg = &site.config;
+    json!({
+        "id": e.id,
+        "name": e.name,
+        "kana": e.kana,
+        "category": e.category,
+        "category_label": cfg.category(&e.category).map(|c| c.label.as_str()),
+        "services": e.services,
+        "municipality_code": e.municipality,
+        "municipality": site.municipality_of(e).map(|m| m.name.as_str()),
+        "region": e.region,
+        "address": e.address,
+        "postal_code": e.postal_code,
+        "lat": e.lat,
+        "lon": e.lon,
+        "phone": e.phone,
+        "fax": e.fax,
+        "email": e.email,
+        "url": e.url,
+        "operator": e.operator,
+        "care": e.care,
+        "ages": e.ages,
+        "capacity": e.capacity,
+        "transport": e.flags.transport,
+        "bathing": e.flags.bathing,
+        "overnight": e.flags.overnight,
+        "weekend": e.flags.weekend,
+        "evening": e.flags.evening,
+        "walking": e.flags.walking,
+        "hours": e.hours,
+        "verified": e.verified,
+        "source": e.source,
+        "description": e.description,
+        "page": page_url(site, e),
+    })
+}
+
+fn metadata(site: &Site) -> Value {
+    let cfg = &site.config;
+    json!({
+        "title": cfg.site.title,
+        "license": cfg.site.license,
+        "as_of": site.as_of(),
+        "sample": cfg.site.sample,
+        "care_items": cfg.care_items.iter().map(|c| json!({"id": c.id, "label": c.label})).collect::<Vec<_>>(),
+        "categories": cfg.categories.iter().map(|c| json!({"id": c.id, "label": c.label})).collect::<Vec<_>>(),
+    })
+}
+
+/// `entries.json`: the metadata and every published entry.
+pub fn entries_json(site: &Site) -> Vec<u8> {
+    let mut doc = metadata(site);
+    doc["entries"] = site.entries.iter().map(|e| entry_record(site, e)).collect();
+    let mut s = serde_json::to_string_pretty(&doc).expect("a JSON value serialises");
+    s.push('\n');
+    s.into_bytes()
+}
+
+/// `entries.geojson` (RFC 7946): one Point feature per entry that has coordinates.
+pub fn entries_geojson(site: &Site) -> Vec<u8> {
+    let features: Vec<Value> = site
+        .entries
+        .iter()
+        .filter_map(|e| {
+            let (lat, lon) = (e.lat?, e.lon?);
+            Some(json!({
+                "type": "Feature",
+                "id": e.id,
+                "geometry": {"type": "Point", "coordinates": [lon, lat]},
+                "properties": entry_record(site, e),
+            }))
+        })
+        .collect();
+    let doc = json!({
+        "type": "FeatureCollection",
+        "metadata": metadata(site),
+        "features": features,
+    });
+    let mut s = serde_json::to_string(&doc).expect("a JSON value serialises");
+    s.push('\n');
+    s.into_bytes()
+}
+
+/// All open-data files, as (path below the output root, bytes).
+pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
+    vec![
+        ("data/entries.csv".to_owned(), entries_csv(site)),
+        ("data/entries.json".to_owned(), entries_json(site)),
+        ("data/entries.geojson".to_owned(), entries_geojson(site)),
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn check_digits_match_published_codes() {
+        // 津市 242012, 桑名市 242055, 四日市市 242021, 紀宝町 245623.
+        assert_eq!(lg_code("24201").as_deref(), Some("242012"));
+        assert_eq!(lg_code("24205").as_deref(), Some("242055"));
+        assert_eq!(lg_code("24202").as_deref(), Some("242021"));
+        assert_eq!(lg_code("24562").as_deref(), Some("245623"));
+        assert_eq!(lg_code("2420"), None);
+        assert_eq!(lg_code("2420x"), None);
+    }
+}
