@@ -57,6 +57,22 @@ pub enum Command {
         out: PathBuf,
     },
     /// Write a synthetic site with N entries (for benchmarks and tests).
+    /// Import providers from an open-data CSV as entry files.
+    Import {
+        /// Layout of the CSV file.
+        #[arg(long, value_enum)]
+        format: crate::import::Layout,
+        /// Category of the imported entries.
+        #[arg(long)]
+        category: String,
+        /// Folder for new entry files (default: content/entries/imported/<format>).
+        #[arg(long)]
+        into: Option<PathBuf>,
+        /// Refresh the fields the import owns in files that already exist.
+        #[arg(long)]
+        update: bool,
+        file: PathBuf,
+    },
     Synth {
         #[arg(long)]
         entries: usize,
@@ -108,6 +124,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build { out } => build_once(root, &out, None),
         Command::Gaps { format, region } => gaps(root, format, region.as_deref()),
         Command::Serve { port, bind, out } => crate::serve::serve(root, &out, &bind, port),
+        Command::Import {
+            format,
+            category,
+            into,
+            update,
+            file,
+        } => import(root, format, &category, into, update, &file),
         Command::Synth { entries, seed, out } => {
             let started = Instant::now();
             match crate::synth::generate(&out, entries, seed) {
@@ -150,6 +173,65 @@ fn gaps(root: &Path, format: GapFormat, region: Option<&str>) -> ExitCode {
         GapFormat::Table => print!("{}", crate::gaps::to_table(&report)),
         GapFormat::Csv => print!("{}", crate::gaps::to_csv(&report)),
         GapFormat::Json => println!("{}", crate::gaps::to_json(&report)),
+    }
+    ExitCode::SUCCESS
+}
+
+fn import(
+    root: &Path,
+    format: crate::import::Layout,
+    category: &str,
+    into: Option<PathBuf>,
+    update: bool,
+    file: &Path,
+) -> ExitCode {
+    let mut diags = Diagnostics::default();
+    let Some(config) = crate::config::load(root, &mut diags) else {
+        print_diagnostics(diags, Format::Human);
+        return ExitCode::from(1);
+    };
+    let into = into.unwrap_or_else(|| {
+        let name = format
+            .to_possible_value()
+            .map_or_else(String::new, |v| v.get_name().to_owned());
+        root.join("content")
+            .join("entries")
+            .join("imported")
+            .join(name)
+    });
+    let opts = crate::import::Options {
+        layout: format,
+        category,
+        csv: file,
+        into: &into,
+        update,
+        today: Date::today(),
+    };
+    let report = match crate::import::import(root, &config, &opts) {
+        Ok(r) => r,
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            return ExitCode::from(2);
+        }
+    };
+    print!("{}", report.summary());
+    // Every file written must pass `check`: show any problem in them now, not at the next build.
+    let (site, diags) = crate::check(root, Date::today());
+    let touched: Vec<&String> = report.new.iter().chain(&report.updated).collect();
+    let problems: Vec<Diagnostic> = diags
+        .into_sorted()
+        .into_iter()
+        .filter(|d| d.severity == Severity::Error)
+        .collect();
+    for d in &problems {
+        eprintln!("{d}");
+    }
+    if site.is_none() && !problems.is_empty() {
+        eprintln!(
+            "取り込んだ {} 件を含むサイトにエラーがあります。上の内容を直してください",
+            touched.len()
+        );
+        return ExitCode::from(1);
     }
     ExitCode::SUCCESS
 }

@@ -160,21 +160,21 @@ pub fn display_path(root: &Path, path: &Path) -> String {
 /// original text otherwise so no detail is lost.
 pub fn toml_message_ja(message: &str) -> String {
     let msg = message.trim();
-    if let Some(rest) = msg.strip_prefix("unknown field `") {
-        if let Some((field, tail)) = rest.split_once('`') {
-            let expected = tail
-                .split_once("expected")
-                .map(|(_, e)| e.trim().trim_start_matches("one of").trim().to_owned());
-            return match expected {
-                Some(e) => format!("不明な項目 `{field}` です（使える項目: {e}）"),
-                None => format!("不明な項目 `{field}` です"),
-            };
-        }
+    if let Some(rest) = msg.strip_prefix("unknown field `")
+        && let Some((field, tail)) = rest.split_once('`')
+    {
+        let expected = tail
+            .split_once("expected")
+            .map(|(_, e)| e.trim().trim_start_matches("one of").trim().to_owned());
+        return match expected {
+            Some(e) => format!("不明な項目 `{field}` です（使える項目: {e}）"),
+            None => format!("不明な項目 `{field}` です"),
+        };
     }
-    if let Some(rest) = msg.strip_prefix("missing field `") {
-        if let Some((field, _)) = rest.split_once('`') {
-            return format!("必須の項目 `{field}` がありません");
-        }
+    if let Some(rest) = msg.strip_prefix("missing field `")
+        && let Some((field, _)) = rest.split_once('`')
+    {
+        return format!("必須の項目 `{field}` がありません");
     }
     if let Some(rest) = msg.strip_prefix("invalid type: ") {
         return format!("値の型が違います（{rest}）");

@@ -13,6 +13,7 @@ pub mod diag;
 pub mod entry;
 pub mod gaps;
 pub mod geo;
+pub mod import;
 pub mod load;
 pub mod opendata;
 pub mod output;

@@ -241,9 +241,12 @@ fn convert_table(t: DeTable<'_>, base: usize) -> Vec<(String, usize, Node)> {
     fields
 }
 
+/// The TOML byte range and, when something follows the closing line, the body's (start, end).
+type FrontMatter = (Range<usize>, Option<(usize, usize)>);
+
 /// Splits `+++` front matter from the Markdown body: returns the TOML byte range and the body's
 /// byte range (`None` when nothing follows the closing line).
-fn split_front_matter(text: &str) -> Result<(Range<usize>, Option<(usize, usize)>), String> {
+fn split_front_matter(text: &str) -> Result<FrontMatter, String> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "+++" {

@@ -58,10 +58,10 @@ pub fn serve(root: &Path, out: &Path, bind: &str, port: u16) -> ExitCode {
     };
     for dir in ["content", "themes"] {
         let path = root.join(dir);
-        if path.is_dir() {
-            if let Err(e) = watcher.watch(&path, RecursiveMode::Recursive) {
-                eprintln!("warning: {} を監視できません: {e}", path.display());
-            }
+        if path.is_dir()
+            && let Err(e) = watcher.watch(&path, RecursiveMode::Recursive)
+        {
+            eprintln!("warning: {} を監視できません: {e}", path.display());
         }
     }
     while rx.recv().is_ok() {

@@ -143,6 +143,9 @@ fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
     Ok(out)
 }
 
+/// Receives each output file: path below the output root, bytes.
+pub type WriteFn<'a> = dyn Fn(&str, &[u8]) -> Result<(), String> + Sync + 'a;
+
 /// One page to render: template, output path and view.
 struct PageJob {
     template: &'static str,
@@ -156,7 +159,7 @@ pub fn render_site(
     site: &Site,
     report: &GapReport,
     theme: &Theme,
-    write: &(dyn Fn(&str, &[u8]) -> Result<(), String> + Sync),
+    write: &WriteFn<'_>,
 ) -> Result<usize, String> {
     let views = Views::new(site);
     let mut jobs = views.jobs();

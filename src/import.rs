@@ -1,0 +1,584 @@
+//! Open data in: turning the national provider lists (介護サービス情報公表システム, WAM NET
+//! 障害福祉サービス等情報公表, the municipal recommended dataset) into entry files.
+//!
+//! Columns are matched by name (old and new names alike), files may be UTF-8 (with or without a
+//! BOM) or Shift_JIS/CP932. Only rows in the site's municipalities are taken. Import never
+//! overwrites a file: `--update` rewrites only the fields the import owns and keeps everything
+//! people added (care items, flags, descriptions, comments).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+
+use toml_edit::{DocumentMut, Item, value};
+
+use crate::config::{Config, in_japan};
+use crate::date::Date;
+
+/// The open-data layouts `tsunagu import` reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Layout {
+    /// 介護サービス情報公表システム (e.g. 訪問看護)
+    Kaigo,
+    /// WAM NET 障害福祉サービス等情報公表
+    Wamnet,
+    /// 推奨データセット 介護サービス事業所一覧 and 自治体標準オープンデータセット
+    Opendata,
+}
+
+/// Where a logical column may be found, by the names the layouts use for it (first match wins).
+struct Columns {
+    code: &'static [&'static str],
+    municipality: &'static [&'static str],
+    name: &'static [&'static str],
+    kana: &'static [&'static str],
+    service: &'static [&'static str],
+    address: &'static [&'static str],
+    address_rest: &'static [&'static str],
+    building: &'static [&'static str],
+    lat: &'static [&'static str],
+    lon: &'static [&'static str],
+    phone: &'static [&'static str],
+    fax: &'static [&'static str],
+    operator: &'static [&'static str],
+    number: &'static [&'static str],
+    capacity: &'static [&'static str],
+    url: &'static [&'static str],
+    hours: &'static [&'static str],
+}
+
+impl Layout {
+    fn columns(self) -> Columns {
+        match self {
+            Layout::Kaigo => Columns {
+                code: &[
+                    "都道府県コード又は市町村コード",
+                    "都道府県コード又は市区町村コード",
+                ],
+                municipality: &["市区町村名"],
+                name: &["事業所名"],
+                kana: &["事業所名カナ"],
+                service: &["サービスの種類"],
+                address: &["住所"],
+                address_rest: &[],
+                building: &["方書（ビル名等）", "方書"],
+                lat: &["緯度"],
+                lon: &["経度"],
+                phone: &["電話番号"],
+                fax: &["FAX番号"],
+                operator: &["法人の名称"],
+                number: &["事業所番号"],
+                capacity: &["定員"],
+                url: &["URL"],
+                hours: &["利用可能曜日"],
+            },
+            Layout::Wamnet => Columns {
+                code: &["都道府県コード又は市区町村コード"],
+                municipality: &["事業所住所（市区町村）"],
+                name: &["事業所の名称"],
+                kana: &["事業所の名称_かな"],
+                service: &["サービス種別"],
+                address: &["事業所住所（市区町村）"],
+                address_rest: &["事業所住所（番地以降）"],
+                building: &[],
+                lat: &["事業所緯度"],
+                lon: &["事業所経度"],
+                phone: &["事業所電話番号"],
+                fax: &["事業所FAX番号"],
+                operator: &["法人の名称"],
+                number: &["事業所番号"],
+                capacity: &["定員"],
+                url: &["事業所URL"],
+                hours: &["利用可能な時間帯（平日）"],
+            },
+            Layout::Opendata => Columns {
+                code: &["都道府県コード又は市区町村コード", "全国地方公共団体コード"],
+                municipality: &["市区町村名"],
+                name: &["介護サービス事業所名称", "名称"],
+                kana: &["介護サービス事業所名称_カナ", "名称_カナ"],
+                service: &["実施サービス"],
+                address: &["住所", "所在地_連結表記"],
+                address_rest: &[],
+                building: &["方書"],
+                lat: &["緯度"],
+                lon: &["経度"],
+                phone: &["電話番号"],
+                fax: &["FAX番号"],
+                operator: &["法人の名称"],
+                number: &["事業所番号", "ID"],
+                capacity: &["定員"],
+                url: &["URL"],
+                hours: &["利用可能曜日"],
+            },
+        }
+    }
+
+    fn label(self) -> &'static str {
+        match self {
+            Layout::Kaigo => "介護サービス情報公表システム オープンデータ",
+            Layout::Wamnet => "WAM NET 障害福祉サービス等情報公表 オープンデータ",
+            Layout::Opendata => "市町村オープンデータ（推奨データセット）",
+        }
+    }
+
+    fn prefix(self) -> &'static str {
+        match self {
+            Layout::Kaigo => "kaigo",
+            Layout::Wamnet => "wam",
+            Layout::Opendata => "od",
+        }
+    }
+}
+
+/// What an import did, for the report at the end.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct Report {
+    pub new: Vec<String>,
+    pub updated: Vec<String>,
+    pub unchanged: Vec<String>,
+    /// (CSV line, reason)
+    pub skipped: Vec<(usize, String)>,
+}
+
+impl Report {
+    /// The summary printed by `tsunagu import`, in Japanese.
+    pub fn summary(&self) -> String {
+        let mut s = format!(
+            "新規 {} 件、更新 {} 件、変更なし {} 件、スキップ {} 件\n",
+            self.new.len(),
+            self.updated.len(),
+            self.unchanged.len(),
+            self.skipped.len()
+        );
+        for (line, reason) in &self.skipped {
+            let _ = writeln!(s, "  {line}行目: {reason}");
+        }
+        s
+    }
+}
+
+/// Decodes a CSV file: UTF-8 (a BOM is dropped) or, when that fails, Shift_JIS/CP932.
+pub fn decode(bytes: &[u8]) -> String {
+    if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
+        return String::from_utf8_lossy(rest).into_owned();
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_owned(),
+        Err(_) => encoding_rs::SHIFT_JIS.decode(bytes).0.into_owned(),
+    }
+}
+
+/// One provider row, mapped to entry fields the import owns.
+#[derive(Debug, Clone, PartialEq)]
+struct Row {
+    line: usize,
+    id: String,
+    fields: BTreeMap<&'static str, FieldValue>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum FieldValue {
+    Text(String),
+    Float(f64),
+    Int(i64),
+    List(Vec<String>),
+}
+
+/// Fields the import owns: `--update` rewrites these and nothing else.
+const OWNED: &[&str] = &[
+    "name",
+    "kana",
+    "municipality",
+    "address",
+    "lat",
+    "lon",
+    "phone",
+    "fax",
+    "url",
+    "operator",
+    "capacity",
+    "hours",
+    "services",
+];
+
+/// A short stable ASCII tag for a service kind (FNV-1a, base 36), so one office number with
+/// several services gives several ids.
+fn tag(s: &str) -> String {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in s.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    let mut out = String::new();
+    for _ in 0..5 {
+        out.push(char::from_digit(h % 36, 36).unwrap_or('0'));
+        h /= 36;
+    }
+    out
+}
+
+fn slug_digits(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// Reads the rows of `text` in `layout` that fall in the site's municipalities.
+fn rows(
+    text: &str,
+    layout: Layout,
+    config: &Config,
+    category: &str,
+    report: &mut Report,
+) -> Result<Vec<Row>, String> {
+    let cols = layout.columns();
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| format!("見出し行を読めません: {e}"))?
+        .iter()
+        .map(|h| h.trim().to_owned())
+        .collect();
+    let find = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| headers.iter().position(|h| h == n))
+    };
+    let required = [("名称", cols.name), ("住所", cols.address)];
+    for (what, names) in required {
+        if find(names).is_none() {
+            return Err(format!(
+                "{what}の列（{}）が見つかりません。--format が CSV の形式と合っているか確かめてください",
+                names.join(" / ")
+            ));
+        }
+    }
+    let services = config
+        .category(category)
+        .map(|c| c.services.clone())
+        .unwrap_or_default();
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for record in reader.records() {
+        let record = match record {
+            Ok(r) => r,
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line() as usize);
+                report
+                    .skipped
+                    .push((line, format!("CSV として読めない行です（{e}）")));
+                continue;
+            }
+        };
+        let line = record.position().map_or(0, |p| p.line() as usize);
+        let get = |names: &[&str]| -> String {
+            find(names)
+                .and_then(|i| record.get(i))
+                .map(|v| v.trim().to_owned())
+                .unwrap_or_default()
+        };
+        let name = get(cols.name);
+        if name.is_empty() {
+            report.skipped.push((line, "名称が空です".to_owned()));
+            continue;
+        }
+        // Municipality by code (5 or 6 digits) or by name.
+        let code = slug_digits(&get(cols.code));
+        let by_code = (code.len() >= 5)
+            .then(|| config.municipality(&code[..5]))
+            .flatten();
+        let muni_name = get(cols.municipality);
+        let Some(muni) = by_code.or_else(|| config.municipality(&muni_name)) else {
+            report.skipped.push((
+                line,
+                format!("サイトの市町村ではありません（{muni_name}{code}）"),
+            ));
+            continue;
+        };
+        let mut fields = BTreeMap::new();
+        fields.insert("name", FieldValue::Text(name.clone()));
+        fields.insert("municipality", FieldValue::Text(muni.name.clone()));
+        let kana = get(cols.kana);
+        if !kana.is_empty()
+            && kana.chars().all(
+                |c| matches!(c, 'ぁ'..='ゖ' | 'ァ'..='ヺ' | 'ー' | '・' | ' ' | '　' | 'ｦ'..='ﾟ'),
+            )
+        {
+            let kana: String =
+                unicode_normalization::UnicodeNormalization::nfkc(kana.as_str()).collect();
+            fields.insert("kana", FieldValue::Text(kana));
+        }
+        let mut address = get(cols.address);
+        address.push_str(&get(cols.address_rest));
+        let building = get(cols.building);
+        if !building.is_empty() {
+            address.push(' ');
+            address.push_str(&building);
+        }
+        if address.is_empty() {
+            report.skipped.push((line, format!("{name}: 住所が空です")));
+            continue;
+        }
+        if !address.starts_with(&config.site.prefecture) {
+            address = format!("{}{}", config.site.prefecture, address);
+        }
+        fields.insert("address", FieldValue::Text(address));
+        let (lat, lon) = (get(cols.lat), get(cols.lon));
+        if !lat.is_empty() || !lon.is_empty() {
+            match (lat.parse::<f64>(), lon.parse::<f64>()) {
+                (Ok(la), Ok(lo)) if in_japan(la, lo) => {
+                    fields.insert("lat", FieldValue::Float(la));
+                    fields.insert("lon", FieldValue::Float(lo));
+                }
+                _ => {
+                    report.skipped.push((
+                        line,
+                        format!("{name}: 座標が不正です（緯度 {lat}、経度 {lon}）"),
+                    ));
+                    continue;
+                }
+            }
+        }
+        let phone_like = |s: String| {
+            let s: String = unicode_normalization::UnicodeNormalization::nfkc(s.as_str()).collect();
+            let digits = s.chars().filter(char::is_ascii_digit).count();
+            (s.chars().all(|c| c.is_ascii_digit() || "-()+ ".contains(c))
+                && (6..=15).contains(&digits))
+            .then_some(s)
+        };
+        if let Some(p) = phone_like(get(cols.phone)) {
+            fields.insert("phone", FieldValue::Text(p));
+        }
+        if let Some(f) = phone_like(get(cols.fax)) {
+            fields.insert("fax", FieldValue::Text(f));
+        }
+        let url = get(cols.url);
+        if url::Url::parse(&url)
+            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+        {
+            fields.insert("url", FieldValue::Text(url));
+        }
+        if !fields.contains_key("phone") && !fields.contains_key("url") {
+            report
+                .skipped
+                .push((line, format!("{name}: 電話番号も URL もありません")));
+            continue;
+        }
+        for (field, names) in [("operator", cols.operator), ("hours", cols.hours)] {
+            let v = get(names);
+            if !v.is_empty() {
+                fields.insert(field, FieldValue::Text(v));
+            }
+        }
+        if let Ok(c) = get(cols.capacity).parse::<i64>()
+            && c >= 0
+        {
+            fields.insert("capacity", FieldValue::Int(c));
+        }
+        let service = get(cols.service);
+        let matched: Vec<String> = services
+            .iter()
+            .filter(|s| service.contains(s.as_str()))
+            .cloned()
+            .collect();
+        if !matched.is_empty() {
+            fields.insert("services", FieldValue::List(matched));
+        }
+        let number = slug_digits(&get(cols.number));
+        let key = if number.is_empty() {
+            tag(&format!("{name}{}", get(cols.address)))
+        } else {
+            number
+        };
+        let id = format!("{}-{key}-{}", layout.prefix(), tag(&service));
+        if !seen.insert(id.clone()) {
+            report.skipped.push((
+                line,
+                format!("{name}: 同じ事業所番号とサービスの行が前にもあります（重複行）"),
+            ));
+            continue;
+        }
+        out.push(Row { line, id, fields });
+    }
+    Ok(out)
+}
+
+/// Sets the owned fields of `doc` from a row; returns whether anything changed.
+fn apply(doc: &mut toml_edit::Table, row: &Row) -> bool {
+    let before = doc.to_string();
+    for field in OWNED {
+        match row.fields.get(field) {
+            Some(FieldValue::Text(s)) => doc[*field] = value(s.as_str()),
+            Some(FieldValue::Float(f)) => doc[*field] = value(*f),
+            Some(FieldValue::Int(i)) => doc[*field] = value(*i),
+            Some(FieldValue::List(l)) => {
+                doc[*field] = value(l.iter().map(String::as_str).collect::<toml_edit::Array>())
+            }
+            None => {
+                doc.remove(field);
+            }
+        }
+    }
+    doc.to_string() != before
+}
+
+/// Existing entry files by id (stem), anywhere under `content/entries/`.
+fn existing_files(root: &Path) -> BTreeMap<String, PathBuf> {
+    let mut diags = crate::diag::Diagnostics::default();
+    crate::load::entry_paths(root, &root.join("content").join("entries"), &mut diags)
+        .into_iter()
+        .filter_map(|p| Some((p.file_stem()?.to_string_lossy().into_owned(), p)))
+        .collect()
+}
+
+/// What to import and where.
+pub struct Options<'a> {
+    pub layout: Layout,
+    pub category: &'a str,
+    pub csv: &'a Path,
+    /// Folder for new files.
+    pub into: &'a Path,
+    /// Refresh owned fields of files that already exist.
+    pub update: bool,
+    /// Recorded as `verified` on new and changed entries.
+    pub today: Date,
+}
+
+/// Imports a CSV file into entry files under the site root.
+pub fn import(root: &Path, config: &Config, opts: &Options<'_>) -> Result<Report, String> {
+    let Options {
+        layout,
+        category,
+        csv: csv_path,
+        into,
+        update,
+        today,
+    } = *opts;
+    if config.category(category).is_none() {
+        let ids: Vec<&str> = config.categories.iter().map(|c| c.id.as_str()).collect();
+        return Err(format!(
+            "カテゴリ `{category}` はありません。使えるのは {} です",
+            ids.join(" / ")
+        ));
+    }
+    let bytes =
+        std::fs::read(csv_path).map_err(|e| format!("{} を読めません: {e}", csv_path.display()))?;
+    let mut report = Report::default();
+    let rows = rows(&decode(&bytes), layout, config, category, &mut report)?;
+    let existing = existing_files(root);
+    let source = format!(
+        "{}（{}）",
+        layout.label(),
+        csv_path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
+    );
+    std::fs::create_dir_all(into).map_err(|e| format!("{} を作れません: {e}", into.display()))?;
+    for row in rows {
+        match existing.get(&row.id) {
+            None => {
+                let mut doc = DocumentMut::new();
+                doc.decor_mut().set_prefix(format!(
+                    "# {} から取り込みました。対応できる医療的ケア（care）や送迎などは、事業所に確認して書き足してください。\n",
+                    layout.label()
+                ));
+                doc["category"] = value(category);
+                apply(doc.as_table_mut(), &row);
+                doc["verified"] = value(toml_datetime(today));
+                doc["source"] = value(source.as_str());
+                let path = into.join(format!("{}.toml", row.id));
+                std::fs::write(&path, doc.to_string())
+                    .map_err(|e| format!("{} に書き込めません: {e}", path.display()))?;
+                report.new.push(row.id);
+            }
+            Some(_) if !update => report.skipped.push((
+                row.line,
+                format!(
+                    "{}: ファイルがすでにあります（更新するには --update）",
+                    row.id
+                ),
+            )),
+            Some(path) => {
+                let changed = update_file(path, &row, today, &source)?;
+                if changed {
+                    report.updated.push(row.id);
+                } else {
+                    report.unchanged.push(row.id);
+                }
+            }
+        }
+    }
+    Ok(report)
+}
+
+fn toml_datetime(d: Date) -> toml_edit::Datetime {
+    toml_edit::Datetime {
+        date: Some(toml_edit::Date {
+            year: d.year as u16,
+            month: d.month,
+            day: d.day,
+        }),
+        time: None,
+        offset: None,
+    }
+}
+
+/// Rewrites the owned fields of an existing `.toml` or `.md` entry, keeping everything else
+/// (other fields, comments, the Markdown body) byte for byte.
+fn update_file(path: &Path, row: &Row, today: Date, source: &str) -> Result<bool, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("{} を読めません: {e}", path.display()))?;
+    let is_md = path.extension().is_some_and(|e| e == "md");
+    let (head, front, tail) = if is_md {
+        let start = text.find('\n').map_or(text.len(), |i| i + 1);
+        let end = text[start..]
+            .match_indices("+++")
+            .map(|(i, _)| start + i)
+            .find(|&i| i == start || text.as_bytes()[i - 1] == b'\n')
+            .ok_or_else(|| format!("{} の front matter が閉じられていません", path.display()))?;
+        (&text[..start], &text[start..end], &text[end..])
+    } else {
+        ("", text.as_str(), "")
+    };
+    let mut doc: DocumentMut = front
+        .parse()
+        .map_err(|e| format!("{} の TOML を読めません: {e}", path.display()))?;
+    if !apply(doc.as_table_mut(), row) {
+        return Ok(false);
+    }
+    doc["verified"] = value(toml_datetime(today));
+    if !matches!(doc.get("source"), Some(Item::Value(v)) if v.as_str() == Some(source)) {
+        doc["source"] = value(source);
+    }
+    std::fs::write(path, format!("{head}{doc}{tail}"))
+        .map_err(|e| format!("{} に書き込めません: {e}", path.display()))?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_bom_utf8_and_shift_jis() {
+        assert_eq!(decode("\u{feff}名称".as_bytes()), "名称");
+        assert_eq!(decode("名称".as_bytes()), "名称");
+        let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("事業所名,住所");
+        assert_eq!(decode(&sjis), "事業所名,住所");
+    }
+
+    #[test]
+    fn tags_are_stable_and_ascii() {
+        assert_eq!(tag("児童発達支援"), tag("児童発達支援"));
+        assert_ne!(tag("児童発達支援"), tag("放課後等デイサービス"));
+        assert!(
+            tag("x")
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() && !c.is_ascii_uppercase())
+        );
+        assert_eq!(tag("x").len(), 5);
+    }
+}
