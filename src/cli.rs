@@ -186,7 +186,8 @@ fn import(
     file: &Path,
 ) -> ExitCode {
     let mut diags = Diagnostics::default();
-    let Some(config) = crate::config::load(root, &mut diags) else {
+    let config = crate::config::load(root, &mut diags);
+    let Some(config) = config.filter(|_| !diags.has_errors()) else {
         print_diagnostics(diags, Format::Human);
         return ExitCode::from(1);
     };

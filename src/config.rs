@@ -374,20 +374,21 @@ pub fn in_japan(lat: f64, lon: f64) -> bool {
     (20.0..=46.0).contains(&lat) && (122.0..=154.0).contains(&lon)
 }
 
-/// Reads and checks the three configuration files under `root/content/`. Returns `None` when a
-/// problem makes the configuration unusable; every problem found is in the diagnostics.
+/// Reads and checks the three configuration files under `root/content/`. Returns `None` only when
+/// site.toml or regions.toml cannot be read at all, so entries are still checked (and every
+/// problem reported) when the configuration has errors; callers fail on any recorded error.
 pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     let content = root.join("content");
     let site = parse_file::<SiteFile>(root, &content.join("site.toml"), diags, true);
     let regions = parse_file::<RegionsFile>(root, &content.join("regions.toml"), diags, true);
     let demand = parse_file::<DemandFile>(root, &content.join("demand.toml"), diags, false);
 
-    let (Ok(Some((site_src, site_file))), Ok(Some((regions_src, regions_file))), Ok(demand)) =
-        (site, regions, demand)
+    let (Ok(Some((site_src, site_file))), Ok(Some((regions_src, regions_file)))) = (site, regions)
     else {
         return None;
     };
-    let errors_before = diags.count(Severity::Error);
+    // A broken demand.toml was reported; entries are still checked against the rest.
+    let demand = demand.ok().flatten();
     let (site, categories, care_items) = resolve_site(&site_src, site_file, diags);
     let regions = resolve_regions(&regions_src, regions_file, diags);
     let care_ids: BTreeSet<&str> = care_items.iter().map(|c| c.id.as_str()).collect();
@@ -401,17 +402,20 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         .map(|r| r.id.as_str())
         .collect();
     if !without_demand.is_empty() {
+        // Point at demand.toml when it exists, else at regions.toml, which names the regions.
+        let path = if content.join("demand.toml").exists() {
+            "content/demand.toml"
+        } else {
+            &regions_src.path
+        };
         diags.push(whole_file(
-            "content/demand.toml",
+            path,
             Severity::Warning,
             format!(
-                "需要データ（[[demand]]）のない地域があります: {}。不足状況のページでは「データなし」と表示します",
+                "需要データ（content/demand.toml の [[demand]]）のない地域があります: {}。不足状況のページでは「データなし」と表示します",
                 without_demand.join(", ")
             ),
         ));
-    }
-    if diags.count(Severity::Error) > errors_before {
-        return None;
     }
     Some(Config {
         site,

@@ -1,6 +1,7 @@
 //! The entry model: one listing of the directory, as it flows from validation to rendering.
 
-use serde::Serialize;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
 
 use crate::date::Date;
 
@@ -40,9 +41,14 @@ pub struct Entry {
     pub description: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct Ages {
+    /// 下限（歳）
+    #[schemars(range(max = 120))]
     pub min: u32,
+    /// 上限（歳）
+    #[schemars(range(max = 120))]
     pub max: u32,
 }
 
@@ -95,46 +101,129 @@ impl Flags {
     }
 }
 
-/// Every field an entry file may have, with what it means (used for hints and generated files).
-pub const FIELDS: &[(&str, &str)] = &[
-    ("name", "名称（必須）"),
-    (
-        "kana",
-        "名称の読み（ひらがな・カタカナ）。50音順の並べ替えと検索に使います",
-    ),
-    (
-        "category",
-        "種類（必須）: facility / short-stay / visiting-nurse / school",
-    ),
-    ("services", "提供するサービス（種類ごとの一覧から）"),
-    ("municipality", "市町村名または5桁の市町村コード（必須）"),
-    ("address", "住所（必須）"),
-    ("postal_code", "郵便番号（例: \"514-0001\"）"),
-    ("lat", "緯度（lon と組で）"),
-    ("lon", "経度（lat と組で）"),
-    ("phone", "電話番号"),
-    ("fax", "FAX 番号"),
-    ("email", "メールアドレス"),
-    ("url", "ウェブサイト（http:// または https://）"),
-    ("operator", "運営法人"),
-    ("care", "対応できる医療的ケア（id または名称）"),
-    ("ages", "対象年齢 { min = 0, max = 18 }"),
-    ("capacity", "定員"),
-    ("transport", "送迎あり"),
-    ("bathing", "入浴あり"),
-    ("overnight", "宿泊あり"),
-    ("weekend", "土日祝の利用"),
-    ("evening", "18時以降の利用"),
-    ("walking", "動ける医療的ケア児の受け入れ"),
-    ("hours", "利用できる時間帯（自由記述）"),
-    ("verified", "最終確認日（必須、例: 2026-04-01）"),
-    ("source", "情報の提供元"),
-    ("draft", "true にすると公開しません"),
-    (
-        "description",
-        "紹介文（.toml ファイルのみ。.md では本文に書きます）",
-    ),
-];
+/// The fields of an entry file as contributors write them. Validation reads files field by field
+/// (to report every problem with its position); this type documents the format and generates the
+/// JSON Schema that editors use (`schema/entry.schema.json`), and its field list drives the
+/// "did you mean" hints, so the three cannot drift apart.
+#[derive(Debug, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(
+    title = "tsunagu 掲載情報",
+    description = "医療的ケア児の支援資源マップに載せる1件分の情報です。.toml ファイルではこのまま、.md ファイルでは +++ で囲んだ部分（front matter）に書きます。"
+)]
+pub struct EntryFile {
+    /// 名称（必須）。事業所・学校などの正式な名前。
+    #[schemars(example = &"ひだまり児童発達支援センター")]
+    pub name: String,
+    /// 名称の読み（ひらがな・カタカナ）。50音順の並べ替えと、読みでの検索に使います。
+    #[schemars(example = &"ひだまりじどうはったつしえんせんたー")]
+    pub kana: Option<String>,
+    /// 種類（必須）: facility（通所・支援施設）/ short-stay（短期入所・レスパイト）/ visiting-nurse（訪問看護）/ school（学校・保育）。
+    #[schemars(example = &"facility")]
+    pub category: String,
+    /// 提供するサービス。種類ごとの一覧から選びます（例: 児童発達支援、医療型短期入所、訪問看護、特別支援学校）。
+    #[schemars(example = ["児童発達支援", "放課後等デイサービス"])]
+    pub services: Option<Vec<String>>,
+    /// 市町村名または5桁の市町村コード（必須）。地域はここから決まります。
+    #[schemars(example = &"津市")]
+    pub municipality: String,
+    /// 住所（必須）。
+    #[schemars(example = &"三重県津市栄町1-2-3")]
+    pub address: String,
+    /// 郵便番号（「123-4567」の形）。
+    #[schemars(regex(pattern = r"^[0-9]{3}-[0-9]{4}$"), example = &"514-0004")]
+    pub postal_code: Option<String>,
+    /// 緯度（lon と組で書きます。日本の範囲 20〜46）。
+    #[schemars(range(min = 20.0, max = 46.0), example = 34.7191)]
+    pub lat: Option<f64>,
+    /// 経度（lat と組で書きます。日本の範囲 122〜154）。
+    #[schemars(range(min = 122.0, max = 154.0), example = 136.5051)]
+    pub lon: Option<f64>,
+    /// 電話番号。phone・email・url のどれか1つは必須です。
+    #[schemars(regex(pattern = r"^[0-9()+\- ]+$"), example = &"059-000-1234")]
+    pub phone: Option<String>,
+    /// FAX 番号。
+    #[schemars(regex(pattern = r"^[0-9()+\- ]+$"), example = &"059-000-1235")]
+    pub fax: Option<String>,
+    /// メールアドレス。
+    #[schemars(example = &"info@example.jp")]
+    pub email: Option<String>,
+    /// ウェブサイト（http:// または https:// で始まる URL）。
+    #[schemars(regex(pattern = r"^https?://"), example = &"https://example.jp/")]
+    pub url: Option<String>,
+    /// 運営法人。
+    #[schemars(example = &"社会福祉法人ひだまり会")]
+    pub operator: Option<String>,
+    /// 受け入れできる医療的ケア。id（例: ventilator）または名称（例: 人工呼吸器）で書きます。
+    #[schemars(example = ["ventilator", "吸引", "tube-feeding"])]
+    pub care: Option<Vec<String>>,
+    /// 対象年齢（0〜120 の整数、min ≦ max）。
+    pub ages: Option<Ages>,
+    /// 定員（0 以上の整数）。
+    #[schemars(example = 10)]
+    pub capacity: Option<u32>,
+    /// 送迎がある。
+    pub transport: Option<bool>,
+    /// 入浴ができる。
+    pub bathing: Option<bool>,
+    /// 宿泊ができる。
+    pub overnight: Option<bool>,
+    /// 土日祝に利用できる。
+    pub weekend: Option<bool>,
+    /// 18時以降（夕方）に利用できる。
+    pub evening: Option<bool>,
+    /// 動ける医療的ケア児（歩ける・走れる子ども）を受け入れる。
+    pub walking: Option<bool>,
+    /// 利用できる日と時間帯（自由記述）。
+    #[schemars(example = &"平日 9:00〜17:00、土曜 9:00〜12:00")]
+    pub hours: Option<String>,
+    /// 最終確認日（必須）。内容を最後に確かめた日を、引用符なしの日付で書きます（例: verified = 2026-04-01）。未来の日付は使えません。
+    #[schemars(with = "String", extend("format" = "date"), example = &"2026-04-01")]
+    pub verified: toml::value::Datetime,
+    /// 情報の提供元（例: 県看護協会）。
+    #[schemars(example = &"三重県看護協会")]
+    pub source: Option<String>,
+    /// true にすると公開しません（下書き）。
+    pub draft: Option<bool>,
+    /// 紹介文（Markdown）。.toml ファイルだけで使います。.md ファイルでは +++ の後の本文に書きます。
+    pub description: Option<String>,
+}
+
+/// The JSON Schema of entry files, as committed at `schema/entry.schema.json`.
+pub fn json_schema() -> String {
+    let schema = schemars::schema_for!(EntryFile);
+    let mut s = serde_json::to_string_pretty(&schema).expect("a schema serialises");
+    s.push('\n');
+    s
+}
+
+/// Every field an entry file may have, in the documented order, with its description.
+pub fn fields() -> &'static [(String, String)] {
+    static FIELDS: std::sync::LazyLock<Vec<(String, String)>> = std::sync::LazyLock::new(|| {
+        let schema = schemars::schema_for!(EntryFile);
+        schema
+            .get("properties")
+            .and_then(|p| p.as_object())
+            .map(|props| {
+                props
+                    .iter()
+                    .map(|(name, p)| {
+                        let desc = p.get("description").and_then(|d| d.as_str()).unwrap_or("");
+                        (name.clone(), desc.to_owned())
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    });
+    &FIELDS
+}
+
+/// Characters never allowed in published text: C0/C1 controls (except tab and line breaks) and the
+/// bidirectional overrides that can make text read differently from what it is.
+pub fn is_forbidden_char(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t' && c != '\r')
+        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
+}
 
 /// Folds katakana to hiragana, the key for 50音順 sorting and kana search.
 pub fn to_hiragana(s: &str) -> String {
@@ -167,6 +256,35 @@ impl Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn field_list_comes_from_the_schema_in_order() {
+        let names: Vec<&str> = fields().iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names.len(), 28);
+        assert_eq!(&names[..3], ["name", "kana", "category"]);
+        assert_eq!(names.last(), Some(&"description"));
+        for (id, _) in FLAGS {
+            assert!(names.contains(&id), "{id}");
+        }
+        assert!(fields().iter().all(|(_, d)| !d.is_empty()));
+    }
+
+    #[test]
+    fn schema_requires_what_validation_requires() {
+        let schema: serde_json::Value = serde_json::from_str(&json_schema()).unwrap();
+        let required: Vec<&str> = schema["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect();
+        assert_eq!(
+            required,
+            ["name", "category", "municipality", "address", "verified"]
+        );
+        assert_eq!(schema["additionalProperties"], serde_json::json!(false));
+        assert_eq!(schema["properties"]["verified"]["format"], "date");
+    }
 
     #[test]
     fn folds_katakana() {

@@ -109,7 +109,9 @@ pub fn entry_paths(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Path
                     .path()
                     .map_or_else(|| dir.to_path_buf(), Path::to_path_buf);
                 let shown = display_path(root, &at);
-                let msg = if e.loop_ancestor().is_some() {
+                // ELOOP (40 on Linux): a link that points at itself.
+                let eloop = e.io_error().and_then(std::io::Error::raw_os_error) == Some(40);
+                let msg = if e.loop_ancestor().is_some() || eloop {
                     "シンボリックリンクがループしています。リンクを削除してください".to_owned()
                 } else {
                     format!("読み込めません: {e}")
@@ -186,19 +188,22 @@ pub fn parse_entry(root: &Path, path: &Path) -> Result<RawEntry, Vec<Diagnostic>
     };
     let toml_text = &src.text[toml_range.clone()];
     let (table, errors) = DeTable::parse_recoverable(toml_text);
-    if !errors.is_empty() {
-        return Err(errors
-            .iter()
-            .map(|e| {
-                let at = toml_range.start + e.span().map_or(0, |s| s.start);
-                src.at(
-                    at,
-                    Severity::Error,
-                    None,
-                    crate::diag::toml_message_ja(e.message()),
-                )
-            })
-            .collect());
+    // Only the first syntax error: the parser's recovery turns one missing `]` into a cascade of
+    // follow-on errors that point past the real mistake.
+    if let Some(e) = errors.first() {
+        let at = e.span().map_or(0, |s| s.start);
+        let msg = crate::diag::toml_message_ja(e.message());
+        // An array left open is noticed only at the next key: point at the `[` that opened it.
+        let diag = match unclosed_bracket_before(toml_text, at) {
+            Some(open) if e.message().contains("array") => src.at(
+                toml_range.start + open,
+                Severity::Error,
+                None,
+                format!("配列の `[` が `]` で閉じられていません（{msg}）"),
+            ),
+            _ => src.at(toml_range.start + at, Severity::Error, None, msg),
+        };
+        return Err(vec![diag]);
     }
     let table = Spanned::new(table.span(), DeValue::Table(table.into_inner()));
     let fields = match convert(table, toml_range.start).value {
@@ -239,6 +244,32 @@ fn convert_table(t: DeTable<'_>, base: usize) -> Vec<(String, usize, Node)> {
         .collect();
     fields.sort_by_key(|(_, at, _)| *at);
     fields
+}
+
+/// The offset of the last `[` still open at `end`, skipping strings and comments.
+fn unclosed_bracket_before(text: &str, end: usize) -> Option<usize> {
+    let mut open = Vec::new();
+    let mut chars = text[..end.min(text.len())].char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '#' => while chars.next_if(|&(_, c)| c != '\n').is_some() {},
+            '"' | '\'' => {
+                let mut escaped = false;
+                for (_, d) in chars.by_ref() {
+                    if d == c && !escaped {
+                        break;
+                    }
+                    escaped = c == '"' && d == '\\' && !escaped;
+                }
+            }
+            '[' => open.push(i),
+            ']' => {
+                open.pop();
+            }
+            _ => {}
+        }
+    }
+    open.pop()
 }
 
 /// The TOML byte range and, when something follows the closing line, the body's (start, end).
@@ -294,6 +325,18 @@ mod tests {
                 .contains("閉じられていません")
         );
         assert_eq!(split_front_matter("+++\n+++").unwrap(), (4..4, None));
+    }
+
+    #[test]
+    fn finds_the_bracket_left_open() {
+        let t = "a = [\"x\", \"]\" # ]\nb = 1\n";
+        assert_eq!(unclosed_bracket_before(t, t.len()), Some(4));
+        let t = "a = [1]\n[table]\nb = [2, 3";
+        assert_eq!(
+            unclosed_bracket_before(t, t.len()),
+            Some(t.rfind('[').unwrap())
+        );
+        assert_eq!(unclosed_bracket_before("a = [1]\n", 8), None);
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! previous output exactly as it was.
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 /// A staging directory that becomes the output directory on [`Staging::commit`] and is removed
 /// when dropped uncommitted.
@@ -15,7 +15,7 @@ pub struct Staging {
 impl Staging {
     /// Creates the staging directory next to `out` (same file system, so the swap is a rename).
     pub fn new(out: &Path) -> Result<Staging, String> {
-        let out = absolute(out)?;
+        let out = resolve(out)?;
         let parent = out
             .parent()
             .ok_or_else(|| format!("出力先 {} の親フォルダがありません", out.display()))?;
@@ -83,17 +83,41 @@ impl Staging {
     }
 }
 
-fn absolute(p: &Path) -> Result<PathBuf, String> {
-    std::path::absolute(p).map_err(|e| format!("出力先 {} を解決できません: {e}", p.display()))
+/// The real location of `p`: absolute, `..` and `.` resolved, symlinks of the part that exists
+/// followed. Both the guard and the staging directory use it, so `x/../content` cannot slip past.
+pub fn resolve(p: &Path) -> Result<PathBuf, String> {
+    let abs = std::path::absolute(p)
+        .map_err(|e| format!("出力先 {} を解決できません: {e}", p.display()))?;
+    let mut lexical = PathBuf::new();
+    for c in abs.components() {
+        match c {
+            Component::ParentDir => {
+                lexical.pop();
+            }
+            Component::CurDir => {}
+            other => lexical.push(other),
+        }
+    }
+    // Follow symlinks in the longest existing ancestor; keep the rest as written.
+    let mut existing = lexical.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match existing.file_name() {
+            Some(name) => rest.push(name.to_os_string()),
+            None => break,
+        }
+        existing.pop();
+    }
+    let mut real = existing.canonicalize().unwrap_or(existing);
+    real.extend(rest.iter().rev());
+    Ok(real)
 }
 
 /// Refuses output directories whose replacement would destroy the sources: the site root itself,
 /// one of its ancestors, or anything inside `content/` or `themes/`.
 pub fn check_out_dir(root: &Path, out: &Path) -> Result<(), String> {
-    let root = absolute(root)?;
-    let out = absolute(out)?;
-    let norm = |p: &Path| -> PathBuf { p.components().collect() };
-    let (root, out) = (norm(&root), norm(&out));
+    let root = resolve(root)?;
+    let out = resolve(out)?;
     let protected = [root.join("content"), root.join("themes")];
     if root.starts_with(&out) || protected.iter().any(|p| out.starts_with(p)) {
         return Err(format!(
@@ -149,6 +173,15 @@ mod tests {
         assert!(check_out_dir(root, &root.join("themes")).is_err());
         assert!(check_out_dir(root, tmp.path().parent().unwrap()).is_err());
         assert!(check_out_dir(root, &root.join("public")).is_ok());
+        assert!(check_out_dir(root, &root.join("x/../content")).is_err());
+        assert!(check_out_dir(root, &root.join("public/../themes/./x")).is_err());
+        assert!(check_out_dir(&root.join("site/.."), &root.join("content")).is_err());
+        std::os::unix::fs::symlink(root.join("content"), root.join("link")).unwrap();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        assert!(
+            check_out_dir(root, &root.join("link")).is_err(),
+            "a symlink into content/"
+        );
     }
 
     #[test]

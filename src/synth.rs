@@ -752,7 +752,7 @@ fn pick_hours(rng: &mut Rng, category: &str) -> &'static str {
         ],
         _ => &["授業日 8:30〜15:30", "平日 7:30〜18:30", "平日 8:00〜16:00"],
     };
-    *rng.pick(options)
+    rng.pick::<&str>(options)
 }
 
 /// Extra sentences for the description, by category.
@@ -1041,12 +1041,13 @@ fn entry_file(seed: u64, i: usize) -> (String, String) {
         chosen.push(pool.swap_remove(rng.below(pool.len())));
     }
 
-    let _ = writeln!(t, "{name}は、{}にある{}です。", muni.name, kind.what);
+    // Sentences of a paragraph run on without breaks, as Japanese text does.
+    let _ = write!(t, "{name}は、{}にある{}です。", muni.name, kind.what);
     let labels: Vec<&str> = care.iter().map(|&c| CARE[c].1).collect();
     if !labels.is_empty() {
         match rng.below(4) {
             0 => {
-                t.push_str("\n対応できる医療的ケアは次のとおりです。\n\n");
+                t.push_str("対応できる医療的ケアは次のとおりです。\n\n");
                 for l in &labels {
                     let _ = writeln!(t, "- {l}");
                 }
@@ -1062,17 +1063,19 @@ fn entry_file(seed: u64, i: usize) -> (String, String) {
                 );
             }
         }
+    } else {
+        t.push('\n');
     }
+    // The other sentences in one or two paragraphs, the last one sometimes under a heading.
     let heading = rng.chance(150);
     let split = rng.below(chosen.len() + 1);
-    for (n, s) in chosen.iter().enumerate() {
-        if n == split {
-            t.push('\n');
-            if heading {
-                t.push_str("## ご利用について\n\n");
-            }
+    let (first, second) = chosen.split_at(split);
+    for (n, group) in [first, second].iter().filter(|g| !g.is_empty()).enumerate() {
+        t.push('\n');
+        if heading && (n == 1 || second.is_empty() || first.is_empty()) {
+            t.push_str("## ご利用について\n\n");
         }
-        t.push_str(s);
+        t.push_str(&group.concat());
         t.push('\n');
     }
     (id, t)
@@ -1264,7 +1267,7 @@ mod tests {
     }
 
     #[test]
-    fn dates_are_recent_but_never_future() {
+    fn dates_and_descriptions() {
         for i in 0..2000 {
             let (_, text) = entry_file(9, i);
             let line = text.lines().find(|l| l.starts_with("verified = ")).unwrap();
@@ -1275,6 +1278,12 @@ mod tests {
                 Date::new(y.parse().unwrap(), m.parse().unwrap(), day.parse().unwrap()).unwrap();
             assert!(date <= NEWEST_VERIFIED);
             assert!(date.days_until(NEWEST_VERIFIED) < 300);
+            let body = text.splitn(3, "+++\n").nth(2).unwrap();
+            let sentences = body.matches('。').count();
+            assert!(
+                (3..=8).contains(&sentences),
+                "{sentences} sentences:\n{body}"
+            );
         }
     }
 }

@@ -10,7 +10,7 @@ use unicode_normalization::UnicodeNormalization;
 use crate::config::{Config, did_you_mean, in_japan, is_slug};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::entry::{Ages, Entry, FIELDS, FLAGS, Flags};
+use crate::entry::{Ages, Entry, FLAGS, Flags, fields, is_forbidden_char};
 use crate::load::{Node, RawEntry, Value};
 
 /// Checks all raw entries. Returns those without errors (drafts included; the site model drops
@@ -57,13 +57,6 @@ pub fn entries(
     entries
 }
 
-/// Characters that are never allowed in text: C0/C1 controls (except tab and newline) and the
-/// bidirectional overrides that can make text read differently from what it is.
-fn is_forbidden_char(c: char) -> bool {
-    (c.is_control() && c != '\n' && c != '\t' && c != '\r')
-        || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
-}
-
 struct Checker<'a> {
     raw: &'a RawEntry,
     config: &'a Config,
@@ -92,7 +85,7 @@ impl Checker<'_> {
 
     fn wrong_type(&mut self, name: &str, node: &Node, expected: &str) {
         let msg = format!(
-            "`{name}` は{expected}で書いてください（今は{}です）",
+            "`{name}` は {expected} で書いてください（今は{}です）",
             node.value.type_name()
         );
         self.error(node.span.start, name, msg);
@@ -127,11 +120,10 @@ impl Checker<'_> {
 
     fn required_string(&mut self, name: &str) -> Option<(String, usize)> {
         if self.node(name).is_none() {
-            let (_, hint) = FIELDS
+            let hint = fields()
                 .iter()
-                .find(|(f, _)| *f == name)
-                .copied()
-                .unwrap_or(("", ""));
+                .find(|(f, _)| f == name)
+                .map_or("", |(_, d)| d.as_str());
             self.error(
                 0,
                 name,
@@ -184,6 +176,13 @@ impl Checker<'_> {
         match node.value {
             Value::Float(f) if f.is_finite() => Some((f, node.span.start)),
             Value::Integer(Some(n)) => Some((n as f64, node.span.start)),
+            Value::Float(_) => {
+                let msg = format!(
+                    "`{name}` に nan や inf は使えません。数値（例: 34.73）で書いてください"
+                );
+                self.error(node.span.start, name, msg);
+                None
+            }
             _ => {
                 self.wrong_type(name, &node, "数値（例: 34.73）");
                 None
@@ -312,7 +311,7 @@ impl Checker<'_> {
     }
 
     fn unknown_fields(&mut self) {
-        let known: Vec<&str> = FIELDS.iter().map(|(f, _)| *f).collect();
+        let known: Vec<&str> = fields().iter().map(|(f, _)| f.as_str()).collect();
         let unknown: Vec<(String, usize)> = self
             .raw
             .fields
@@ -404,6 +403,9 @@ impl Checker<'_> {
         if let Some(found) = self.config.municipality(&m) {
             return Some((found.code.clone(), found.region.clone()));
         }
+        // With no municipalities, regions.toml is broken and already reported: listing every
+        // entry as well would bury that one message.
+        self.config.municipalities().next()?;
         let names: Vec<&str> = self
             .config
             .municipalities()
@@ -749,7 +751,7 @@ mod tests {
         assert!(e.is_none());
         let all = msgs.join("\n");
         for expected in [
-            "e.md:2:8: error: `name` は文字列",
+            "e.md:2:8: error: `name` は 文字列",
             "e.md:3:12: error: category `facilty` はありません（もしかして `facility`？）",
             "e.md:4:16: error: municipality `津` は regions.toml にありません（もしかして `津市`？）",
             "e.md:6:7: error: url に使えるのは http:// と https:// だけです",

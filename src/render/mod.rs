@@ -11,7 +11,7 @@ use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
 use serde_json::{Value, json};
 
-use crate::entry::{Entry, FLAGS};
+use crate::entry::{Entry, FLAGS, is_forbidden_char};
 use crate::gaps::GapReport;
 use crate::site::Site;
 
@@ -224,12 +224,14 @@ pub fn markdown_to_html(md: &str) -> String {
         });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, parser);
-    ammonia::Builder::default()
+    let clean = ammonia::Builder::default()
         .rm_tags(["img"])
         .url_schemes(["http", "https", "tel", "mailto"].into())
         .link_rel(Some("noopener noreferrer"))
         .clean(&html)
-        .to_string()
+        .to_string();
+    // Markdown entities (`&#x202E;`) decode to characters validation never saw: drop them here.
+    clean.chars().filter(|&c| !is_forbidden_char(c)).collect()
 }
 
 /// Description headings start at h3 and keep their order: the page has its h1 and the
@@ -581,6 +583,7 @@ mod tests {
         assert!(html.contains("<h3>見出し</h3>"), "{html}");
         assert!(html.contains(r#"href="https://example.jp/""#), "{html}");
         assert!(html.contains("noopener noreferrer"), "{html}");
+        assert!(!markdown_to_html("a&#x202E;b &#8238;c").contains('\u{202E}'));
     }
 
     #[test]

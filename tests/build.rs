@@ -1,0 +1,697 @@
+//! Building the repository's sample site into temp dirs: the pages that must exist, the links
+//! between them, the sitemap, one known entry page, stale marks, determinism, atomic failure and
+//! the `--out` guard.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::ffi::OsStr;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use common::html;
+use common::{
+    Run, TODAY, TempSite, assert_same_tree, days_from_civil, files_under, front_matter,
+    manifest_dir, run_in, run_with_env, snapshot, tsunagu, valid_entry,
+};
+
+/// The sample site root: the package itself, wherever it is checked out.
+fn sample_root() -> &'static Path {
+    manifest_dir()
+}
+
+/// One entry file of the sample, as the tests need it.
+#[derive(Debug, Clone)]
+struct EntryFile {
+    id: String,
+    path: PathBuf,
+    draft: bool,
+    name: String,
+    phone: Option<String>,
+    care: Vec<String>,
+    /// (year, month, day)
+    verified: (i32, u32, u32),
+}
+
+impl EntryFile {
+    fn is_stale(&self) -> bool {
+        let (y, m, d) = self.verified;
+        days_from_civil(TODAY.0, TODAY.1, TODAY.2) - days_from_civil(y, m, d) > 365
+    }
+}
+
+/// What the tests know about the sample from its source files (read independently of tsunagu).
+struct Facts {
+    base_url: String,
+    /// Path part of base_url with a trailing `/`, e.g. `/tsunagu/`.
+    root_path: String,
+    categories: Vec<String>,
+    regions: Vec<String>,
+    municipalities: Vec<String>,
+    entries: Vec<EntryFile>,
+}
+
+impl Facts {
+    fn published(&self) -> impl Iterator<Item = &EntryFile> {
+        self.entries.iter().filter(|e| !e.draft)
+    }
+}
+
+fn facts() -> &'static Facts {
+    static FACTS: OnceLock<Facts> = OnceLock::new();
+    FACTS.get_or_init(|| {
+        let content = sample_root().join("content");
+        let site: toml::Table = fs::read_to_string(content.join("site.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let base_url = site["base_url"]
+            .as_str()
+            .unwrap()
+            .trim_end_matches('/')
+            .to_owned();
+        let after_scheme = base_url.split_once("://").unwrap().1;
+        let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+        let root_path = format!("{}/", path.trim_end_matches('/'));
+
+        let mut categories: Vec<String> = ["facility", "short-stay", "visiting-nurse", "school"]
+            .map(str::to_owned)
+            .to_vec();
+        if let Some(extra) = site.get("categories").and_then(|c| c.as_array()) {
+            for c in extra {
+                let id = c["id"].as_str().unwrap().to_owned();
+                if !categories.contains(&id) {
+                    categories.push(id);
+                }
+            }
+        }
+
+        let regions_file: toml::Table = fs::read_to_string(content.join("regions.toml"))
+            .unwrap()
+            .parse()
+            .unwrap();
+        let mut regions = Vec::new();
+        let mut municipalities = Vec::new();
+        for r in regions_file["regions"].as_array().unwrap() {
+            regions.push(r["id"].as_str().unwrap().to_owned());
+            for m in r["municipalities"].as_array().unwrap() {
+                municipalities.push(m["code"].as_str().unwrap().to_owned());
+            }
+        }
+
+        let mut entries = Vec::new();
+        for path in files_under(&content.join("entries")) {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let ext = path.extension().map(|e| e.to_string_lossy().into_owned());
+            if name.starts_with(['.', '_']) || !matches!(ext.as_deref(), Some("md" | "toml")) {
+                continue;
+            }
+            let fm = front_matter(&path);
+            let date = fm["verified"].as_datetime().unwrap().date.unwrap();
+            entries.push(EntryFile {
+                id: path.file_stem().unwrap().to_string_lossy().into_owned(),
+                draft: fm.get("draft").and_then(|d| d.as_bool()).unwrap_or(false),
+                name: fm["name"].as_str().unwrap().to_owned(),
+                phone: fm.get("phone").and_then(|p| p.as_str()).map(str::to_owned),
+                care: fm
+                    .get("care")
+                    .and_then(|c| c.as_array())
+                    .map(|a| a.iter().map(|v| v.as_str().unwrap().to_owned()).collect())
+                    .unwrap_or_default(),
+                verified: (
+                    i32::from(date.year),
+                    u32::from(date.month),
+                    u32::from(date.day),
+                ),
+                path,
+            });
+        }
+        assert!(!entries.is_empty(), "the sample has entries");
+        Facts {
+            base_url,
+            root_path,
+            categories,
+            regions,
+            municipalities,
+            entries,
+        }
+    })
+}
+
+/// The sample, built once for all tests of this file, into a fixed folder under cargo's
+/// `target/tmp` (a static temp dir would never be dropped, so it would leak one copy per run;
+/// the build replaces this folder atomically on every run instead).
+struct Built {
+    out: PathBuf,
+    run: Run,
+}
+
+fn sample() -> &'static Built {
+    static BUILT: OnceLock<Built> = OnceLock::new();
+    BUILT.get_or_init(|| {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("tsunagu-sample-build");
+        fs::create_dir_all(&dir).unwrap();
+        let out = dir.join("public");
+        let run = tsunagu(
+            sample_root(),
+            &[OsStr::new("build"), OsStr::new("--out"), out.as_os_str()],
+        );
+        Built { out, run }
+    })
+}
+
+fn built() -> &'static Built {
+    let b = sample();
+    b.run.assert_code(0);
+    b
+}
+
+fn read(path: &Path) -> String {
+    fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// The 14 built-in care items: id → label.
+const CARE_LABELS: &[(&str, &str)] = &[
+    ("ventilator", "人工呼吸器"),
+    ("tracheostomy", "気管切開"),
+    ("airway", "鼻咽頭エアウェイ"),
+    ("oxygen", "酸素療法"),
+    ("suction", "吸引"),
+    ("nebulizer", "ネブライザー"),
+    ("tube-feeding", "経管栄養"),
+    ("central-venous", "中心静脈カテーテル"),
+    ("injection", "皮下注射"),
+    ("blood-glucose", "血糖測定"),
+    ("dialysis", "透析"),
+    ("catheterization", "導尿"),
+    ("bowel", "排便管理"),
+    ("seizure", "痙攣時の処置"),
+];
+
+fn care_label(id_or_label: &str) -> &str {
+    CARE_LABELS
+        .iter()
+        .find(|(id, label)| *id == id_or_label || *label == id_or_label)
+        .map_or(id_or_label, |(_, label)| label)
+}
+
+#[test]
+fn the_sample_builds_and_prints_the_summary_line() {
+    let b = built();
+    let f = facts();
+    let line = b
+        .run
+        .stdout
+        .lines()
+        .find(|l| l.ends_with(" ms") && l.contains(" entries, "))
+        .unwrap_or_else(|| panic!("no summary line in stdout:\n{}", b.run.stdout));
+    let nums: Vec<usize> = line
+        .split([' ', ','])
+        .filter_map(|w| w.parse().ok())
+        .collect();
+    assert_eq!(nums.len(), 3, "`N entries, M pages, X ms`: {line}");
+    let shape = format!("{} entries, {} pages, {} ms", nums[0], nums[1], nums[2]);
+    assert_eq!(line, shape);
+    let published = f.published().count();
+    assert_eq!(nums[0], published, "entries in the summary: {line}");
+    let minimum_pages = 1 // home
+        + f.categories.len()
+        + f.regions.len()
+        + f.municipalities.len()
+        + published
+        + 3; // 404.html, sitemap.xml, robots.txt
+    assert!(
+        nums[1] >= minimum_pages,
+        "{line}: at least {minimum_pages} pages expected"
+    );
+    let files = files_under(&b.out).len();
+    assert!(nums[1] <= files, "{line}: more pages than files ({files})");
+}
+
+#[test]
+fn every_published_entry_has_a_page_and_drafts_have_none() {
+    let b = built();
+    let f = facts();
+    let mut missing = Vec::new();
+    for e in &f.entries {
+        let page = b.out.join("entries").join(&e.id).join("index.html");
+        if e.draft && page.exists() {
+            missing.push(format!("draft {} has a page", e.path.display()));
+        }
+        if !e.draft && !page.is_file() {
+            missing.push(format!("no page for {}", e.path.display()));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+    // No page for anything that is not a published entry.
+    let published: BTreeSet<&str> = f.published().map(|e| e.id.as_str()).collect();
+    for dir in fs::read_dir(b.out.join("entries")).unwrap() {
+        let name = dir.unwrap().file_name().to_string_lossy().into_owned();
+        assert!(
+            published.contains(name.as_str()),
+            "unexpected entries/{name}/"
+        );
+    }
+}
+
+#[test]
+fn drafts_are_not_linked_or_listed_anywhere() {
+    let b = built();
+    let f = facts();
+    let drafts: Vec<&EntryFile> = f.entries.iter().filter(|e| e.draft).collect();
+    if drafts.is_empty() {
+        return;
+    }
+    for file in files_under(&b.out) {
+        let Ok(text) = fs::read_to_string(&file) else {
+            continue;
+        };
+        for d in &drafts {
+            let url = format!("entries/{}/", d.id);
+            assert!(
+                !text.contains(&url),
+                "{} links to draft {}",
+                file.display(),
+                d.id
+            );
+        }
+    }
+}
+
+#[test]
+fn list_pages_and_site_files_exist() {
+    let b = built();
+    let f = facts();
+    let mut expected: Vec<String> = [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "robots.txt",
+        "style.css",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    expected.extend(
+        f.categories
+            .iter()
+            .map(|c| format!("categories/{c}/index.html")),
+    );
+    expected.extend(f.regions.iter().map(|r| format!("regions/{r}/index.html")));
+    expected.extend(
+        f.municipalities
+            .iter()
+            .map(|m| format!("municipalities/{m}/index.html")),
+    );
+    let missing: Vec<&String> = expected
+        .iter()
+        .filter(|p| !b.out.join(p).is_file())
+        .collect();
+    assert!(missing.is_empty(), "missing: {missing:?}");
+
+    let robots = read(&b.out.join("robots.txt"));
+    assert!(
+        robots.contains(&format!("{}/sitemap.xml", f.base_url)),
+        "{robots}"
+    );
+    let css = read(&b.out.join("style.css"));
+    assert!(!css.trim().is_empty());
+}
+
+/// Every `<loc>` of the sitemap.
+fn sitemap_urls(out: &Path) -> Vec<String> {
+    let xml = read(&out.join("sitemap.xml"));
+    xml.split("<loc>")
+        .skip(1)
+        .map(|s| html::decode(s.split("</loc>").next().unwrap().trim()))
+        .collect()
+}
+
+#[test]
+fn the_sitemap_lists_every_entry_page_under_the_base_url() {
+    let b = built();
+    let f = facts();
+    let urls = sitemap_urls(&b.out);
+    assert!(!urls.is_empty());
+    let prefix = format!("{}/", f.base_url);
+    for u in &urls {
+        assert!(u.starts_with(&prefix), "{u} does not start with {prefix}");
+        let rel = &u[prefix.len()..];
+        let file = if rel.is_empty() || rel.ends_with('/') {
+            format!("{rel}index.html")
+        } else {
+            rel.to_owned()
+        };
+        assert!(b.out.join(&file).is_file(), "sitemap URL {u} has no file");
+    }
+    let set: BTreeSet<&String> = urls.iter().collect();
+    assert_eq!(set.len(), urls.len(), "no URL twice");
+    for e in &f.entries {
+        let url = format!("{}/entries/{}/", f.base_url, e.id);
+        assert_eq!(
+            set.contains(&url),
+            !e.draft,
+            "{url} in sitemap (draft = {})",
+            e.draft
+        );
+    }
+    assert!(set.contains(&prefix), "the home page is listed");
+}
+
+/// Maps a site-absolute URL path (`/tsunagu/a/b/`) to the file it must resolve to, or explains why
+/// it cannot.
+fn resolve(out: &Path, root_path: &str, url: &str) -> Result<PathBuf, String> {
+    let url = url.split(['#', '?']).next().unwrap();
+    let rel = url
+        .strip_prefix(root_path)
+        .ok_or_else(|| format!("`{url}` does not start with the base path {root_path}"))?;
+    if rel.split('/').any(|p| p == "..") {
+        return Err(format!("`{url}` climbs with .."));
+    }
+    let file = if rel.is_empty() || rel.ends_with('/') {
+        format!("{rel}index.html")
+    } else {
+        rel.to_owned()
+    };
+    let path = out.join(&file);
+    if path.is_file() {
+        Ok(path)
+    } else {
+        Err(format!("`{url}` → {file} does not exist"))
+    }
+}
+
+#[test]
+fn every_internal_link_resolves_to_a_file() {
+    let b = built();
+    let f = facts();
+    let mut broken = BTreeSet::new();
+    let mut checked = 0;
+    for file in files_under(&b.out) {
+        if file.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let page = read(&file);
+        let shown = file.strip_prefix(&b.out).unwrap().display().to_string();
+        for tag in html::tags(&page) {
+            for (name, value) in &tag.attrs {
+                if !matches!(name.as_str(), "href" | "src" | "action" | "poster") {
+                    continue;
+                }
+                let v = html::decode(value);
+                let target = if let Some(rest) = v.strip_prefix(&f.base_url) {
+                    // Absolute links to our own site (canonical).
+                    format!("{}{}", f.root_path.trim_end_matches('/'), rest)
+                } else if v.starts_with('/') && !v.starts_with("//") {
+                    v.clone()
+                } else {
+                    continue; // external, fragment-only or scheme links
+                };
+                checked += 1;
+                if let Err(why) = resolve(&b.out, &f.root_path, &target) {
+                    broken.insert(format!("{shown}: <{} {name}>: {why}", tag.name));
+                }
+            }
+        }
+    }
+    assert!(checked > 1000, "only {checked} internal links found");
+    assert!(
+        broken.is_empty(),
+        "{} broken link(s):\n{}",
+        broken.len(),
+        broken
+            .iter()
+            .take(30)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn every_page_is_japanese() {
+    let b = built();
+    for file in files_under(&b.out) {
+        if file.extension().is_none_or(|e| e != "html") {
+            continue;
+        }
+        let page = read(&file);
+        let tags = html::tags(&page);
+        let html_tag = tags
+            .iter()
+            .find(|t| t.name == "html" && !t.is_end)
+            .unwrap_or_else(|| panic!("{}: no <html>", file.display()));
+        assert_eq!(
+            html_tag.attr("lang"),
+            Some("ja"),
+            "{}: <html lang>",
+            file.display()
+        );
+    }
+}
+
+#[test]
+fn a_known_entry_page_shows_its_facts() {
+    let b = built();
+    let f = facts();
+    let path = sample_root().join("content/entries/higashi-kishu/kumano-kirari-nitchu.md");
+    let e = f
+        .entries
+        .iter()
+        .find(|e| e.path == path)
+        .expect("the sample entry kumano-kirari-nitchu exists");
+    assert!(!e.draft);
+    let page = read(&b.out.join("entries").join(&e.id).join("index.html"));
+
+    let h1 = html::text(html::inner(&page, "h1").expect("an <h1>"));
+    assert_eq!(h1.trim(), e.name, "the <h1> is the name");
+    let title = html::text(html::inner(&page, "title").expect("a <title>"));
+    assert!(title.contains(&e.name), "<title>{title}</title>");
+
+    let phone = e.phone.as_deref().expect("the known entry has a phone");
+    let digits: String = phone.chars().filter(|c| c.is_ascii_digit()).collect();
+    let tel = html::tags(&page)
+        .into_iter()
+        .filter(|t| t.name == "a")
+        .filter_map(|t| t.attr("href").map(html::decode))
+        .find(|h| h.starts_with("tel:"))
+        .expect("a tel: link");
+    assert_eq!(tel, format!("tel:{digits}"));
+    let text = html::text(&page);
+    assert!(text.contains(phone), "the number is shown as written");
+
+    assert!(!e.care.is_empty());
+    for c in &e.care {
+        let label = care_label(c);
+        assert!(text.contains(label), "care label {label} on the page");
+    }
+    assert!(text.contains("最終確認日"), "最終確認日 is shown");
+    let (y, m, d) = e.verified;
+    assert!(
+        text.contains(&format!("{y}年{m}月{d}日")),
+        "the verified date {y}年{m}月{d}日 is shown"
+    );
+    assert!(!e.is_stale());
+    assert!(!has_stale_mark(&page), "a fresh entry has no stale mark");
+}
+
+fn has_stale_mark(page: &str) -> bool {
+    html::tags(page)
+        .iter()
+        .any(|t| t.attr("class").is_some_and(|c| c.contains("stale")))
+        && html::text(page).contains("1年以上")
+}
+
+#[test]
+fn stale_entries_are_marked_and_fresh_ones_are_not() {
+    let b = built();
+    let f = facts();
+    let stale: Vec<&EntryFile> = f.published().filter(|e| e.is_stale()).collect();
+    assert!(!stale.is_empty(), "the sample has stale entries");
+    for e in f.published() {
+        let page = read(&b.out.join("entries").join(&e.id).join("index.html"));
+        assert_eq!(
+            has_stale_mark(&page),
+            e.is_stale(),
+            "{} verified {:?}",
+            e.id,
+            e.verified
+        );
+    }
+}
+
+#[test]
+fn two_builds_give_the_same_bytes() {
+    // A frozen copy of the sample (content and theme), so both builds see the same input even
+    // while the repository's files are being edited.
+    let site = TempSite::sample_copy();
+    let first = site.root().join("first");
+    site.build(&first).assert_code(0);
+
+    // Another cwd, another output path, one thread, another time zone: none of it may show.
+    let dir = tempfile::Builder::new()
+        .prefix("tsunagu-build-again-")
+        .tempdir()
+        .unwrap();
+    let second = dir.path().join("elsewhere");
+    let run = run_with_env(
+        dir.path(),
+        [
+            OsStr::new("--root"),
+            site.root().as_os_str(),
+            OsStr::new("build"),
+            OsStr::new("--out"),
+            second.as_os_str(),
+        ],
+        &[("RAYON_NUM_THREADS", "1"), ("TZ", "Pacific/Kiritimati")],
+    );
+    run.assert_code(0);
+    let a = snapshot(&first);
+    assert!(a.len() > 200, "the sample renders many files");
+    assert_same_tree("second build of the sample", &a, &snapshot(&second));
+}
+
+/// Lists the names in `dir` that look like staging or old-output leftovers.
+fn leftovers(dir: &Path) -> Vec<String> {
+    fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("staging") || n.contains(".old-") || n.starts_with(".public"))
+        .collect()
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_exactly_as_it_was() {
+    let site = TempSite::sample_copy();
+    let out = site.root().join("public");
+    site.build(&out).assert_code(0);
+    let before = snapshot(&out);
+    assert!(before.contains_key("index.html"));
+
+    site.write_entry(
+        "tsu/zz-broken.md",
+        valid_entry().replace("capacity = 10", "capacity = \"ten\""),
+    );
+    let run = site.build(&out);
+    run.assert_code(1);
+    assert!(
+        run.errors()
+            .iter()
+            .any(|d| d.path == "content/entries/tsu/zz-broken.md" && d.line == 14),
+        "{}",
+        run.stderr
+    );
+    assert_same_tree("output after a failed build", &before, &snapshot(&out));
+    assert!(
+        leftovers(site.root()).is_empty(),
+        "{:?}",
+        leftovers(site.root())
+    );
+}
+
+#[test]
+fn a_build_failing_while_rendering_leaves_the_previous_output_and_no_staging_dir() {
+    let site = TempSite::minimal();
+    site.write_entry("aozora.md", valid_entry());
+    let out = site.root().join("public");
+    site.build(&out).assert_code(0);
+    let before = snapshot(&out);
+
+    // A theme template that parses but fails while rendering an entry page, after the staging
+    // directory was created and other pages were written into it.
+    let templates = site.root().join("themes/default/templates");
+    fs::create_dir_all(&templates).unwrap();
+    fs::write(
+        templates.join("entry.html"),
+        "{% extends \"base.html\" %}{% block content %}{{ entry.no_such_field.deeper }}{% endblock content %}",
+    )
+    .unwrap();
+    let run = site.build(&out);
+    run.assert_code(2);
+    assert!(run.stderr.contains("error:"), "{}", run.stderr);
+    assert_same_tree("output after a failed render", &before, &snapshot(&out));
+    assert!(
+        leftovers(site.root()).is_empty(),
+        "{:?}",
+        leftovers(site.root())
+    );
+}
+
+#[test]
+fn a_successful_build_replaces_the_whole_output() {
+    let site = TempSite::minimal();
+    site.write_entry("aozora.md", valid_entry());
+    let out = site.root().join("public");
+    fs::create_dir_all(out.join("entries/gone")).unwrap();
+    fs::write(out.join("entries/gone/index.html"), "old").unwrap();
+    fs::write(out.join("old.txt"), "old").unwrap();
+    site.build(&out).assert_code(0);
+    assert!(!out.join("old.txt").exists());
+    assert!(!out.join("entries/gone").exists());
+    assert!(out.join("entries/aozora/index.html").is_file());
+    assert!(
+        leftovers(site.root()).is_empty(),
+        "{:?}",
+        leftovers(site.root())
+    );
+}
+
+/// A valid site at `<tmp>/site`, with the whole `<tmp>` snapshotted around each `--out` attempt.
+fn guarded_site() -> (tempfile::TempDir, PathBuf) {
+    let base = tempfile::Builder::new()
+        .prefix("tsunagu-guard-")
+        .tempdir()
+        .unwrap();
+    let root = base.path().join("site");
+    fs::create_dir_all(root.join("content/entries")).unwrap();
+    common::copy_tree(&common::fixtures().join("minimal"), &root.join("content"));
+    fs::write(root.join("content/entries/aozora.md"), valid_entry()).unwrap();
+    (base, root)
+}
+
+fn assert_out_refused(out: &str) {
+    let (base, root) = guarded_site();
+    let before = snapshot(base.path());
+    let run = run_in(&root, ["--root", ".", "build", "--out", out]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("error:"), "{}", run.stderr);
+    assert_same_tree(
+        &format!("everything after `build --out {out}`"),
+        &before,
+        &snapshot(base.path()),
+    );
+}
+
+#[test]
+fn out_may_not_be_the_content_folder() {
+    assert_out_refused("content");
+    assert_out_refused("./content");
+    assert_out_refused("content/entries");
+}
+
+#[test]
+fn out_may_not_be_the_root_or_an_ancestor_or_themes() {
+    assert_out_refused(".");
+    assert_out_refused("themes");
+    let (base, root) = guarded_site();
+    let before = snapshot(base.path());
+    let abs = root.to_string_lossy().into_owned();
+    let parent = base.path().to_string_lossy().into_owned();
+    for out in [abs.as_str(), parent.as_str()] {
+        let run = run_in(&root, ["--root", abs.as_str(), "build", "--out", out]);
+        run.assert_code(2);
+    }
+    assert_same_tree("after absolute --out", &before, &snapshot(base.path()));
+}
+
+#[test]
+
+fn out_with_dot_dot_may_not_reach_the_content_folder() {
+    assert_out_refused("x/../content");
+}
+
+#[test]
+
+fn out_with_dot_dot_may_not_reach_the_root() {
+    assert_out_refused("../site");
+}
