@@ -57,6 +57,20 @@ pub enum Command {
         out: PathBuf,
     },
     /// Write a synthetic site with N entries (for benchmarks and tests).
+    /// Print the JSON Schema of entry files (committed as schema/entry.schema.json).
+    Schema,
+    /// Write a new entry file with every field explained.
+    New {
+        /// Category id (facility, short-stay, visiting-nurse, school …).
+        category: String,
+        /// Entry id: the file name, lowercase ASCII letters, digits and `-`.
+        id: String,
+        #[arg(long)]
+        name: Option<String>,
+        /// Municipality name or five-digit code; the file goes into its region's folder.
+        #[arg(long)]
+        municipality: Option<String>,
+    },
     /// Import providers from an open-data CSV as entry files.
     Import {
         /// Layout of the CSV file.
@@ -103,7 +117,8 @@ pub enum Format {
 pub fn run(cli: Cli) -> ExitCode {
     let root = cli.root.as_path();
     // `synth` writes a new site root, so it is the one command that needs no content/.
-    if !matches!(cli.command, Command::Synth { .. }) && !root.join("content").is_dir() {
+    let needs_site = !matches!(cli.command, Command::Synth { .. } | Command::Schema);
+    if needs_site && !root.join("content").is_dir() {
         eprintln!(
             "error: {} に content/ フォルダがありません。--root でサイトのフォルダを指定してください",
             root.display()
@@ -124,6 +139,22 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build { out } => build_once(root, &out, None),
         Command::Gaps { format, region } => gaps(root, format, region.as_deref()),
         Command::Serve { port, bind, out } => crate::serve::serve(root, &out, &bind, port),
+        Command::Schema => {
+            print!("{}", crate::entry::json_schema());
+            ExitCode::SUCCESS
+        }
+        Command::New {
+            category,
+            id,
+            name,
+            municipality,
+        } => new_entry(
+            root,
+            &category,
+            &id,
+            name.as_deref(),
+            municipality.as_deref(),
+        ),
         Command::Import {
             format,
             category,
@@ -175,6 +206,41 @@ fn gaps(root: &Path, format: GapFormat, region: Option<&str>) -> ExitCode {
         GapFormat::Json => println!("{}", crate::gaps::to_json(&report)),
     }
     ExitCode::SUCCESS
+}
+
+fn new_entry(
+    root: &Path,
+    category: &str,
+    id: &str,
+    name: Option<&str>,
+    municipality: Option<&str>,
+) -> ExitCode {
+    let mut diags = Diagnostics::default();
+    let config = crate::config::load(root, &mut diags);
+    let Some(config) = config.filter(|_| !diags.has_errors()) else {
+        print_diagnostics(diags, Format::Human);
+        return ExitCode::from(1);
+    };
+    let request = crate::scaffold::Request {
+        category,
+        id,
+        name,
+        municipality,
+        today: Date::today(),
+    };
+    match crate::scaffold::write_new(root, &config, &request) {
+        Ok(path) => {
+            println!(
+                "{} を作りました。項目を埋めて draft = true の行を消すと公開されます",
+                path.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(msg) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 fn import(

@@ -189,31 +189,48 @@ pub struct EntryFile {
     pub description: Option<String>,
 }
 
+/// Draft 7: the newest draft that TOML editors' schema validators (taplo, VS Code) all support.
+fn schema() -> schemars::Schema {
+    schemars::generate::SchemaSettings::draft07()
+        .into_generator()
+        .into_root_schema_for::<EntryFile>()
+}
+
 /// The JSON Schema of entry files, as committed at `schema/entry.schema.json`.
 pub fn json_schema() -> String {
-    let schema = schemars::schema_for!(EntryFile);
+    let schema = schema();
     let mut s = serde_json::to_string_pretty(&schema).expect("a schema serialises");
     s.push('\n');
     s
 }
 
-/// Every field an entry file may have, in the documented order, with its description.
-pub fn fields() -> &'static [(String, String)] {
-    static FIELDS: std::sync::LazyLock<Vec<(String, String)>> = std::sync::LazyLock::new(|| {
-        let schema = schemars::schema_for!(EntryFile);
-        schema
-            .get("properties")
-            .and_then(|p| p.as_object())
-            .map(|props| {
-                props
-                    .iter()
-                    .map(|(name, p)| {
-                        let desc = p.get("description").and_then(|d| d.as_str()).unwrap_or("");
-                        (name.clone(), desc.to_owned())
-                    })
-                    .collect()
+/// One field of the entry format, as the schema documents it.
+#[derive(Debug, Clone)]
+pub struct FieldDoc {
+    pub name: String,
+    pub description: String,
+    pub example: Option<serde_json::Value>,
+}
+
+/// Every field an entry file may have, in the documented order, read from the schema.
+pub fn fields() -> &'static [FieldDoc] {
+    static FIELDS: std::sync::LazyLock<Vec<FieldDoc>> = std::sync::LazyLock::new(|| {
+        let schema = schema();
+        let Some(props) = schema.get("properties").and_then(|p| p.as_object()) else {
+            return Vec::new();
+        };
+        props
+            .iter()
+            .map(|(name, p)| FieldDoc {
+                name: name.clone(),
+                description: p
+                    .get("description")
+                    .and_then(|d| d.as_str())
+                    .unwrap_or("")
+                    .to_owned(),
+                example: p.get("examples").and_then(|e| e.get(0)).cloned(),
             })
-            .unwrap_or_default()
+            .collect()
     });
     &FIELDS
 }
@@ -259,14 +276,27 @@ mod tests {
 
     #[test]
     fn field_list_comes_from_the_schema_in_order() {
-        let names: Vec<&str> = fields().iter().map(|(n, _)| n.as_str()).collect();
+        let names: Vec<&str> = fields().iter().map(|f| f.name.as_str()).collect();
         assert_eq!(names.len(), 28);
         assert_eq!(&names[..3], ["name", "kana", "category"]);
         assert_eq!(names.last(), Some(&"description"));
         for (id, _) in FLAGS {
             assert!(names.contains(&id), "{id}");
         }
-        assert!(fields().iter().all(|(_, d)| !d.is_empty()));
+        assert!(fields().iter().all(|f| !f.description.is_empty()));
+        let name = &fields()[0];
+        assert_eq!(
+            name.example,
+            Some(serde_json::json!("ひだまり児童発達支援センター"))
+        );
+    }
+
+    #[test]
+    fn committed_schema_is_up_to_date() {
+        assert!(
+            json_schema() == include_str!("../schema/entry.schema.json"),
+            "schema/entry.schema.json is stale: run `cargo run -- schema > schema/entry.schema.json`"
+        );
     }
 
     #[test]

@@ -18,6 +18,7 @@ pub mod load;
 pub mod opendata;
 pub mod output;
 pub mod render;
+pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod synth;

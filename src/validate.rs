@@ -122,8 +122,8 @@ impl Checker<'_> {
         if self.node(name).is_none() {
             let hint = fields()
                 .iter()
-                .find(|(f, _)| f == name)
-                .map_or("", |(_, d)| d.as_str());
+                .find(|f| f.name == name)
+                .map_or("", |f| f.description.as_str());
             self.error(
                 0,
                 name,
@@ -311,7 +311,7 @@ impl Checker<'_> {
     }
 
     fn unknown_fields(&mut self) {
-        let known: Vec<&str> = fields().iter().map(|(f, _)| f.as_str()).collect();
+        let known: Vec<&str> = fields().iter().map(|f| f.name.as_str()).collect();
         let unknown: Vec<(String, usize)> = self
             .raw
             .fields
