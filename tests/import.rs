@@ -1,0 +1,329 @@
+//! `tsunagu import`: the three open-data layouts in every encoding, the report, never overwriting,
+//! `--update` keeping what people wrote, and a round trip through the published open data.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+
+use common::{TempSite, fixtures, tsunagu};
+
+fn import(
+    site: &TempSite,
+    format: &str,
+    category: &str,
+    file: &str,
+    extra: &[&str],
+) -> common::Run {
+    let csv = fixtures().join("import").join(file);
+    let mut args = vec!["import", "--format", format, "--category", category];
+    args.extend_from_slice(extra);
+    args.push(csv.to_str().unwrap());
+    tsunagu(site.root(), &args)
+}
+
+fn imported(site: &TempSite, format: &str) -> Vec<String> {
+    let dir = site.entries().join("imported").join(format);
+    let mut names: Vec<String> = fs::read_dir(&dir)
+        .map(|d| {
+            d.map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect()
+        })
+        .unwrap_or_default();
+    names.sort();
+    names
+}
+
+#[test]
+fn kaigo_in_utf8_with_bom_and_shift_jis_gives_the_same_files() {
+    let a = TempSite::sample_copy();
+    let b = TempSite::sample_copy();
+    let ra = import(&a, "kaigo", "visiting-nurse", "kaigo-utf8-bom.csv", &[]);
+    let rb = import(&b, "kaigo", "visiting-nurse", "kaigo-sjis.csv", &[]);
+    ra.assert_code(0);
+    rb.assert_code(0);
+    assert!(
+        ra.stdout
+            .starts_with("新規 2 件、更新 0 件、変更なし 0 件、スキップ 4 件"),
+        "{}",
+        ra.stdout
+    );
+    for reason in [
+        "サイトの市町村ではありません",
+        "座標が不正です",
+        "重複行",
+        "電話番号も URL もありません",
+    ] {
+        assert!(
+            ra.stdout.contains(reason),
+            "report lacks {reason}:\n{}",
+            ra.stdout
+        );
+    }
+    let files = imported(&a, "kaigo");
+    assert_eq!(files, imported(&b, "kaigo"));
+    assert_eq!(files.len(), 2);
+    for f in &files {
+        let pa = fs::read_to_string(a.entries().join("imported/kaigo").join(f)).unwrap();
+        let pb = fs::read_to_string(b.entries().join("imported/kaigo").join(f)).unwrap();
+        assert_eq!(
+            pa.replace("kaigo-utf8-bom.csv", "X"),
+            pb.replace("kaigo-sjis.csv", "X")
+        );
+    }
+    // The quoted field with a newline survived as one value.
+    let minato = files.iter().find(|f| f.contains("2460200002")).unwrap();
+    let text = fs::read_to_string(a.entries().join("imported/kaigo").join(minato)).unwrap();
+    assert!(text.contains("土曜は要相談"), "{text}");
+    tsunagu(a.root(), &["check"]).assert_code(0);
+}
+
+#[test]
+fn wamnet_keys_on_office_number_and_service() {
+    let site = TempSite::sample_copy();
+    let run = import(&site, "wamnet", "facility", "wamnet-sjis.csv", &[]);
+    run.assert_code(0);
+    let files = imported(&site, "wamnet");
+    // One office number with two services: two entries.
+    assert_eq!(
+        files.iter().filter(|f| f.contains("2450700001")).count(),
+        2,
+        "{files:?}"
+    );
+    assert_eq!(files.len(), 3);
+    let text = fs::read_to_string(site.entries().join("imported/wamnet").join(&files[0])).unwrap();
+    assert!(text.contains("三重県鈴鹿市神戸1-1-1"), "{text}");
+    tsunagu(site.root(), &["check"]).assert_code(0);
+    let utf8 = TempSite::sample_copy();
+    import(&utf8, "wamnet", "facility", "wamnet-utf8.csv", &[]).assert_code(0);
+    assert_eq!(imported(&utf8, "wamnet"), files);
+}
+
+#[test]
+fn opendata_accepts_old_and_new_column_names() {
+    let site = TempSite::sample_copy();
+    import(
+        &site,
+        "opendata",
+        "visiting-nurse",
+        "opendata-utf8.csv",
+        &[],
+    )
+    .assert_code(0);
+    import(
+        &site,
+        "opendata",
+        "visiting-nurse",
+        "opendata-new-columns.csv",
+        &[],
+    )
+    .assert_code(0);
+    assert_eq!(imported(&site, "opendata").len(), 2);
+    tsunagu(site.root(), &["check"]).assert_code(0);
+}
+
+#[test]
+fn never_overwrites_and_update_keeps_what_people_wrote() {
+    let site = TempSite::sample_copy();
+    import(&site, "kaigo", "visiting-nurse", "kaigo-utf8-bom.csv", &[]).assert_code(0);
+    let file = site
+        .entries()
+        .join("imported/kaigo")
+        .join(&imported(&site, "kaigo")[0]);
+    // A person adds care items, a flag and a comment.
+    let mut text = fs::read_to_string(&file).unwrap();
+    text.push_str("# 2026-11 に電話で確認\ncare = [\"ventilator\", \"suction\"]\nweekend = true\n");
+    fs::write(&file, &text).unwrap();
+
+    let again = import(&site, "kaigo", "visiting-nurse", "kaigo-utf8-bom.csv", &[]);
+    again.assert_code(0);
+    assert!(
+        again
+            .stdout
+            .starts_with("新規 0 件、更新 0 件、変更なし 0 件"),
+        "{}",
+        again.stdout
+    );
+    assert!(again.stdout.contains("--update"), "{}", again.stdout);
+    assert_eq!(
+        fs::read_to_string(&file).unwrap(),
+        text,
+        "a plain import must not touch the file"
+    );
+
+    let same = import(
+        &site,
+        "kaigo",
+        "visiting-nurse",
+        "kaigo-utf8-bom.csv",
+        &["--update"],
+    );
+    assert!(
+        same.stdout
+            .starts_with("新規 0 件、更新 0 件、変更なし 2 件"),
+        "{}",
+        same.stdout
+    );
+    assert_eq!(fs::read_to_string(&file).unwrap(), text);
+
+    // The provider's phone number changes upstream.
+    let csv = fs::read_to_string(fixtures().join("import/kaigo-utf8-bom.csv")).unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let changed = tmp.path().join("kaigo-new.csv");
+    fs::write(&changed, csv.replace("059-000-1001", "059-000-9999")).unwrap();
+    let run = tsunagu(
+        site.root(),
+        &[
+            "import",
+            "--format",
+            "kaigo",
+            "--category",
+            "visiting-nurse",
+            "--update",
+            changed.to_str().unwrap(),
+        ],
+    );
+    run.assert_code(0);
+    assert!(
+        run.stdout
+            .starts_with("新規 0 件、更新 1 件、変更なし 1 件"),
+        "{}",
+        run.stdout
+    );
+    let updated = fs::read_to_string(&file).unwrap();
+    assert!(updated.contains("059-000-9999"));
+    assert!(updated.contains("# 2026-11 に電話で確認"));
+    assert!(updated.contains("care = [\"ventilator\", \"suction\"]"));
+    assert!(updated.contains("weekend = true"));
+    assert!(
+        updated.contains("kaigo-new.csv"),
+        "source records the new file"
+    );
+    tsunagu(site.root(), &["check"]).assert_code(0);
+}
+
+#[test]
+fn update_keeps_a_markdown_body() {
+    let site = TempSite::sample_copy();
+    import(
+        &site,
+        "opendata",
+        "visiting-nurse",
+        "opendata-utf8.csv",
+        &[],
+    )
+    .assert_code(0);
+    let dir = site.entries().join("imported/opendata");
+    let toml_path = dir.join(&imported(&site, "opendata")[0]);
+    let md_path = toml_path.with_extension("md");
+    let front = fs::read_to_string(&toml_path)
+        .unwrap()
+        .replace("0596-00-6001", "0596-00-0000");
+    fs::write(
+        &md_path,
+        format!("+++\n{front}+++\n## 見学\n\n見学できます。\n"),
+    )
+    .unwrap();
+    fs::remove_file(&toml_path).unwrap();
+    let run = import(
+        &site,
+        "opendata",
+        "visiting-nurse",
+        "opendata-utf8.csv",
+        &["--update"],
+    );
+    assert!(
+        run.stdout.starts_with("新規 0 件、更新 1 件"),
+        "{}",
+        run.stdout
+    );
+    let text = fs::read_to_string(&md_path).unwrap();
+    assert!(text.contains("0596-00-6001"));
+    assert!(text.ends_with("+++\n## 見学\n\n見学できます。\n"), "{text}");
+    tsunagu(site.root(), &["check"]).assert_code(0);
+}
+
+#[test]
+fn a_wrong_layout_or_category_is_a_clear_error() {
+    let site = TempSite::sample_copy();
+    let run = import(&site, "wamnet", "visiting-nurse", "kaigo-utf8-bom.csv", &[]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("--format"), "{}", run.stderr);
+    let run = import(&site, "kaigo", "nursing", "kaigo-utf8-bom.csv", &[]);
+    run.assert_code(2);
+    assert!(run.stderr.contains("カテゴリ `nursing` はありません"));
+}
+
+/// Reads the published entries.csv into (header, rows).
+fn read_export(out: &Path) -> (Vec<String>, Vec<Vec<String>>) {
+    let bytes = fs::read(out.join("data/entries.csv")).unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "entries.csv starts with a BOM"
+    );
+    let mut r = csv::Reader::from_reader(&bytes[3..]);
+    let header = r.headers().unwrap().iter().map(str::to_owned).collect();
+    let rows = r
+        .records()
+        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
+        .collect();
+    (header, rows)
+}
+
+#[test]
+fn round_trip_through_the_published_open_data() {
+    let site = TempSite::sample_copy();
+    import(&site, "kaigo", "visiting-nurse", "kaigo-sjis.csv", &[]).assert_code(0);
+    let out = tempfile::tempdir().unwrap();
+    tsunagu(
+        site.root(),
+        &["build", "--out", out.path().to_str().unwrap()],
+    )
+    .assert_code(0);
+    let (header, rows) = read_export(out.path());
+    let col = |name: &str| {
+        header
+            .iter()
+            .position(|h| h == name)
+            .unwrap_or_else(|| panic!("{name}"))
+    };
+    let row = rows
+        .iter()
+        .find(|r| r[col("名称")] == "訪問看護ステーションあおば津")
+        .expect("imported entry exported");
+    assert_eq!(row[col("全国地方公共団体コード")], "242012");
+    assert_eq!(row[col("市区町村名")], "津市");
+    assert_eq!(row[col("住所")], "三重県津市栄町1-1 あおばビル2階");
+    assert_eq!(row[col("電話番号")], "059-000-1001");
+    assert_eq!(row[col("FAX番号")], "059-000-1002");
+    assert_eq!(row[col("緯度")], "34.7191");
+    assert_eq!(row[col("経度")], "136.5051");
+    assert_eq!(row[col("URL")], "https://aoba.example.jp/");
+    assert_eq!(row[col("法人の名称")], "株式会社あおば");
+    assert_eq!(row[col("実施サービス")], "訪問看護");
+
+    let json: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.path().join("data/entries.json")).unwrap()).unwrap();
+    let entries = json["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), rows.len());
+    let e = entries
+        .iter()
+        .find(|e| e["name"] == "訪問看護ステーションあおば津")
+        .unwrap();
+    assert_eq!(e["phone"], "059-000-1001");
+    let geo: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.path().join("data/entries.geojson")).unwrap())
+            .unwrap();
+    let f = geo["features"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["properties"]["name"] == "訪問看護ステーションあおば津")
+        .unwrap();
+    assert_eq!(
+        f["geometry"]["coordinates"],
+        serde_json::json!([136.5051, 34.7191]),
+        "RFC 7946: lon, lat"
+    );
+    assert!(json["license"].as_str().is_some_and(|l| !l.is_empty()));
+}
