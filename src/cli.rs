@@ -57,6 +57,45 @@ pub enum Command {
         out: PathBuf,
     },
     /// Write a synthetic site with N entries (for benchmarks and tests).
+    /// Search the directory (the same index and ranking as the site's search page).
+    Search {
+        /// Print `{"total": N, "hits": [{"id", "score", "distance_km"}]}`.
+        #[arg(long)]
+        json: bool,
+        #[arg(long)]
+        category: Option<String>,
+        #[arg(long)]
+        region: Option<String>,
+        /// Municipality name or five-digit code.
+        #[arg(long)]
+        municipality: Option<String>,
+        /// Care-item id; repeat for several (all must be accepted).
+        #[arg(long)]
+        care: Vec<String>,
+        /// The child's age.
+        #[arg(long)]
+        age: Option<u8>,
+        #[arg(long)]
+        transport: bool,
+        #[arg(long)]
+        bathing: bool,
+        #[arg(long)]
+        weekend: bool,
+        #[arg(long)]
+        evening: bool,
+        #[arg(long)]
+        overnight: bool,
+        #[arg(long)]
+        walking: bool,
+        /// Sort by distance from LAT,LON.
+        #[arg(long, value_parser = parse_point)]
+        near: Option<(f64, f64)>,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Free text; empty with filters lists every match.
+        #[arg(default_value = "")]
+        query: String,
+    },
     /// Print the JSON Schema of entry files (committed as schema/entry.schema.json).
     Schema,
     /// Write a new entry file with every field explained.
@@ -139,6 +178,48 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Build { out } => build_once(root, &out, None),
         Command::Gaps { format, region } => gaps(root, format, region.as_deref()),
         Command::Serve { port, bind, out } => crate::serve::serve(root, &out, &bind, port),
+        Command::Search {
+            json,
+            category,
+            region,
+            municipality,
+            care,
+            age,
+            transport,
+            bathing,
+            weekend,
+            evening,
+            overnight,
+            walking,
+            near,
+            limit,
+            query,
+        } => {
+            let flags = [
+                ("transport", transport),
+                ("bathing", bathing),
+                ("weekend", weekend),
+                ("evening", evening),
+                ("overnight", overnight),
+                ("walking", walking),
+            ];
+            let q = tsunagu_search::Query {
+                text: query,
+                category,
+                region,
+                municipality,
+                care,
+                age,
+                flags: flags
+                    .iter()
+                    .filter(|f| f.1)
+                    .map(|f| f.0.to_owned())
+                    .collect(),
+                near,
+                limit,
+            };
+            search(root, &q, json)
+        }
         Command::Schema => {
             print!("{}", crate::entry::json_schema());
             ExitCode::SUCCESS
@@ -204,6 +285,69 @@ fn gaps(root: &Path, format: GapFormat, region: Option<&str>) -> ExitCode {
         GapFormat::Table => print!("{}", crate::gaps::to_table(&report)),
         GapFormat::Csv => print!("{}", crate::gaps::to_csv(&report)),
         GapFormat::Json => println!("{}", crate::gaps::to_json(&report)),
+    }
+    ExitCode::SUCCESS
+}
+
+fn parse_point(s: &str) -> Result<(f64, f64), String> {
+    let (lat, lon) = s
+        .split_once(',')
+        .ok_or("LAT,LON の形で指定してください（例: 34.73,136.51）")?;
+    let parse = |v: &str| {
+        v.trim()
+            .parse::<f64>()
+            .map_err(|_| format!("`{v}` は数値ではありません"))
+    };
+    let (lat, lon) = (parse(lat)?, parse(lon)?);
+    if !crate::config::in_japan(lat, lon) {
+        return Err("日本の範囲（緯度20〜46、経度122〜154）の座標を指定してください".to_owned());
+    }
+    Ok((lat, lon))
+}
+
+/// Searches the index `build` left in `.tsunagu/index`, building it first when it is missing.
+fn search(root: &Path, q: &tsunagu_search::Query, json: bool) -> ExitCode {
+    let dir = crate::search::index_dir(root);
+    let index = match tsunagu_search::SearchIndex::open(&dir) {
+        Ok(i) => i,
+        Err(_) => {
+            let (site, diags) = crate::check(root, Date::today());
+            let Some(site) = site else {
+                print_diagnostics(diags, Format::Human);
+                return ExitCode::from(1);
+            };
+            match crate::search::build_index(root, &site) {
+                Ok(i) => i,
+                Err(msg) => {
+                    eprintln!("error: {msg}");
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
+    let results = match index.search(q) {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("error: 検索に失敗しました: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    for i in &results.ignored {
+        eprintln!("warning: 不明な絞り込み条件 {i} を無視しました");
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string(&results).expect("results serialise")
+        );
+    } else {
+        println!("{} 件", results.total);
+        for h in &results.hits {
+            match h.distance_km {
+                Some(d) => println!("{}	約 {:.1} km", h.id, d),
+                None => println!("{}	{:.3}", h.id, h.score),
+            }
+        }
     }
     ExitCode::SUCCESS
 }

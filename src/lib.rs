@@ -19,6 +19,7 @@ pub mod opendata;
 pub mod output;
 pub mod render;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod synth;
@@ -61,6 +62,12 @@ pub fn build(root: &Path, site: &site::Site, out: &Path) -> Result<BuildReport, 
     })?;
     for (path, bytes) in opendata::files(site) {
         staging.write(&path, &bytes)?;
+    }
+    let index = search::build_index(root, site)?;
+    let files = tsunagu_search::export::export(&index)
+        .map_err(|e| format!("検索インデックスを書き出せません: {e}"))?;
+    for (path, bytes) in files {
+        staging.write(&format!("search/{path}"), &bytes)?;
     }
     staging.commit()?;
     Ok(BuildReport {

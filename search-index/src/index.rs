@@ -1,0 +1,440 @@
+//! The tantivy index: schema, the Japanese tokenizer, building from [`Doc`]s, and the impacts
+//! both readers rank with.
+
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+use tantivy::query::Bm25Weight;
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+};
+use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
+use tantivy::{Index, IndexReader, Searcher, TantivyDocument, Term, doc};
+
+use crate::normalize::{exact_key, index_tokens};
+
+/// Searchable text fields and their boosts: a match in the name counts most, the description least.
+pub const TEXT_FIELDS: [(&str, f64); 8] = [
+    ("name", 4.0),
+    ("kana", 3.0),
+    ("municipality", 2.0),
+    ("services", 1.5),
+    ("care", 1.5),
+    ("operator", 1.0),
+    ("address", 1.0),
+    ("body", 0.5),
+];
+
+/// Boost of a query that equals a whole name (after normalisation): it ranks first.
+pub const EXACT_BOOST: f64 = 20.0;
+
+const TOKENIZER: &str = "tsunagu_ja";
+const EXACT_FIELD: &str = "name_exact";
+
+/// One listing as the search index sees it. The caller orders documents; that order is the doc
+/// number both readers use to break ties.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Doc {
+    pub id: String,
+    pub name: String,
+    pub kana: String,
+    /// Category label and service names.
+    pub services: String,
+    /// Labels of the accepted care items.
+    pub care: String,
+    pub municipality: String,
+    pub address: String,
+    pub operator: String,
+    /// Plain text of the description.
+    pub body: String,
+    /// Index into [`Facets::categories`].
+    pub category: u16,
+    /// Index into [`Facets::municipalities`].
+    pub municipality_index: u16,
+    /// Bit i: accepts [`Facets::care_items`]\[i].
+    pub care_bits: u32,
+    /// Bit i: [`Facets::flags`]\[i] is true.
+    pub flag_bits: u32,
+    pub ages: Option<(u8, u8)>,
+    pub lat: f64,
+    pub lon: f64,
+    /// The coordinates are the municipality's, not the provider's own.
+    pub approx: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Label {
+    pub id: String,
+    pub label: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Municipality {
+    pub code: String,
+    pub name: String,
+    /// Index into [`Facets::regions`].
+    pub region: u16,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// The vocabularies documents refer to by index, and the box coordinates are quantised in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Facets {
+    pub categories: Vec<Label>,
+    pub regions: Vec<Label>,
+    pub municipalities: Vec<Municipality>,
+    pub care_items: Vec<Label>,
+    pub flags: Vec<Label>,
+    /// [south, west, north, east]
+    pub bbox: [f64; 4],
+}
+
+impl Facets {
+    /// Coordinates as stored: 16 bits each inside `bbox`. Both readers compute distances from
+    /// these dequantised values, so they sort by distance identically.
+    pub fn quantize(&self, lat: f64, lon: f64) -> (u16, u16) {
+        let q = |v: f64, lo: f64, hi: f64| {
+            let span = hi - lo;
+            if span <= 0.0 {
+                0
+            } else {
+                (((v - lo) / span).clamp(0.0, 1.0) * 65535.0).round() as u16
+            }
+        };
+        (
+            q(lat, self.bbox[0], self.bbox[2]),
+            q(lon, self.bbox[1], self.bbox[3]),
+        )
+    }
+
+    pub fn dequantize(&self, q: (u16, u16)) -> (f64, f64) {
+        let d = |q: u16, lo: f64, hi: f64| lo + f64::from(q) * (hi - lo) / 65535.0;
+        (
+            d(q.0, self.bbox[0], self.bbox[2]),
+            d(q.1, self.bbox[1], self.bbox[3]),
+        )
+    }
+}
+
+/// The tokenizer of [`crate::normalize`] as a tantivy tokenizer (index side).
+#[derive(Clone, Default)]
+pub struct JapaneseTokenizer;
+
+pub struct VecTokenStream {
+    tokens: Vec<Token>,
+    next: usize,
+}
+
+impl TokenStream for VecTokenStream {
+    fn advance(&mut self) -> bool {
+        self.next += 1;
+        self.next <= self.tokens.len()
+    }
+    fn token(&self) -> &Token {
+        &self.tokens[self.next - 1]
+    }
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.next - 1]
+    }
+}
+
+impl Tokenizer for JapaneseTokenizer {
+    type TokenStream<'a> = VecTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
+        let tokens = index_tokens(text)
+            .into_iter()
+            .enumerate()
+            .map(|(position, text)| Token {
+                offset_from: 0,
+                offset_to: 0,
+                position,
+                text,
+                position_length: 1,
+            })
+            .collect();
+        VecTokenStream { tokens, next: 0 }
+    }
+}
+
+fn schema() -> Schema {
+    let mut b = Schema::builder();
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(TOKENIZER)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    for (name, _) in TEXT_FIELDS {
+        b.add_text_field(name, text.clone());
+    }
+    b.add_text_field(EXACT_FIELD, STRING);
+    b.add_text_field("id", STRING | STORED);
+    b.add_text_field("display_name", STORED);
+    for name in [
+        "doc",
+        "category",
+        "municipality_index",
+        "care_bits",
+        "flag_bits",
+        "lat_q",
+        "lon_q",
+        "approx",
+    ] {
+        b.add_u64_field(name, FAST | INDEXED);
+    }
+    for name in ["age_min", "age_max"] {
+        b.add_i64_field(name, FAST);
+    }
+    b.build()
+}
+
+/// An opened index with its facets.
+pub struct SearchIndex {
+    pub(crate) index: Index,
+    pub(crate) reader: IndexReader,
+    pub facets: Facets,
+    /// Number of documents.
+    pub docs: u32,
+}
+
+const FACETS_FILE: &str = "facets.json";
+
+impl SearchIndex {
+    /// Builds a fresh index in `dir` (emptied first) from documents in their final order.
+    pub fn build(dir: &Path, docs: &[Doc], facets: Facets) -> tantivy::Result<SearchIndex> {
+        if dir.exists() {
+            std::fs::remove_dir_all(dir)?;
+        }
+        std::fs::create_dir_all(dir)?;
+        let schema = schema();
+        let index = Index::create_in_dir(dir, schema.clone())?;
+        register(&index);
+        let f = |n: &str| schema.get_field(n).expect("field in schema");
+        let text_fields: Vec<Field> = TEXT_FIELDS.iter().map(|(n, _)| f(n)).collect();
+        let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 256 * 1024 * 1024)?;
+        for (i, d) in docs.iter().enumerate() {
+            let (lat_q, lon_q) = facets.quantize(d.lat, d.lon);
+            let mut document = doc!(
+                f(EXACT_FIELD) => exact_key(&d.name),
+                f("id") => d.id.clone(),
+                f("display_name") => d.name.clone(),
+                f("doc") => i as u64,
+                f("category") => u64::from(d.category),
+                f("municipality_index") => u64::from(d.municipality_index),
+                f("care_bits") => u64::from(d.care_bits),
+                f("flag_bits") => u64::from(d.flag_bits),
+                f("lat_q") => u64::from(lat_q),
+                f("lon_q") => u64::from(lon_q),
+                f("approx") => u64::from(d.approx),
+                f("age_min") => d.ages.map_or(-1, |a| i64::from(a.0)),
+                f("age_max") => d.ages.map_or(-1, |a| i64::from(a.1)),
+            );
+            let texts = [
+                &d.name,
+                &d.kana,
+                &d.municipality,
+                &d.services,
+                &d.care,
+                &d.operator,
+                &d.address,
+                &d.body,
+            ];
+            for (field, text) in text_fields.iter().zip(texts) {
+                document.add_text(*field, text);
+            }
+            writer.add_document(document)?;
+        }
+        writer.commit()?;
+        let segments = index.searchable_segment_ids()?;
+        if segments.len() > 1 {
+            writer.merge(&segments).wait()?;
+        }
+        writer.wait_merging_threads()?;
+        std::fs::write(
+            dir.join(FACETS_FILE),
+            serde_json::to_vec(&facets)
+                .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?,
+        )?;
+        Self::open(dir)
+    }
+
+    /// Opens an index built by [`SearchIndex::build`].
+    pub fn open(dir: &Path) -> tantivy::Result<SearchIndex> {
+        let index = Index::open_in_dir(dir)?;
+        register(&index);
+        let facets: Facets = serde_json::from_slice(&std::fs::read(dir.join(FACETS_FILE))?)
+            .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
+        let reader = index.reader()?;
+        let docs = reader.searcher().num_docs() as u32;
+        Ok(SearchIndex {
+            index,
+            reader,
+            facets,
+            docs,
+        })
+    }
+
+    pub(crate) fn searcher(&self) -> Searcher {
+        self.reader.searcher()
+    }
+
+    pub(crate) fn field(&self, name: &str) -> Field {
+        self.index
+            .schema()
+            .get_field(name)
+            .expect("field in schema")
+    }
+
+    /// Impacts of one token (or, with `exact`, of one whole-name key), looked up in the index.
+    pub fn impacts(&self, token: &str, exact: bool) -> tantivy::Result<Impacts> {
+        let searcher = self.searcher();
+        let segment = single_segment(&searcher)?;
+        let scorer = ImpactScorer::new(self, &searcher, segment)?;
+        let mut infos = Vec::new();
+        for (i, (field, _)) in scorer.fields.iter().enumerate() {
+            if (i == EXACT_INDEX) != exact {
+                continue;
+            }
+            let term = Term::from_field_text(*field, token);
+            if let Some(info) = segment.inverted_index(*field)?.get_term_info(&term)? {
+                infos.push((i, info));
+            }
+        }
+        scorer.impacts(&infos)
+    }
+}
+
+/// Index of the exact-name field in [`ImpactScorer::fields`] (after the text fields).
+pub(crate) const EXACT_INDEX: usize = TEXT_FIELDS.len();
+
+/// The index is merged into one segment when built, so doc ids and statistics are simple.
+pub(crate) fn single_segment(searcher: &Searcher) -> tantivy::Result<&tantivy::SegmentReader> {
+    match searcher.segment_readers() {
+        [one] => Ok(one),
+        _ => Err(tantivy::TantivyError::InternalError(
+            "the search index must have exactly one segment; rebuild it".to_owned(),
+        )),
+    }
+}
+
+/// Computes impacts from term infos of one segment: the one place scores are defined, used by
+/// the CLI reader and by the export.
+pub(crate) struct ImpactScorer<'a> {
+    segment: &'a tantivy::SegmentReader,
+    /// The text fields, then the exact-name field, with their boosts.
+    pub(crate) fields: Vec<(Field, f64)>,
+    /// Average field length per field, as tantivy's BM25 computes it.
+    averages: Vec<f32>,
+    total_docs: u64,
+    doc_numbers: tantivy::columnar::Column<u64>,
+}
+
+impl<'a> ImpactScorer<'a> {
+    pub(crate) fn new(
+        index: &SearchIndex,
+        searcher: &Searcher,
+        segment: &'a tantivy::SegmentReader,
+    ) -> tantivy::Result<ImpactScorer<'a>> {
+        use tantivy::query::Bm25StatisticsProvider;
+        let mut fields: Vec<(Field, f64)> = TEXT_FIELDS
+            .iter()
+            .map(|(n, b)| (index.field(n), *b))
+            .collect();
+        fields.push((index.field(EXACT_FIELD), EXACT_BOOST));
+        let total_docs = searcher.total_num_docs()?;
+        let averages = fields
+            .iter()
+            .map(|(f, _)| Ok(searcher.total_num_tokens(*f)? as f32 / total_docs.max(1) as f32))
+            .collect::<tantivy::Result<Vec<f32>>>()?;
+        Ok(ImpactScorer {
+            segment,
+            fields,
+            averages,
+            total_docs,
+            doc_numbers: segment.fast_fields().u64("doc")?,
+        })
+    }
+
+    /// Impacts of one token given its term info in each field that has it (field index, info).
+    pub(crate) fn impacts(
+        &self,
+        infos: &[(usize, tantivy::postings::TermInfo)],
+    ) -> tantivy::Result<Impacts> {
+        use tantivy::DocSet;
+        use tantivy::postings::Postings;
+        let mut scored: Vec<(u32, usize, f64)> = Vec::new();
+        for (fi, info) in infos {
+            let (field, boost) = self.fields[*fi];
+            let weight = Bm25Weight::for_one_term(
+                u64::from(info.doc_freq),
+                self.total_docs,
+                self.averages[*fi],
+            );
+            let inverted = self.segment.inverted_index(field)?;
+            let mut postings =
+                inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
+            let norms = self.segment.get_fieldnorms_reader(field)?;
+            let mut d = postings.doc();
+            while d != tantivy::TERMINATED {
+                let score =
+                    f64::from(weight.score(norms.fieldnorm_id(d), postings.term_freq())) * boost;
+                let number = self.doc_numbers.first(d).unwrap_or(0) as u32;
+                scored.push((number, *fi, score));
+                d = postings.advance();
+            }
+        }
+        // Sum per document in field order, so the result never depends on posting order.
+        scored.sort_by_key(|s| (s.0, s.1));
+        let mut raw: Vec<(u32, f32)> = Vec::new();
+        let mut i = 0;
+        while i < scored.len() {
+            let doc = scored[i].0;
+            let mut sum = 0.0;
+            while i < scored.len() && scored[i].0 == doc {
+                sum += scored[i].2;
+                i += 1;
+            }
+            raw.push((doc, sum as f32));
+        }
+        Ok(Impacts::quantize(raw))
+    }
+}
+
+fn register(index: &Index) {
+    index
+        .tokenizers()
+        .register(TOKENIZER, TextAnalyzer::builder(JapaneseTokenizer).build());
+}
+
+/// A token's documents with their impacts, quantised to one byte against the token's maximum.
+/// The score of a document for a query is the sum, in query-token order, of [`Impacts::value`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct Impacts {
+    /// Largest raw impact (f32), the scale of the levels.
+    pub max: f32,
+    /// (doc number, level 1–255), by doc number.
+    pub postings: Vec<(u32, u8)>,
+}
+
+impl Impacts {
+    fn quantize(raw: Vec<(u32, f32)>) -> Impacts {
+        let max = raw.iter().map(|r| r.1).fold(0.0_f32, f32::max);
+        let postings = raw
+            .into_iter()
+            .map(|(d, v)| {
+                let level = if max > 0.0 {
+                    (f64::from(v) / f64::from(max) * 255.0).round()
+                } else {
+                    0.0
+                };
+                (d, level.clamp(1.0, 255.0) as u8)
+            })
+            .collect();
+        Impacts { max, postings }
+    }
+
+    /// The value both readers add for a level: `level × max / 255` in f64.
+    pub fn value(max: f32, level: u8) -> f64 {
+        f64::from(level) * f64::from(max) / 255.0
+    }
+}

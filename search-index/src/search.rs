@@ -1,0 +1,319 @@
+//! The CLI reader: a query against the tantivy index, ranked exactly as the browser reader ranks
+//! the exported files (the same impacts, summed in the same order, the same tie-breaks).
+
+use serde::Serialize;
+
+use crate::index::{SearchIndex, single_segment};
+use crate::normalize::{exact_key, query_tokens};
+
+/// A search: free text and filters. Empty text with filters lists every match.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Query {
+    pub text: String,
+    /// Category id.
+    pub category: Option<String>,
+    /// Region id.
+    pub region: Option<String>,
+    /// Municipality name or code.
+    pub municipality: Option<String>,
+    /// Care-item ids; every one must be accepted.
+    pub care: Vec<String>,
+    /// The child's age: listings whose age range includes it.
+    pub age: Option<u8>,
+    /// Flag ids that must be true (transport, bathing …).
+    pub flags: Vec<String>,
+    /// Sort by distance from this point (lat, lon).
+    pub near: Option<(f64, f64)>,
+    pub limit: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub id: String,
+    /// Position in the index order (the tie-break).
+    #[serde(skip)]
+    pub doc: u32,
+    pub score: f64,
+    pub distance_km: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Results {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    /// Filter values that name nothing, ignored (as the browser ignores them).
+    #[serde(skip)]
+    pub ignored: Vec<String>,
+}
+
+/// Per-document facts the filters and the distance sort read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DocFacts {
+    pub category: u16,
+    pub municipality: u16,
+    pub care_bits: u32,
+    pub flag_bits: u32,
+    pub age_min: i64,
+    pub age_max: i64,
+    pub lat_q: u16,
+    pub lon_q: u16,
+    pub approx: bool,
+}
+
+/// Stored strings of a document: id and name.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct DocText {
+    pub id: String,
+    pub name: String,
+}
+
+/// Mean Earth radius (km), as in the browser reader.
+const EARTH_RADIUS_KM: f64 = 6371.0088;
+
+/// Haversine distance, written operation for operation as in `js/search.js`.
+pub fn distance_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let rad = std::f64::consts::PI / 180.0;
+    let (p1, p2) = (a.0 * rad, b.0 * rad);
+    let dp = (b.0 - a.0) * rad;
+    let dl = (b.1 - a.1) * rad;
+    let s1 = (dp / 2.0).sin();
+    let s2 = (dl / 2.0).sin();
+    let h = s1 * s1 + p1.cos() * p2.cos() * s2 * s2;
+    2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
+}
+
+/// Distances are compared at millimetre precision, so tiny floating-point differences between
+/// the two readers' math libraries cannot reorder results.
+pub fn round_distance(d: f64) -> f64 {
+    (d * 1e6).round() / 1e6
+}
+
+impl SearchIndex {
+    pub(crate) fn doc_facts(&self) -> tantivy::Result<(Vec<DocFacts>, Vec<DocText>)> {
+        let searcher = self.searcher();
+        let segment = single_segment(&searcher)?;
+        let ff = segment.fast_fields();
+        let col = |n: &str| ff.u64(n);
+        let (doc, cat, muni, care, flags, lat, lon, approx) = (
+            col("doc")?,
+            col("category")?,
+            col("municipality_index")?,
+            col("care_bits")?,
+            col("flag_bits")?,
+            col("lat_q")?,
+            col("lon_q")?,
+            col("approx")?,
+        );
+        let (amin, amax) = (ff.i64("age_min")?, ff.i64("age_max")?);
+        let n = self.docs as usize;
+        let mut facts = vec![
+            DocFacts {
+                category: 0,
+                municipality: 0,
+                care_bits: 0,
+                flag_bits: 0,
+                age_min: -1,
+                age_max: -1,
+                lat_q: 0,
+                lon_q: 0,
+                approx: false,
+            };
+            n
+        ];
+        let mut texts = vec![DocText::default(); n];
+        let store = segment.get_store_reader(1)?;
+        let (id_field, name_field) = (self.field("id"), self.field("display_name"));
+        for d in 0..segment.max_doc() {
+            let number = doc.first(d).unwrap_or(0) as usize;
+            if number >= n {
+                continue;
+            }
+            facts[number] = DocFacts {
+                category: cat.first(d).unwrap_or(0) as u16,
+                municipality: muni.first(d).unwrap_or(0) as u16,
+                care_bits: care.first(d).unwrap_or(0) as u32,
+                flag_bits: flags.first(d).unwrap_or(0) as u32,
+                age_min: amin.first(d).unwrap_or(-1),
+                age_max: amax.first(d).unwrap_or(-1),
+                lat_q: lat.first(d).unwrap_or(0) as u16,
+                lon_q: lon.first(d).unwrap_or(0) as u16,
+                approx: approx.first(d).unwrap_or(0) == 1,
+            };
+            let stored: tantivy::TantivyDocument = store.get(d)?;
+            use tantivy::schema::Value;
+            let text = |f| {
+                stored
+                    .get_first(f)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_owned()
+            };
+            texts[number] = DocText {
+                id: text(id_field),
+                name: text(name_field),
+            };
+        }
+        Ok((facts, texts))
+    }
+
+    /// Runs a query.
+    pub fn search(&self, q: &Query) -> tantivy::Result<Results> {
+        let (facts, texts) = self.doc_facts()?;
+        let f = &self.facets;
+        let mut ignored = Vec::new();
+        let mut find = |list: Vec<&str>, value: &Option<String>, what: &str| -> Option<usize> {
+            let v = value.as_deref()?;
+            let found = list.iter().position(|x| *x == v);
+            if found.is_none() {
+                ignored.push(format!("{what}={v}"));
+            }
+            found
+        };
+        let category = find(
+            f.categories.iter().map(|c| c.id.as_str()).collect(),
+            &q.category,
+            "category",
+        );
+        let region = find(
+            f.regions.iter().map(|c| c.id.as_str()).collect(),
+            &q.region,
+            "region",
+        );
+        let municipality = q.municipality.as_deref().and_then(|m| {
+            let found = f
+                .municipalities
+                .iter()
+                .position(|x| x.name == m || x.code == m);
+            if found.is_none() {
+                ignored.push(format!("municipality={m}"));
+            }
+            found
+        });
+        let mut care_mask = 0u32;
+        for c in &q.care {
+            match f.care_items.iter().position(|x| &x.id == c) {
+                Some(i) => care_mask |= 1 << i,
+                None => ignored.push(format!("care={c}")),
+            }
+        }
+        let mut flag_mask = 0u32;
+        for fl in &q.flags {
+            match f.flags.iter().position(|x| &x.id == fl) {
+                Some(i) => flag_mask |= 1 << i,
+                None => ignored.push(format!("flag={fl}")),
+            }
+        }
+        let passes = |d: usize| {
+            let x = &facts[d];
+            category.is_none_or(|c| usize::from(x.category) == c)
+                && municipality.is_none_or(|m| usize::from(x.municipality) == m)
+                && region.is_none_or(|r| {
+                    f.municipalities
+                        .get(usize::from(x.municipality))
+                        .is_some_and(|m| usize::from(m.region) == r)
+                })
+                && x.care_bits & care_mask == care_mask
+                && x.flag_bits & flag_mask == flag_mask
+                && q.age.is_none_or(|a| {
+                    x.age_min >= 0 && x.age_min <= i64::from(a) && i64::from(a) <= x.age_max
+                })
+        };
+
+        let tokens = query_tokens(&q.text);
+        // Text with nothing searchable in it (symbols, emoji) finds nothing; blank text lists.
+        let mut scored: Vec<(u32, f64)> = if tokens.is_empty() && !q.text.trim().is_empty() {
+            Vec::new()
+        } else if tokens.is_empty() {
+            (0..self.docs).map(|d| (d, 0.0)).collect()
+        } else {
+            let mut acc: Option<Vec<(u32, f64)>> = None;
+            for t in &tokens {
+                let imp = self.impacts(t, false)?;
+                let values = imp
+                    .postings
+                    .iter()
+                    .map(|&(d, l)| (d, crate::Impacts::value(imp.max, l)));
+                acc = Some(match acc {
+                    None => values.collect(),
+                    Some(prev) => intersect_add(&prev, values),
+                });
+            }
+            let mut acc = acc.unwrap_or_default();
+            let exact = self.impacts(&exact_key(&q.text), true)?;
+            for (d, l) in exact.postings {
+                if let Ok(i) = acc.binary_search_by_key(&d, |x| x.0) {
+                    acc[i].1 += crate::Impacts::value(exact.max, l);
+                }
+            }
+            acc
+        };
+        scored.retain(|(d, _)| passes(*d as usize));
+
+        let mut hits: Vec<Hit> = scored
+            .into_iter()
+            .map(|(d, score)| Hit {
+                id: texts[d as usize].id.clone(),
+                doc: d,
+                score,
+                distance_km: q.near.map(|p| {
+                    let x = &facts[d as usize];
+                    round_distance(distance_km(p, f.dequantize((x.lat_q, x.lon_q))))
+                }),
+            })
+            .collect();
+        if q.near.is_some() {
+            hits.sort_by(|a, b| {
+                a.distance_km
+                    .partial_cmp(&b.distance_km)
+                    .unwrap_or(std::cmp::Ordering::Equal)
+                    .then(a.doc.cmp(&b.doc))
+            });
+        } else if !tokens.is_empty() {
+            hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+        }
+        let total = hits.len();
+        hits.truncate(q.limit);
+        Ok(Results {
+            total,
+            hits,
+            ignored,
+        })
+    }
+}
+
+/// Documents in both lists, with `b`'s value added to `a`'s (both sorted by doc).
+fn intersect_add(a: &[(u32, f64)], b: impl Iterator<Item = (u32, f64)>) -> Vec<(u32, f64)> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    for (d, v) in b {
+        while i < a.len() && a[i].0 < d {
+            i += 1;
+        }
+        if i < a.len() && a[i].0 == d {
+            out.push((d, a[i].1 + v));
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn intersection_adds_in_order() {
+        let a = [(1, 1.0), (3, 2.0), (5, 3.0)];
+        assert_eq!(
+            intersect_add(&a, [(3, 0.5), (4, 9.0), (5, 1.0)].into_iter()),
+            [(3, 2.5), (5, 4.0)]
+        );
+    }
+
+    #[test]
+    fn distances() {
+        assert_eq!(distance_km((34.7, 136.5), (34.7, 136.5)), 0.0);
+        let d = distance_km((34.0, 136.0), (35.0, 136.0));
+        assert!((d - 111.2).abs() < 0.2, "{d}");
+        assert_eq!(round_distance(1.23456789), 1.234568);
+    }
+}

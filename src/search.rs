@@ -1,0 +1,177 @@
+//! The directory as search documents: the site model turned into the search crate's input, in
+//! the order both readers break ties with (municipality, then kind, then 50音順).
+
+use std::path::{Path, PathBuf};
+
+use tsunagu_search::{Doc, Facets, Label, Municipality, SearchIndex};
+
+use crate::entry::{Entry, FLAGS};
+use crate::site::Site;
+
+/// Where `build` keeps the tantivy index: outside the published output, git-ignored.
+pub fn index_dir(root: &Path) -> PathBuf {
+    root.join(".tsunagu").join("index")
+}
+
+/// Plain text of a Markdown description, for the body field.
+fn plain_text(md: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let mut out = String::new();
+    for ev in Parser::new(md) {
+        match ev {
+            Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// The facets (vocabularies and coordinate box) of a site.
+pub fn facets(site: &Site) -> Facets {
+    let cfg = &site.config;
+    let label = |id: &str, label: &str| Label {
+        id: id.to_owned(),
+        label: label.to_owned(),
+    };
+    let municipalities: Vec<Municipality> = cfg
+        .regions
+        .iter()
+        .enumerate()
+        .flat_map(|(ri, r)| {
+            r.municipalities.iter().map(move |m| Municipality {
+                code: m.code.clone(),
+                name: m.name.clone(),
+                region: ri as u16,
+                lat: m.lat,
+                lon: m.lon,
+            })
+        })
+        .collect();
+    let points = municipalities
+        .iter()
+        .map(|m| (m.lat, m.lon))
+        .chain(site.entries.iter().filter_map(|e| Some((e.lat?, e.lon?))));
+    let mut bbox = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
+    for (lat, lon) in points {
+        bbox = [
+            bbox[0].min(lat),
+            bbox[1].min(lon),
+            bbox[2].max(lat),
+            bbox[3].max(lon),
+        ];
+    }
+    if bbox[0] > bbox[2] {
+        bbox = [0.0, 0.0, 0.0, 0.0];
+    }
+    Facets {
+        categories: cfg
+            .categories
+            .iter()
+            .map(|c| label(&c.id, &c.label))
+            .collect(),
+        regions: cfg.regions.iter().map(|r| label(&r.id, &r.name)).collect(),
+        municipalities,
+        care_items: cfg
+            .care_items
+            .iter()
+            .map(|c| label(&c.id, &c.label))
+            .collect(),
+        flags: FLAGS.iter().map(|(id, l)| label(id, l)).collect(),
+        bbox,
+    }
+}
+
+/// Search documents in index order.
+pub fn documents(site: &Site, facets: &Facets) -> Vec<Doc> {
+    let cfg = &site.config;
+    let muni_index = |code: &str| {
+        facets
+            .municipalities
+            .iter()
+            .position(|m| m.code == code)
+            .unwrap_or(0)
+    };
+    let cat_index = |id: &str| cfg.categories.iter().position(|c| c.id == id).unwrap_or(0);
+    let mut entries: Vec<&Entry> = site.entries.iter().collect();
+    entries.sort_by_cached_key(|e| {
+        (
+            muni_index(&e.municipality),
+            cat_index(&e.category),
+            e.sort_key(),
+        )
+    });
+    entries
+        .into_iter()
+        .map(|e| {
+            let mi = muni_index(&e.municipality);
+            let m = &facets.municipalities[mi];
+            let category = cfg.category(&e.category);
+            let care_bits = cfg
+                .care_items
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| e.care.contains(&c.id))
+                .fold(0u32, |bits, (i, _)| bits | (1 << i));
+            let flag_bits = FLAGS
+                .iter()
+                .enumerate()
+                .filter(|(_, (id, _))| e.flags.get(id) == Some(true))
+                .fold(0u32, |bits, (i, _)| bits | (1 << i));
+            let care_labels: Vec<&str> = e
+                .care
+                .iter()
+                .filter_map(|id| cfg.care_item(id).map(|c| c.label.as_str()))
+                .collect();
+            let (lat, lon, approx) = match (e.lat, e.lon) {
+                (Some(lat), Some(lon)) => (lat, lon, false),
+                _ => (m.lat, m.lon, true),
+            };
+            Doc {
+                id: e.id.clone(),
+                name: e.name.clone(),
+                kana: e.kana.clone().unwrap_or_default(),
+                services: format!(
+                    "{} {}",
+                    category.map_or("", |c| c.label.as_str()),
+                    e.services.join(" ")
+                ),
+                care: care_labels.join(" "),
+                municipality: format!(
+                    "{} {}",
+                    m.name,
+                    cfg.region(&e.region).map_or("", |r| r.name.as_str())
+                ),
+                address: format!(
+                    "{} {}",
+                    e.address,
+                    e.postal_code.clone().unwrap_or_default()
+                ),
+                operator: e.operator.clone().unwrap_or_default(),
+                body: format!(
+                    "{} {} {} {}",
+                    plain_text(&e.description),
+                    e.hours.clone().unwrap_or_default(),
+                    e.phone.clone().unwrap_or_default(),
+                    e.fax.clone().unwrap_or_default()
+                ),
+                category: cat_index(&e.category) as u16,
+                municipality_index: mi as u16,
+                care_bits,
+                flag_bits,
+                ages: e.ages.map(|a| (a.min.min(255) as u8, a.max.min(255) as u8)),
+                lat,
+                lon,
+                approx,
+            }
+        })
+        .collect()
+}
+
+/// Builds the tantivy index of a site under `root/.tsunagu/index`.
+pub fn build_index(root: &Path, site: &Site) -> Result<SearchIndex, String> {
+    let facets = facets(site);
+    let docs = documents(site, &facets);
+    SearchIndex::build(&index_dir(root), &docs, facets)
+        .map_err(|e| format!("検索インデックスを作れません: {e}"))
+}
