@@ -54,10 +54,10 @@ pub struct BuildReport {
 /// Renders a valid site into `out`, replacing its previous content only on success.
 pub fn build(root: &Path, site: &site::Site, out: &Path) -> Result<BuildReport, String> {
     output::check_out_dir(root, out)?;
-    let theme = render::Theme::load(root, &site.config.site.theme)?;
+    let mut theme = render::Theme::load(root, &site.config.site.theme)?;
     let staging = output::Staging::new(out)?;
     let report = gaps::compute(site);
-    let pages = render::render_site(site, &report, &theme, &|path, bytes| {
+    let pages = render::render_site(site, &report, &mut theme, &|path, bytes| {
         staging.write(path, bytes)
     })?;
     for (path, bytes) in opendata::files(site) {

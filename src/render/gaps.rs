@@ -18,7 +18,10 @@ fn km(k: Option<f64>) -> String {
 
 impl Views<'_> {
     /// Page jobs for the gap pages, plus the CSV and JSON files as (path, bytes).
-    pub(super) fn gap_jobs(&self, report: &GapReport) -> (Vec<PageJob>, Vec<(String, Vec<u8>)>) {
+    pub(super) fn gap_jobs(
+        &self,
+        report: &GapReport,
+    ) -> (Vec<PageJob<'_>>, Vec<(String, Vec<u8>)>) {
         let mut jobs = Vec::new();
         let rows: Vec<Value> = report
             .regions
@@ -40,10 +43,7 @@ impl Views<'_> {
             .collect();
         let title = "地域ごとの不足状況";
         let lead = "掲載されている事業所の数と、地域の医療的ケア児の人数を比べた目安です。";
-        jobs.push(PageJob {
-            template: "gaps.html",
-            path: "gaps/index.html".to_owned(),
-            view: json!({
+        let overview = json!({
                 "page": self.page(title, "gaps/", lead),
                 "breadcrumbs": [{"label": "ホーム", "url": self.root}],
                 "gaps": {
@@ -57,23 +57,28 @@ impl Views<'_> {
                     "csv_url": self.url("gaps/gaps.csv"),
                     "json_url": self.url("gaps/gaps.json"),
                 },
-            }),
         });
+        jobs.push(PageJob::new(
+            "gaps.html",
+            "gaps/index.html".to_owned(),
+            move || overview.clone(),
+        ));
         for r in &report.regions {
             let path = format!("gaps/{}/", r.id);
             let title = format!("{}地域の不足状況", r.name);
-            jobs.push(PageJob {
-                template: "gaps_region.html",
-                path: format!("{path}index.html"),
-                view: json!({
+            let view = json!({
                     "page": self.page(&title, &path, &format!("{}地域の医療的ケア児の支援資源の不足状況", r.name)),
                     "breadcrumbs": [
                         {"label": "ホーム", "url": self.root},
                         {"label": "地域ごとの不足状況", "url": self.url("gaps/")},
                     ],
                     "region": self.region_gap(r, &title, report),
-                }),
             });
+            jobs.push(PageJob::new(
+                "gaps_region.html",
+                format!("{path}index.html"),
+                move || view.clone(),
+            ));
         }
         let files = vec![
             (

@@ -146,22 +146,46 @@ fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
 /// Receives each output file: path below the output root, bytes.
 pub type WriteFn<'a> = dyn Fn(&str, &[u8]) -> Result<(), String> + Sync + 'a;
 
+/// Builds a page's view when the page is rendered, so a large site never holds every view at once.
+type ViewFn<'a> = Box<dyn Fn() -> Value + Send + Sync + 'a>;
+
 /// One page to render: template, output path and view.
-struct PageJob {
+struct PageJob<'a> {
     template: &'static str,
     path: String,
-    view: Value,
+    view: ViewFn<'a>,
 }
+
+impl<'a> PageJob<'a> {
+    fn new(
+        template: &'static str,
+        path: String,
+        view: impl Fn() -> Value + Send + Sync + 'a,
+    ) -> Self {
+        PageJob {
+            template,
+            path,
+            view: Box::new(view),
+        }
+    }
+}
+
+/// Entries per list page: long lists are split so a phone never loads thousands of cards.
+const PER_PAGE: usize = 50;
 
 /// Renders every page and static file, handing each to `write` (path relative to the output root).
 /// Returns the number of pages written.
 pub fn render_site(
     site: &Site,
     report: &GapReport,
-    theme: &Theme,
+    theme: &mut Theme,
     write: &WriteFn<'_>,
 ) -> Result<usize, String> {
     let views = Views::new(site);
+    let globals = theme.tera.global_context();
+    globals.insert("site", &views.common_site);
+    globals.insert("nav", &views.nav);
+    globals.insert("care_items", &views.care_items);
     let mut jobs = views.jobs();
     let (gap_jobs, gap_files) = views.gap_jobs(report);
     jobs.extend(gap_jobs);
@@ -171,12 +195,9 @@ pub fn render_site(
     } else {
         ProgressBar::hidden()
     };
+    let theme = &*theme;
     jobs.par_iter().try_for_each(|job| {
-        let mut ctx = views.common();
-        if let (Value::Object(c), Value::Object(v)) = (&mut ctx, &job.view) {
-            c.extend(v.iter().map(|(k, v)| (k.clone(), v.clone())));
-        }
-        let text = theme.render(job.template, &ctx)?;
+        let text = theme.render(job.template, &(job.view)())?;
         let bytes = if job.path.ends_with(".html") {
             minify(text.as_bytes())
         } else {
@@ -252,6 +273,29 @@ pub fn tel_href(phone: &str) -> String {
         .filter(|c| c.is_ascii_digit() || *c == '+')
         .collect();
     format!("tel:{digits}")
+}
+
+/// One list (category, region, municipality) before it is split into pages.
+struct ListSpec<'a> {
+    kind: &'static str,
+    title: String,
+    lead: String,
+    /// Path of page 1, ending with `/`.
+    path: String,
+    entries: Vec<&'a Entry>,
+    subsections: Vec<Value>,
+    /// Breadcrumbs between ホーム and the list.
+    crumbs: Vec<Value>,
+}
+
+impl ListSpec<'_> {
+    fn page_path(&self, number: usize) -> String {
+        if number == 1 {
+            self.path.clone()
+        } else {
+            format!("{}page/{number}/", self.path)
+        }
+    }
 }
 
 /// Builds the views (template contexts) from the site model.
@@ -335,149 +379,163 @@ impl<'a> Views<'a> {
         })
     }
 
-    /// Context shared by every page, before the page's own keys are merged in.
-    fn common(&self) -> Value {
-        json!({"site": self.common_site, "nav": self.nav, "care_items": self.care_items})
-    }
-
-    fn jobs(&self) -> Vec<PageJob> {
+    fn jobs(&self) -> Vec<PageJob<'_>> {
         let cfg = &self.site.config;
         let mut jobs = Vec::new();
-        let mut add = |template: &'static str, path: String, view: Value| {
-            let file = if path.is_empty() || path.ends_with('/') {
-                format!("{path}index.html")
-            } else {
-                path
-            };
-            jobs.push(PageJob {
-                template,
-                path: file,
-                view,
-            });
-        };
-
         let home_desc = format!(
             "{}の医療的ケア児とその家族が使える通所施設・短期入所・訪問看護・学校などの一覧です。",
             cfg.site.prefecture
         );
-        add(
+        jobs.push(PageJob::new(
             "index.html",
-            String::new(),
-            json!({"page": self.page(&cfg.site.title, "", &home_desc)}),
-        );
-
+            "index.html".to_owned(),
+            move || json!({"page": self.page(&cfg.site.title, "", &home_desc)}),
+        ));
         for c in &cfg.categories {
-            let entries = self.site.in_category(&c.id);
-            let path = format!("categories/{}/", c.id);
-            let lead = format!(
-                "{}（{}）の掲載 {} 件",
-                c.label,
-                c.description,
-                entries.len()
-            );
-            let list = self.list("category", &c.label, &lead, Vec::new(), &entries);
-            add(
-                "list.html",
-                path.clone(),
-                self.list_view(&c.label, &path, &lead, list),
-            );
+            let lead = format!("{}（{}）", c.label, c.description);
+            let list = ListSpec {
+                kind: "category",
+                title: c.label.clone(),
+                lead,
+                path: format!("categories/{}/", c.id),
+                entries: self.site.in_category(&c.id),
+                subsections: Vec::new(),
+                crumbs: Vec::new(),
+            };
+            self.list_jobs(list, &mut jobs);
         }
         for r in &cfg.regions {
-            let entries = self.site.in_region(&r.id);
-            let path = format!("regions/{}/", r.id);
-            let names: Vec<&str> = r.municipalities.iter().map(|m| m.name.as_str()).collect();
             let title = format!("{}地域", r.name);
-            let lead = format!(
-                "{}（{}）の掲載 {} 件",
-                title,
-                names.join("・"),
-                entries.len()
-            );
-            let subsections = r
-                .municipalities
-                .iter()
-                .map(|m| json!({"label": m.name, "url": self.url(&format!("municipalities/{}/", m.code)), "count": self.site.in_municipality(&m.code).len()}))
-                .collect();
-            let list = self.list("region", &title, &lead, subsections, &entries);
-            add(
-                "list.html",
-                path.clone(),
-                self.list_view(&title, &path, &lead, list),
-            );
+            let names: Vec<&str> = r.municipalities.iter().map(|m| m.name.as_str()).collect();
+            let region_url = self.url(&format!("regions/{}/", r.id));
+            let list = ListSpec {
+                kind: "region",
+                title: title.clone(),
+                lead: format!("{}（{}）", title, names.join("・")),
+                path: format!("regions/{}/", r.id),
+                entries: self.site.in_region(&r.id),
+                subsections: r
+                    .municipalities
+                    .iter()
+                    .map(|m| json!({"label": m.name, "url": self.url(&format!("municipalities/{}/", m.code)), "count": self.site.in_municipality(&m.code).len()}))
+                    .collect(),
+                crumbs: Vec::new(),
+            };
+            self.list_jobs(list, &mut jobs);
             for m in &r.municipalities {
-                let entries = self.site.in_municipality(&m.code);
-                let path = format!("municipalities/{}/", m.code);
-                let lead = format!("{}（{}地域）の掲載 {} 件", m.name, r.name, entries.len());
-                let list = self.list("municipality", &m.name, &lead, Vec::new(), &entries);
-                let mut view = self.list_view(&m.name, &path, &lead, list);
-                view["breadcrumbs"]
-                    .as_array_mut()
-                    .expect("breadcrumbs is a list")
-                    .push(json!({"label": title, "url": self.url(&format!("regions/{}/", r.id))}));
-                add("list.html", path, view);
+                let list = ListSpec {
+                    kind: "municipality",
+                    title: m.name.clone(),
+                    lead: format!("{}（{}地域）", m.name, r.name),
+                    path: format!("municipalities/{}/", m.code),
+                    entries: self.site.in_municipality(&m.code),
+                    subsections: Vec::new(),
+                    crumbs: vec![json!({"label": title, "url": region_url})],
+                };
+                self.list_jobs(list, &mut jobs);
             }
         }
         for e in &self.site.entries {
-            let path = format!("entries/{}/", e.id);
-            let cat = cfg
-                .category(&e.category)
-                .map_or(e.category.as_str(), |c| c.label.as_str());
-            let desc = format!("{}（{}・{}）", e.name, cat, self.municipality_name(e));
-            let view = json!({
-                "page": self.page(&e.name, &path, &desc),
-                "entry": self.entry(e, true),
-                "breadcrumbs": [
-                    {"label": "ホーム", "url": self.root},
-                    {"label": cat, "url": self.url(&format!("categories/{}/", e.category))},
-                ],
-            });
-            add("entry.html", path, view);
+            jobs.push(PageJob::new(
+                "entry.html",
+                format!("entries/{}/index.html", e.id),
+                move || {
+                    let path = format!("entries/{}/", e.id);
+                    let cat = cfg
+                        .category(&e.category)
+                        .map_or(e.category.as_str(), |c| c.label.as_str());
+                    let desc = format!("{}（{}・{}）", e.name, cat, self.municipality_name(e));
+                    json!({
+                        "page": self.page(&e.name, &path, &desc),
+                        "entry": self.entry(e, true),
+                        "breadcrumbs": [
+                            {"label": "ホーム", "url": self.root},
+                            {"label": cat, "url": self.url(&format!("categories/{}/", e.category))},
+                        ],
+                    })
+                },
+            ));
         }
-        add(
+        jobs.push(PageJob::new(
             "404.html",
             "404.html".to_owned(),
-            json!({"page": self.page("ページが見つかりません", "404.html", "")}),
-        );
-        add("robots.txt", "robots.txt".to_owned(), json!({}));
+            move || json!({"page": self.page("ページが見つかりません", "404.html", "")}),
+        ));
+        jobs.push(PageJob::new("robots.txt", "robots.txt".to_owned(), || {
+            json!({})
+        }));
         jobs
     }
 
+    /// The pages of one list: page 1 at its path, page n at `<path>page/n/`.
+    fn list_jobs<'s>(&'s self, spec: ListSpec<'s>, jobs: &mut Vec<PageJob<'s>>) {
+        let spec = std::sync::Arc::new(spec);
+        let pages = spec.entries.len().div_ceil(PER_PAGE).max(1);
+        for number in 1..=pages {
+            let spec = std::sync::Arc::clone(&spec);
+            jobs.push(PageJob::new(
+                "list.html",
+                format!("{}index.html", spec.page_path(number)),
+                move || self.list_view(&spec, number, pages),
+            ));
+        }
+    }
     /// The sitemap: every page that is a directory index, in job order.
-    fn sitemap(&self, jobs: &[PageJob]) -> PageJob {
+    fn sitemap(&self, jobs: &[PageJob<'_>]) -> PageJob<'static> {
         let pages: Vec<String> = jobs
             .iter()
             .filter_map(|j| j.path.strip_suffix("index.html"))
             .map(|dir| format!("{}/{dir}", self.base))
             .collect();
-        PageJob {
-            template: "sitemap.xml",
-            path: "sitemap.xml".to_owned(),
-            view: json!({ "pages": pages }),
-        }
-    }
-
-    fn list_view(&self, title: &str, path: &str, lead: &str, list: Value) -> Value {
-        json!({
-            "page": self.page(title, path, lead),
-            "list": list,
-            "breadcrumbs": [{"label": "ホーム", "url": self.root}],
+        let view = json!({ "pages": pages });
+        PageJob::new("sitemap.xml", "sitemap.xml".to_owned(), move || {
+            view.clone()
         })
     }
 
-    fn list(
-        &self,
-        kind: &str,
-        title: &str,
-        lead: &str,
-        subsections: Vec<Value>,
-        entries: &[&Entry],
-    ) -> Value {
+    fn list_view(&self, spec: &ListSpec<'_>, number: usize, pages: usize) -> Value {
+        let total = spec.entries.len();
+        let start = (number - 1) * PER_PAGE;
+        let shown = &spec.entries[start.min(total)..(start + PER_PAGE).min(total)];
+        let page_url = |n: usize| self.url(&spec.page_path(n));
+        let lead = if pages > 1 {
+            format!(
+                "{}の掲載 {total} 件（{}〜{} 件目）",
+                spec.lead,
+                start + 1,
+                start + shown.len()
+            )
+        } else {
+            format!("{}の掲載 {total} 件", spec.lead)
+        };
+        let title = if number > 1 {
+            format!("{}（{number}ページ目）", spec.title)
+        } else {
+            spec.title.clone()
+        };
+        let pagination = (pages > 1).then(|| {
+            json!({
+                "current": number,
+                "total": pages,
+                "prev": (number > 1).then(|| page_url(number - 1)),
+                "next": (number < pages).then(|| page_url(number + 1)),
+                "pages": (1..=pages).map(|n| json!({"number": n, "url": page_url(n), "current": n == number})).collect::<Vec<_>>(),
+            })
+        });
+        let mut crumbs = vec![json!({"label": "ホーム", "url": self.root})];
+        crumbs.extend(spec.crumbs.iter().cloned());
         json!({
-            "kind": kind,
-            "title": title,
-            "lead": lead,
-            "subsections": subsections,
-            "entries": entries.iter().map(|e| self.entry(e, false)).collect::<Vec<_>>(),
+            "page": self.page(&title, &spec.page_path(number), &lead),
+            "list": {
+                "kind": spec.kind,
+                "title": title,
+                "lead": lead,
+                "total": total,
+                "subsections": spec.subsections,
+                "entries": shown.iter().map(|e| self.entry(e, false)).collect::<Vec<_>>(),
+                "pagination": pagination,
+            },
+            "breadcrumbs": crumbs,
         })
     }
 
