@@ -56,7 +56,6 @@ pub enum Command {
         #[arg(long, default_value = "public")]
         out: PathBuf,
     },
-    /// Write a synthetic site with N entries (for benchmarks and tests).
     /// Search the directory (the same index and ranking as the site's search page).
     Search {
         /// Print `{"total": N, "hits": [{"id", "score", "distance_km"}]}`.
@@ -126,6 +125,7 @@ pub enum Command {
         update: bool,
         file: PathBuf,
     },
+    /// Write a synthetic site with N entries (for benchmarks and tests).
     Synth {
         #[arg(long)]
         entries: usize,

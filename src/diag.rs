@@ -179,6 +179,31 @@ pub fn toml_message_ja(message: &str) -> String {
     if let Some(rest) = msg.strip_prefix("invalid type: ") {
         return format!("値の型が違います（{rest}）");
     }
+    let known = [
+        (
+            "string values must be quoted",
+            "文字列は \"…\" で囲んでください（日付だけは verified = 2026-04-01 のように引用符なしで、- でつなぎます）",
+        ),
+        (
+            "key with no value",
+            "項目に値がありません。「項目名 = 値」の形で書いてください",
+        ),
+        ("invalid basic string", "文字列が \" で閉じられていません"),
+        ("invalid literal string", "文字列が ' で閉じられていません"),
+        (
+            "unclosed inline table",
+            "{ } が閉じられていません（例: ages = { min = 0, max = 18 }）",
+        ),
+        ("unclosed table", "[ ] が閉じられていません"),
+        (
+            "missing comma between array elements",
+            "配列の要素の間に , がありません",
+        ),
+        ("invalid boolean", "true か false で書いてください"),
+    ];
+    if let Some((_, ja)) = known.iter().find(|(en, _)| msg.contains(en)) {
+        return format!("TOML の書き方に誤りがあります: {ja}（{msg}）");
+    }
     if msg.starts_with("duplicate key") {
         return format!("同じキーが2回書かれています（{msg}）");
     }

@@ -531,7 +531,9 @@ fn toml_datetime(d: Date) -> toml_edit::Datetime {
 fn update_file(path: &Path, row: &Row, today: Date, source: &str) -> Result<bool, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("{} を読めません: {e}", path.display()))?;
-    let is_md = path.extension().is_some_and(|e| e == "md");
+    let is_md = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"));
     let (head, front, tail) = if is_md {
         let start = text.find('\n').map_or(text.len(), |i| i + 1);
         let end = text[start..]

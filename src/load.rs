@@ -127,12 +127,18 @@ pub fn entry_paths(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Path
         if name.starts_with('_') {
             continue;
         }
-        match entry.path().extension().and_then(|e| e.to_str()) {
+        let ext = entry
+            .path()
+            .extension()
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase);
+        match ext.as_deref() {
             Some("md" | "toml") => paths.push(entry.into_path()),
+            // A file the contributor meant as a listing must not vanish silently.
             _ => diags.push(whole_file(
                 &display_path(root, entry.path()),
-                Severity::Warning,
-                "拡張子が .md でも .toml でもないため、掲載情報として読み込みません",
+                Severity::Error,
+                "拡張子が .md でも .toml でもありません。掲載情報なら名前を ○○.md に、掲載しないファイルなら名前を _ で始めてください",
             )),
         }
     }
@@ -177,7 +183,9 @@ pub fn parse_entry(root: &Path, path: &Path) -> Result<RawEntry, Vec<Diagnostic>
             "ファイルが空です。掲載情報を書くか、ファイルを削除してください",
         )]);
     }
-    let is_md = path.extension().is_some_and(|e| e == "md");
+    let is_md = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"));
     let (toml_range, body) = if is_md {
         match split_front_matter(&src.text) {
             Ok(parts) => parts,
@@ -325,6 +333,38 @@ mod tests {
                 .contains("閉じられていません")
         );
         assert_eq!(split_front_matter("+++\n+++").unwrap(), (4..4, None));
+    }
+
+    #[test]
+    fn lists_entries_and_refuses_unknown_extensions() {
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path().join("content/entries");
+        std::fs::create_dir_all(dir.join(".git")).unwrap();
+        for f in [
+            "a.MD",
+            "b.toml",
+            "c.txt",
+            "d",
+            "_e.md",
+            ".f.md",
+            ".git/g.md",
+        ] {
+            std::fs::write(dir.join(f), "x").unwrap();
+        }
+        let mut diags = Diagnostics::default();
+        let paths = entry_paths(tmp.path(), &dir, &mut diags);
+        let names: Vec<_> = paths
+            .iter()
+            .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["a.MD", "b.toml"]);
+        let problems = diags.into_sorted();
+        assert_eq!(problems.len(), 2);
+        assert!(
+            problems
+                .iter()
+                .all(|d| d.severity == Severity::Error && d.message.contains("拡張子"))
+        );
     }
 
     #[test]

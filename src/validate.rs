@@ -475,7 +475,14 @@ impl Checker<'_> {
 
     fn phone(&mut self, name: &str) -> Option<String> {
         let (p, at) = self.string(name)?;
-        let p: String = p.nfkc().collect();
+        // Japanese input methods type look-alike dashes (ー − ‐ ― …) where a hyphen is meant.
+        let p: String = p
+            .nfkc()
+            .map(|c| match c {
+                'ー' | '−' | '‐' | '‑' | '‒' | '–' | '—' | '―' | 'ｰ' => '-',
+                c => c,
+            })
+            .collect();
         let digits = p.chars().filter(char::is_ascii_digit).count();
         let ok = p.chars().all(|c| c.is_ascii_digit() || "-()+ ".contains(c));
         if !ok || !(6..=15).contains(&digits) {
