@@ -41,11 +41,18 @@ impl Staging {
             return Err(format!("出力パス `{rel}` が不正です"));
         }
         let path = self.dir.path().join(rel);
-        if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|e| format!("{} を作れません: {e}", parent.display()))?;
-        }
-        fs::write(&path, bytes).map_err(|e| format!("{} に書き込めません: {e}", path.display()))
+        let written = match fs::write(&path, bytes) {
+            // Most pages need a new folder: create it only when the write says so.
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                if let Some(parent) = path.parent() {
+                    fs::create_dir_all(parent)
+                        .map_err(|e| format!("{} を作れません: {e}", parent.display()))?;
+                }
+                fs::write(&path, bytes)
+            }
+            other => other,
+        };
+        written.map_err(|e| format!("{} に書き込めません: {e}", path.display()))
     }
 
     /// Replaces the output directory with the staged one.

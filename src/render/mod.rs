@@ -55,13 +55,36 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         "robots.txt",
         include_str!("../../themes/default/templates/robots.txt"),
     ),
+    (
+        "search.html",
+        include_str!("../../themes/default/templates/search.html"),
+    ),
 ];
 
 /// Static files of the built-in default theme, copied to the output root.
-const DEFAULT_STATIC: &[(&str, &[u8])] = &[(
-    "style.css",
-    include_bytes!("../../themes/default/static/style.css"),
-)];
+const DEFAULT_STATIC: &[(&str, &[u8])] = &[
+    (
+        "style.css",
+        include_bytes!("../../themes/default/static/style.css"),
+    ),
+    (
+        "search-ui.js",
+        include_bytes!("../../themes/default/static/search-ui.js"),
+    ),
+];
+
+/// The browser reader of the search index, written into `search/` beside the exported index. Not
+/// a theme file: it must match the index format. `search.js` imports `./normalize.js`.
+const SEARCH_READER: &[(&str, &[u8])] = &[
+    (
+        "search/tsunagu-search.js",
+        include_bytes!("../../search-index/js/search.js"),
+    ),
+    (
+        "search/normalize.js",
+        include_bytes!("../../search-index/js/normalize.js"),
+    ),
+];
 
 /// A theme ready to render: templates parsed once, static files loaded.
 pub struct Theme {
@@ -210,12 +233,16 @@ pub fn render_site(
     for (path, bytes) in theme.statics.iter().chain(&gap_files) {
         write(path, bytes)?;
     }
+    for (path, bytes) in SEARCH_READER {
+        write(path, bytes)?;
+    }
     Ok(jobs.len())
 }
 
+/// Minifies a page with minify-html. Its one-pass variant is faster but writes attributes without
+/// separating spaces and drops empty values, which breaks valid HTML: not worth the time saved.
 fn minify(html: &[u8]) -> Vec<u8> {
     let cfg = minify_html::Cfg {
-        minify_css: true,
         keep_html_and_head_opening_tags: true,
         ..minify_html::Cfg::default()
     };
@@ -245,14 +272,22 @@ pub fn markdown_to_html(md: &str) -> String {
         });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, parser);
-    let clean = ammonia::Builder::default()
-        .rm_tags(["img"])
-        .url_schemes(["http", "https", "tel", "mailto"].into())
-        .link_rel(Some("noopener noreferrer"))
-        .clean(&html)
-        .to_string();
+    let clean = sanitizer().clean(&html).to_string();
     // Markdown entities (`&#x202E;`) decode to characters validation never saw: drop them here.
     clean.chars().filter(|&c| !is_forbidden_char(c)).collect()
+}
+
+/// The sanitiser, configured once: building one allocates its whole allow-list.
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static SANITIZER: std::sync::LazyLock<ammonia::Builder<'static>> =
+        std::sync::LazyLock::new(|| {
+            let mut b = ammonia::Builder::default();
+            b.rm_tags(["img"])
+                .url_schemes(["http", "https", "tel", "mailto"].into())
+                .link_rel(Some("noopener noreferrer"));
+            b
+        });
+    &SANITIZER
 }
 
 /// Description headings start at h3 and keep their order: the page has its h1 and the
@@ -464,6 +499,21 @@ impl<'a> Views<'a> {
         jobs.push(PageJob::new("robots.txt", "robots.txt".to_owned(), || {
             json!({})
         }));
+        jobs.push(PageJob::new(
+            "search.html",
+            "search/index.html".to_owned(),
+            move || {
+                let desc = "医療的ケアの種類・地域・子どもの年齢・近さなどの条件で、掲載されている事業所を探せます。";
+                json!({
+                    "page": self.page("条件で探す", "search/", desc),
+                    "breadcrumbs": [{"label": "ホーム", "url": self.root}],
+                    "search": {
+                        "age_max": 20,
+                        "flags": FLAGS.iter().map(|(id, label)| json!({"id": id, "label": label})).collect::<Vec<_>>(),
+                    },
+                })
+            },
+        ));
         jobs
     }
 

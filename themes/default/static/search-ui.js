@@ -1,0 +1,322 @@
+// The search page (/search/): form ⇄ URL ⇄ the static index reader (search/tsunagu-search.js).
+// No framework, no dependencies. Without JavaScript the page shows the browse lists instead.
+// The form's field names are the URL's parameters, so both are read by one function (fromParams).
+
+const PER_PAGE = 20;
+const MAX_AGE = 20;
+const ROOT = new URL('./', import.meta.url);
+
+const $ = (id) => document.getElementById(id);
+const form = $('search-form');
+const [region, muni, age, near, alert, heading, status, summary, ignored, list, more] = [
+  'region', 'municipality', 'age', 'near', 'alert', 'results-heading', 'status', 'summary', 'ignored', 'list', 'more',
+].map((id) => $(`search-${id}`));
+const muniGroups = [...muni.querySelectorAll('optgroup')];
+const pageTitle = document.title;
+
+let client, tokens, fc; // the reader, its queryTokens, the manifest's facets
+let here = null; // [lat, lon] of 現在地 (or of a shared URL), rounded to about 1 km
+let current; // the search on screen
+let shown = 0;
+let seq = 0; // answers to older searches are dropped
+
+const cut = (s, n) => Array.from(s).slice(0, n).join('');
+const short = (s) => (Array.from(s).length > 30 ? `${cut(s, 30)}…` : s);
+const round2 = (x) => Math.round(x * 100) / 100;
+const muniOf = (v) => fc.municipalities.find((m) => m.code === v || m.name === v);
+const byId = (items, id) => items.find((x) => x.id === id);
+const label = (x) => x?.label ?? x?.name ?? '';
+const isEmpty = (s) => !(s.q || s.category || s.region || s.municipality || s.care.length || s.age !== null || s.flags.length || s.near);
+
+function make(tag, cls, text) {
+  const e = document.createElement(tag);
+  if (cls) e.className = cls;
+  if (text != null) e.textContent = text;
+  return e;
+}
+
+/** A search from URL (or form) parameters, and the values that name nothing, to show as ignored. */
+function fromParams(p) {
+  const s = { q: cut((p.get('q') ?? '').trim(), 1000), category: '', region: '', municipality: '', care: [], age: null, flags: [], near: null };
+  const bad = [];
+  const no = (what, v) => bad.push(`${what}「${short(v)}」`);
+  for (const [key, items, what] of [['category', fc.categories, '種類'], ['region', fc.regions, '地域']]) {
+    const v = p.get(key);
+    if (v && byId(items, v)) s[key] = v;
+    else if (v) no(what, v);
+  }
+  const mv = p.get('municipality');
+  const m = mv && muniOf(mv);
+  if (m && (!s.region || s.region === fc.regions[m.region].id)) [s.municipality, s.region] = [m.code, fc.regions[m.region].id];
+  else if (mv) no('市町村', m ? `${m.name}（${label(byId(fc.regions, s.region))}地域の外）` : mv);
+  for (const c of p.getAll('care')) {
+    if (!byId(fc.care_items, c)) no('ケア', c);
+    else if (!s.care.includes(c)) s.care.push(c);
+  }
+  const a = p.get('age');
+  if (a && /^\d{1,2}$/.test(a) && +a <= MAX_AGE) s.age = +a;
+  else if (a) no(`年齢（0〜${MAX_AGE}歳）`, a);
+  for (const f of fc.flags) {
+    const v = p.get(f.id);
+    if (v === '1' || v === 'on' || v === 'true') s.flags.push(f.id);
+    else if (v && v !== '0') no(f.label, v);
+  }
+  const n = p.get('near');
+  const ll = /^(-?\d{1,2}(?:\.\d+)?),(-?\d{1,3}(?:\.\d+)?)$/.exec(n ?? '');
+  if (ll && Math.abs(ll[1]) <= 90 && Math.abs(ll[2]) <= 180) s.near = { lat: round2(+ll[1]), lon: round2(+ll[2]) };
+  else if (n && muniOf(n)) s.near = { code: muniOf(n).code };
+  else if (n) no('近くを探す場所', n);
+  return [s, bad];
+}
+
+function toURL(s) {
+  const p = new URLSearchParams();
+  for (const k of ['q', 'category', 'region', 'municipality']) if (s[k]) p.set(k, s[k]);
+  for (const c of s.care) p.append('care', c);
+  if (s.age !== null) p.set('age', s.age);
+  for (const f of s.flags) p.set(f, '1');
+  if (s.near) p.set('near', s.near.code ?? `${s.near.lat},${s.near.lon}`);
+  const q = String(p);
+  return `${location.pathname}${q ? `?${q}` : ''}`;
+}
+
+function readForm() {
+  const p = new URLSearchParams(new FormData(form));
+  if (p.get('near') === 'here') p.set('near', here.join(','));
+  if (p.get('category') === 'all') p.delete('category'); // the radio すべての種類
+  const r = fromParams(p);
+  if (age.validity.badInput) r[1].push(`年齢（0〜${MAX_AGE}歳の数字で入れてください）`);
+  return r;
+}
+
+function writeForm(s) {
+  form.elements.q.value = s.q;
+  form.elements.category.value = s.category || 'all';
+  region.value = s.region;
+  fillMunicipalities();
+  muni.value = s.municipality;
+  for (const c of form.querySelectorAll('[name="care"]')) c.checked = s.care.includes(c.value);
+  age.value = s.age ?? '';
+  for (const f of fc.flags) if (form.elements[f.id]) form.elements[f.id].checked = s.flags.includes(f.id);
+  const ll = s.near?.lat != null && [s.near.lat, s.near.lon];
+  if (ll && String(ll) !== String(here)) setHere(ll, 'URLで指定された位置');
+  near.value = ll ? 'here' : s.near?.code ?? '';
+  countFacets(s);
+}
+
+/** The municipality list shows the chosen region's municipalities only. */
+function fillMunicipalities() {
+  const keep = muni.value;
+  muni.replaceChildren(muni.options[0], ...muniGroups.filter((g) => !region.value || g.dataset.region === region.value));
+  muni.value = [...muni.options].some((o) => o.value === keep) ? keep : '';
+}
+
+function setHere(point, text) {
+  here = point;
+  let o = near.querySelector('option[value="here"]');
+  if (!o) near.options[0].after((o = new Option('', 'here')));
+  o.textContent = text;
+}
+
+function countFacets(s) {
+  const n = [s.category, s.region, s.age !== null].filter(Boolean).length + s.care.length + s.flags.length;
+  $('search-facets-count').textContent = n ? `（${n}件の条件を選択中）` : '';
+}
+
+const km = (d) => (d < 1 ? '1 km 未満' : `約 ${d < 10 ? d.toFixed(1) : Math.round(d)} km`);
+const names = (ids, items) => ids.map((id) => label(byId(items, id))).join('・');
+
+function describe(s) {
+  const parts = [
+    s.q && `キーワード「${short(s.q)}」`,
+    label(byId(fc.categories, s.category)),
+    s.municipality ? muniOf(s.municipality).name : s.region && `${label(byId(fc.regions, s.region))}地域`,
+    s.care.length && `${names(s.care, fc.care_items)}のすべてに対応`,
+    s.age !== null && `${s.age}歳を受け入れ`,
+    names(s.flags, fc.flags),
+    s.near && `${s.near.code ? `${muniOf(s.near.code).name}の位置` : '指定した位置（現在地）'}から近い順`,
+  ].filter(Boolean);
+  return parts.length ? `条件：${parts.join('、')}` : '';
+}
+
+/** One result, in the markup of the list pages' cards. */
+function card(h, n) {
+  const li = make('li');
+  const art = li.appendChild(make('article', 'card'));
+  art.setAttribute('aria-labelledby', `hit-${n}`);
+  const title = art.appendChild(make('h3', 'card-title'));
+  title.id = `hit-${n}`;
+  title.appendChild(make('a', null, h.name)).href = new URL(`entries/${encodeURIComponent(h.id)}/`, ROOT).pathname;
+  const meta = art.appendChild(make('p', 'card-meta'));
+  meta.append(make('span', 'badge badge-category', label(h.category)), ' ', make('span', 'card-place', label(h.municipality)));
+  if (h.age_min != null && h.age_max != null) {
+    meta.append(' ', make('span', 'card-ages', `対象：${h.age_min === h.age_max ? h.age_min : `${h.age_min}〜${h.age_max}`}歳`));
+  }
+  if (h.distance_km != null) {
+    const d = meta.appendChild(make('span', 'card-distance', km(h.distance_km)));
+    if (h.approx) d.append(make('span', 'card-approx', '（市町村の位置で計算した目安）'));
+  }
+  const group = (key, items, text, listCls, itemCls, mark) => {
+    if (!items.length) return;
+    const p = art.appendChild(make('p', 'card-label', text));
+    p.id = `hit-${n}-${key}`;
+    const ul = art.appendChild(make('ul', listCls));
+    ul.setAttribute('aria-labelledby', p.id);
+    for (const x of items) {
+      const item = ul.appendChild(make('li', itemCls));
+      if (mark) item.appendChild(make('span', 'mark', '○')).setAttribute('aria-hidden', 'true');
+      item.append(label(x));
+    }
+  };
+  // The care items asked for come first: the card shows it accepts them.
+  const care = [...h.care].sort((x, y) => current.care.includes(y.id) - current.care.includes(x.id));
+  group('care', care, '対応できる医療的ケア', 'badges badges-small', 'badge badge-care');
+  group('flags', h.flags, '対応できること', 'chips', 'chip', true);
+  return li;
+}
+
+function showIgnored(bad) {
+  ignored.hidden = !bad.length;
+  ignored.textContent = `次の条件は見つからないため無視しました: ${bad.join('、')}`;
+}
+
+function fail(err) {
+  console.warn('search failed', err);
+  status.textContent = '';
+  alert.textContent = navigator.onLine === false
+    ? 'インターネットにつながっていないため、検索できませんでした。つながる所で、もう一度「探す」を押してください。'
+    : '検索できませんでした。ページを再読み込みしてから、もう一度お試しください。種類や地域の一覧からも探せます。';
+}
+
+/** Runs the reader; undefined when it failed or a newer search started meanwhile. */
+async function ask(s, offset, limit) {
+  const my = ++seq;
+  const n = s.near?.code ? muniOf(s.near.code) : s.near;
+  try {
+    const res = await client.search({ ...s, text: s.q, near: n && [n.lat, n.lon], limit, offset });
+    if (my === seq) return res;
+  } catch (e) {
+    if (my === seq) fail(e);
+  }
+}
+
+async function run(s, bad, { push = false, focus = false, limit = PER_PAGE, scroll = null } = {}) {
+  if (push && toURL(s) !== location.pathname + location.search) history.pushState({ shown: limit }, '', toURL(s));
+  current = s;
+  alert.textContent = '';
+  more.hidden = true;
+  showIgnored(bad);
+  countFacets(s);
+  summary.textContent = describe(s);
+  document.title = s.q ? `「${short(s.q)}」の検索結果 | ${pageTitle}` : pageTitle;
+  list.replaceChildren();
+  if (isEmpty(s)) {
+    // Said aloud only when someone pressed 探す; on arrival it is a plain hint.
+    status.textContent = '';
+    (push ? status : summary).textContent = 'キーワードを入れるか条件を選んで、「探す」を押してください。';
+    return;
+  }
+  status.textContent = '探しています…';
+  const res = await ask(s, 0, limit);
+  if (!res) return;
+  showIgnored([...bad, ...res.ignored]);
+  list.append(...res.hits.map((h, i) => card(h, i + 1)));
+  shown = res.hits.length;
+  announce(res.total, s);
+  if (scroll != null) scrollTo(0, scroll);
+  else if (focus) heading.focus();
+}
+
+function announce(total, s) {
+  more.hidden = shown >= total;
+  status.textContent = total
+    ? `${total}件見つかりました${s.near ? '（近い順）' : ''}。${shown < total ? `${shown}件を表示しています。` : ''}`
+    : s.q && !tokens(s.q).length
+      ? '記号や絵文字だけでは探せません。事業所の名前や地名、ケアの名前などのことばを入れてください。'
+      : '見つかりませんでした。条件を減らすか、ほかのことばで探してみてください。';
+}
+
+async function showMore() {
+  const res = await ask(current, shown, PER_PAGE);
+  if (!res) return;
+  const first = shown;
+  list.append(...res.hits.map((h, i) => card(h, first + i + 1)));
+  shown += res.hits.length;
+  history.replaceState({ ...history.state, shown }, '');
+  announce(res.total, current);
+  list.children[first]?.querySelector('a')?.focus();
+}
+
+function submit() {
+  const [s, bad] = readForm();
+  run(s, bad, { push: true, focus: true });
+}
+
+function restore(focus) {
+  const [s, bad] = fromParams(new URLSearchParams(location.search));
+  const st = history.state ?? {};
+  writeForm(s);
+  run(s, bad, { focus: focus && !isEmpty(s) && st.y == null, limit: Math.max(PER_PAGE, st.shown ?? 0), scroll: st.y });
+}
+
+function locate() {
+  const say = (text, error = false) => {
+    $('search-geo-status').textContent = text;
+    $('search-geo-status').classList.toggle('is-error', error);
+  };
+  const other = '「市町村の位置から」で市町村を選んでください。';
+  if (!navigator.geolocation) return say(`このブラウザでは現在地を使えません。${other}`, true);
+  say('現在地を調べています…');
+  navigator.geolocation.getCurrentPosition(
+    (pos) => {
+      setHere([round2(pos.coords.latitude), round2(pos.coords.longitude)], '現在地');
+      near.value = 'here';
+      say('現在地から近い順に並べました。');
+      submit();
+    },
+    (err) => say(err.code === 1
+      ? `現在地の利用が許可されませんでした。ブラウザや端末の設定で位置情報を許可するか、${other}`
+      : `現在地がわかりませんでした。もう一度押すか、${other}`, true),
+    { timeout: 20000, maximumAge: 600000 },
+  );
+}
+
+async function start() {
+  $('search-fallback').hidden = true;
+  $('search-app').hidden = false;
+  if (matchMedia('(min-width: 48rem)').matches) $('search-facets').open = true;
+  history.scrollRestoration = 'manual';
+  try {
+    const [reader, norm] = await Promise.all([import('./search/tsunagu-search.js'), import('./search/normalize.js')]);
+    client = new reader.SearchClient({ base: new URL('./search/', import.meta.url).href });
+    tokens = norm.queryTokens;
+    fc = (await client.manifest()).facets;
+  } catch (e) {
+    fail(e); // the form cannot work; the browse lists still do
+    form.hidden = $('search-results').hidden = $('search-nojs').hidden = true;
+    $('search-fallback').hidden = false;
+    return;
+  }
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    submit();
+  });
+  form.addEventListener('change', (ev) => {
+    if (ev.target === region) fillMunicipalities();
+    countFacets(readForm()[0]);
+  });
+  $('search-geo').addEventListener('click', locate);
+  more.addEventListener('click', showMore);
+  $('search-clear').addEventListener('click', () => {
+    const [s] = fromParams(new URLSearchParams());
+    writeForm(s);
+    $('search-geo-status').textContent = '';
+    run(s, [], { push: true });
+    form.elements.q.focus();
+  });
+  addEventListener('popstate', () => restore(false));
+  addEventListener('pagehide', () => history.replaceState({ ...history.state, y: scrollY }, ''));
+  restore(true);
+}
+
+start();
