@@ -252,6 +252,8 @@ fn minify(html: &[u8]) -> Vec<u8> {
 /// Markdown from a contributor to safe HTML: raw HTML dropped by ammonia, only http/https/tel/mailto
 /// links, no images (they would load from elsewhere), headings moved under the page's own.
 pub fn markdown_to_html(md: &str) -> String {
+    // Markup that needs the sanitiser: raw HTML, links (schemes, rel) and images.
+    let mut needs_sanitizer = false;
     let parser =
         Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|ev| {
             match ev {
@@ -267,12 +269,24 @@ pub fn markdown_to_html(md: &str) -> String {
                     attrs,
                 }),
                 Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+                Event::Html(_)
+                | Event::InlineHtml(_)
+                | Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                    needs_sanitizer = true;
+                    ev
+                }
                 other => other,
             }
         });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, parser);
-    let clean = sanitizer().clean(&html).to_string();
+    // Without raw HTML, links or images, pulldown-cmark's output is escaped text in fixed tags
+    // (and heading attributes, which are off): nothing for the sanitiser to remove.
+    let clean = if needs_sanitizer {
+        sanitizer().clean(&html).to_string()
+    } else {
+        html
+    };
     // Markdown entities (`&#x202E;`) decode to characters validation never saw: drop them here.
     clean.chars().filter(|&c| !is_forbidden_char(c)).collect()
 }
@@ -692,6 +706,13 @@ mod tests {
         assert!(html.contains(r#"href="https://example.jp/""#), "{html}");
         assert!(html.contains("noopener noreferrer"), "{html}");
         assert!(!markdown_to_html("a&#x202E;b &#8238;c").contains('\u{202E}'));
+        // The fast path (no HTML, links or images) still escapes everything.
+        let plain =
+            markdown_to_html("## 見学\n\n`<b>` &lt;i&gt; 1 < 2 & \"q\" {{ x }}\n\n- a\n- b");
+        assert_eq!(
+            plain,
+            "<h3>見学</h3>\n<p><code>&lt;b&gt;</code> &lt;i&gt; 1 &lt; 2 &amp; \"q\" {{ x }}</p>\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
+        );
     }
 
     #[test]
