@@ -1,0 +1,487 @@
+// Real-browser, HTML-validator and accessibility checks of the embedded sample site.
+//
+// Builds content/ with tsunagu into a temporary directory, serves it under the base path of
+// base_url (/tsunagu/) and checks it with the Nu Html Checker (vnu.jar), axe-core in Chromium and
+// keyboard / click / print flows in Chromium driven by playwright-core. Run with tests/browser/run,
+// or `node --test --test-reporter=spec tests/browser/` once `npm ci` has run in tests/browser.
+//
+// Environment:
+//   TSUNAGU_BIN   use this tsunagu binary instead of `cargo run --quiet --`
+//   CHROMIUM      browser executable (default /usr/bin/chromium)
+//   TSUNAGU_KEEP  keep the built site (its path is printed) instead of deleting it
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { serve } from './serve.mjs';
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+const REPO = join(HERE, '..', '..');
+const ARTIFACTS = join(HERE, 'artifacts');
+const AXE_PATH = join(HERE, 'node_modules', 'axe-core', 'axe.min.js');
+const VNU_JAR = join(HERE, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const SOURCE_DATE_EPOCH = '1795219200';
+const VIEWPORTS = [
+  { name: 'mobile', width: 390, height: 844 },
+  { name: 'desktop', width: 1280, height: 900 },
+];
+const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+// How Chromium words a CSP refusal in the console ("Refused to …" in older versions, "… violates
+// the following Content Security Policy directive …" in newer ones).
+const CSP_REFUSAL = /Refused to|Content Security Policy/i;
+// Served by page.route at a same-origin URL, so the page's own CSP (script-src 'self') allows it.
+const AXE_URL_PATH = '__test__/axe.min.js';
+
+/** Runs a command; resolves to { code, stdout, stderr }. */
+function run(cmd, args, opts = {}) {
+  return new Promise((ok, fail) => {
+    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
+    child.on('error', fail);
+    child.on('close', (code, signal) => ok({ code: code ?? signal, stdout, stderr }));
+  });
+}
+
+async function walk(dir) {
+  const out = [];
+  for (const d of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, d.name);
+    if (d.isDirectory()) out.push(...(await walk(p)));
+    else out.push(p);
+  }
+  return out.sort();
+}
+
+function formatAxe(violations) {
+  const lines = [];
+  for (const v of violations) {
+    lines.push(`  [${v.impact}] ${v.id}: ${v.help} (${v.helpUrl})`);
+    for (const n of v.nodes) {
+      lines.push(`      target ${JSON.stringify(n.target)}: ${n.failureSummary?.replace(/\s+/g, ' ')}`);
+      lines.push(`      html ${n.html.slice(0, 200)}`);
+    }
+  }
+  return lines.join('\n');
+}
+
+describe('sample site in a real browser', () => {
+  let workDir;
+  let outDir;
+  let server;
+  let browser;
+  let vnuRun; // promise of the validator's result, started while the browser tests run
+  let htmlFiles = [];
+  let buildSeconds = 0;
+  /** every tab the tests opened, with the URLs it loaded and what went wrong there */
+  const visited = [];
+  // pages picked from the built site
+  let entryPath; // an entry with a phone number
+  let municipalityPath;
+
+  const url = (path = '') => `${server.url}${path.replace(/^\//, '')}`;
+
+  /** A new page at the given viewport that records console errors, page errors and failed loads. */
+  async function newPage(viewport = VIEWPORTS[1], { javaScript = true } = {}) {
+    const page = await browser.newPage({
+      viewport: { width: viewport.width, height: viewport.height },
+      javaScriptEnabled: javaScript,
+      locale: 'ja-JP',
+      timezoneId: 'Asia/Tokyo',
+      serviceWorkers: 'block',
+    });
+    await page.route(`**/${AXE_URL_PATH}`, (route) =>
+      route.fulfill({ path: AXE_PATH, contentType: 'text/javascript; charset=utf-8' }),
+    );
+    const record = { problems: [], urls: new Set(), expected404: new Set() };
+    visited.push(record);
+    page.record = record;
+    const note = (what) => record.problems.push(`${page.url()}: ${what}`);
+    page.on('console', (msg) => {
+      const text = msg.text();
+      const at = msg.location().url;
+      // A deliberate visit to a missing page is itself reported as a failed load.
+      if (/status of 404/.test(text) && record.expected404.has(at)) return;
+      if (msg.type() === 'error' || CSP_REFUSAL.test(text)) {
+        note(`console ${msg.type()}: ${text}${at ? ` (${at})` : ''}`);
+      }
+    });
+    page.on('load', () => record.urls.add(page.url()));
+    page.on('pageerror', (err) => note(`page error: ${err.message}`));
+    page.on('requestfailed', (req) => note(`request failed: ${req.url()} ${req.failure()?.errorText}`));
+    page.on('response', (res) => {
+      if (res.status() >= 400 && !(res.status() === 404 && record.expected404.has(res.url()))) {
+        note(`HTTP ${res.status()}: ${res.url()}`);
+      }
+    });
+    return page;
+  }
+
+  async function goto(page, path, expectStatus = 200) {
+    const target = url(path);
+    if (expectStatus === 404) page.record.expected404.add(target);
+    const res = await page.goto(target, { waitUntil: 'load' });
+    assert.equal(res.status(), expectStatus, `status of ${path}`);
+    return res;
+  }
+
+  before(
+    async () => {
+      workDir = await mkdtemp(join(tmpdir(), 'tsunagu-browser-'));
+      outDir = join(workDir, 'public');
+      const env = { ...process.env, SOURCE_DATE_EPOCH };
+      const [cmd, args] = process.env.TSUNAGU_BIN
+        ? [process.env.TSUNAGU_BIN, ['build', '--out', outDir]]
+        : ['cargo', ['run', '--quiet', '--', 'build', '--out', outDir]];
+      const started = Date.now();
+      const built = await run(cmd, args, { cwd: REPO, env });
+      buildSeconds = (Date.now() - started) / 1000;
+      if (built.code !== 0) {
+        throw new Error(`${cmd} ${args.join(' ')} failed (${built.code}):\n${built.stdout}\n${built.stderr}`);
+      }
+      htmlFiles = (await walk(outDir)).filter((f) => f.endsWith('.html'));
+      assert.ok(htmlFiles.length > 50, `built only ${htmlFiles.length} HTML files`);
+
+      // The validator runs in the background while the browser tests go on.
+      vnuRun = run('java', [
+        '-Xss8m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1',
+        '-jar', VNU_JAR, '--errors-only', '--format', 'json', '--also-check-css',
+        ...htmlFiles, join(outDir, 'style.css'),
+      ]);
+      vnuRun.catch(() => {}); // reported by its test
+
+      // Pick an entry that has a phone number and a municipality page from the build.
+      const entries = htmlFiles.filter((f) => /[/\\]entries[/\\][^/\\]+[/\\]index\.html$/.test(f));
+      for (const f of entries) {
+        if (/href="?tel:/.test(await readFile(f, 'utf8'))) {
+          entryPath = `${relative(outDir, dirname(f)).split(/[/\\]/).join('/')}/`;
+          break;
+        }
+      }
+      assert.ok(entryPath, 'no entry page with a tel: link');
+      const muni = htmlFiles.find((f) => /[/\\]municipalities[/\\][^/\\]+[/\\]index\.html$/.test(f));
+      municipalityPath = `${relative(outDir, dirname(muni)).split(/[/\\]/).join('/')}/`;
+
+      server = await serve({ root: outDir, base: '/tsunagu/' });
+      browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        headless: true,
+        args: CHROMIUM_ARGS,
+        timeout: 60_000,
+      });
+      await mkdir(ARTIFACTS, { recursive: true });
+    },
+    { timeout: 15 * 60_000 }, // includes compiling tsunagu when nothing is built yet
+  );
+
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+    if (workDir) {
+      if (process.env.TSUNAGU_KEEP) console.log(`built site kept in ${outDir}`);
+      else await rm(workDir, { recursive: true, force: true });
+    }
+  });
+
+  test('static server: base path, 404 page and content types', async (t) => {
+    t.diagnostic(`site built in ${buildSeconds.toFixed(1)} s (including any compiling): ${htmlFiles.length} HTML files`);
+    const check = async (path, status, type) => {
+      const res = await fetch(url(path), { redirect: 'manual' });
+      assert.equal(res.status, status, path);
+      if (type) assert.match(res.headers.get('content-type') ?? '', type, path);
+      await res.arrayBuffer();
+    };
+    await check('', 200, /^text\/html/);
+    await check('style.css', 200, /^text\/css/);
+    await check('sitemap.xml', 200, /^application\/xml/);
+    await check('data/entries.json', 200, /^application\/json/);
+    await check('data/entries.csv', 200, /^text\/csv/);
+    await check('data/entries.geojson', 200, /^application\/geo\+json/);
+    await check('no/such/page/', 404, /^text\/html/);
+    await check('gaps', 301);
+    const outside = await fetch(`${server.origin}/index.html`);
+    assert.equal(outside.status, 404, 'files are served only under the base path');
+    assert.match(await outside.text(), /ページが見つかりません/);
+  });
+
+  test('Nu Html Checker: no errors in any page', { timeout: 120_000 }, async () => {
+    const res = await vnuRun;
+    let report;
+    try {
+      // vnu prints its JSON report on stderr; anything the JVM says comes on lines before it
+      const out = `${res.stdout}\n${res.stderr}`;
+      report = JSON.parse(out.slice(out.indexOf('{"')));
+    } catch {
+      assert.fail(`vnu.jar did not print JSON (exit ${res.code}):\n${res.stdout}\n${res.stderr}`);
+    }
+    const errors = report.messages.filter((m) => m.type === 'error' || m.subType === 'fatal' || m.type === 'non-document-error');
+    const text = errors
+      .map((m) => `  ${relative(outDir, fileURLToPath(m.url ?? 'file:///?'))}:${m.lastLine ?? '?'}:${m.firstColumn ?? '?'}: ${m.message}\n      ${(m.extract ?? '').replace(/\n/g, ' ')}`)
+      .join('\n');
+    assert.equal(errors.length, 0, `Nu Html Checker found ${errors.length} errors in ${htmlFiles.length} files:\n${text}`);
+    assert.equal(res.code, 0, `vnu.jar exited ${res.code}: ${res.stderr}`);
+  });
+
+  test('axe-core: no WCAG 2.1 A/AA violations', { timeout: 90_000 }, async (t) => {
+    const pages = [
+      ['home', ''],
+      ['entry', entryPath],
+      ['category list', 'categories/facility/'],
+      ['region list', 'regions/iga/'],
+      ['municipality list', municipalityPath],
+      ['gaps overview', 'gaps/'],
+      ['gap region', 'gaps/iga/'],
+      ['404', 'this-page-does-not-exist/', 404],
+    ];
+    const failures = [];
+    // One tab per viewport, both at once: the two cores are shared between them.
+    await Promise.all(
+      VIEWPORTS.map(async (vp) => {
+        const page = await newPage(vp);
+        try {
+          for (const [name, path, status = 200] of pages) {
+            await goto(page, path, status);
+            await page.addScriptTag({ url: url(AXE_URL_PATH) });
+            const result = await page.evaluate(
+              (tags) => window.axe.run(document, { runOnly: { type: 'tag', values: tags }, resultTypes: ['violations'] }),
+              AXE_TAGS,
+            );
+            if (result.violations.length) {
+              failures.push(`${name} (/tsunagu/${path}) at ${vp.width}×${vp.height}:\n${formatAxe(result.violations)}`);
+            }
+            t.diagnostic(`${name} ${vp.width}px: ${result.violations.length} violations, ${result.passes.length} rules passed`);
+          }
+        } finally {
+          await page.close();
+        }
+      }),
+    );
+    assert.equal(failures.length, 0, `axe-core found violations:\n${failures.join('\n')}`);
+  });
+
+  test('no JavaScript: click home → category → entry, with phone link and 最終確認日', async () => {
+    const page = await newPage(VIEWPORTS[0], { javaScript: false });
+    try {
+      await goto(page, '');
+      await page.locator('main a[href$="/categories/visiting-nurse/"]').first().click();
+      await page.waitForURL(/\/tsunagu\/categories\/visiting-nurse\/$/);
+      assert.equal(await page.locator('h1').innerText(), '訪問看護');
+      const first = page.locator('main .card-title a').first();
+      const name = (await first.innerText()).trim();
+      await first.click();
+      await page.waitForURL(/\/tsunagu\/entries\/[a-z0-9-]+\/$/);
+      assert.equal((await page.locator('h1').innerText()).trim(), name);
+      const tel = page.locator('main a[href^="tel:"]').first();
+      assert.ok(await tel.isVisible(), 'the entry shows a phone link');
+      assert.match(await tel.getAttribute('href'), /^tel:\+?[0-9]+$/);
+      assert.match(await page.locator('main').innerText(), /最終確認日/);
+      assert.equal(await page.locator('main time[datetime]').count() > 0, true);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('no JavaScript, keyboard only: skip link first, it moves focus to main', async () => {
+    const page = await newPage(VIEWPORTS[0], { javaScript: false });
+    try {
+      await goto(page, entryPath);
+      await page.keyboard.press('Tab');
+      const first = await page.evaluate(() => ({
+        cls: document.activeElement?.className,
+        href: document.activeElement?.getAttribute('href'),
+        text: document.activeElement?.textContent,
+      }));
+      assert.equal(first.cls, 'skip-link', `first Tab stop is ${JSON.stringify(first)}`);
+      assert.equal(first.href, '#main');
+      const box = await page.locator('.skip-link').boundingBox();
+      assert.ok(box && box.y >= 0 && box.height > 0, 'the focused skip link is on screen');
+
+      await page.keyboard.press('Enter');
+      await page.waitForFunction(() => location.hash === '#main');
+      const afterSkip = await page.evaluate(() => {
+        const main = document.querySelector('main');
+        return {
+          focusInMain: main.contains(document.activeElement),
+          active: document.activeElement?.tagName,
+          mainTop: Math.round(main.getBoundingClientRect().top),
+        };
+      });
+      assert.ok(afterSkip.mainTop <= 1, `main is scrolled to the top (top ${afterSkip.mainTop})`);
+      if (!afterSkip.focusInMain) {
+        // main has no tabindex, so focus itself stays on <body>; the sequential focus navigation
+        // starting point moves to main, so the next Tab must land inside main, not in the header.
+        assert.equal(afterSkip.active, 'BODY', `focus after the skip link: ${afterSkip.active}`);
+        await page.keyboard.press('Tab');
+      }
+      const inMain = await page.evaluate(() => ({
+        inMain: document.querySelector('main').contains(document.activeElement),
+        html: document.activeElement?.outerHTML.slice(0, 120),
+      }));
+      assert.ok(inMain.inMain, `after the skip link focus moves into main, got ${inMain.html}`);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('no JavaScript, keyboard only: the regions menu opens with Enter', async () => {
+    const page = await newPage(VIEWPORTS[0], { javaScript: false });
+    try {
+      await goto(page, '');
+      const details = page.locator('details.nav-regions');
+      assert.equal(await details.evaluate((d) => d.open), false, 'closed at first');
+      assert.equal(await page.locator('details.nav-regions ul a').first().isVisible(), false);
+      let onSummary = false;
+      for (let i = 0; i < 30 && !onSummary; i++) {
+        await page.keyboard.press('Tab');
+        onSummary = await page.evaluate(() => document.activeElement?.matches('details.nav-regions > summary'));
+      }
+      assert.ok(onSummary, 'the summary is reachable with Tab');
+      await page.keyboard.press('Enter');
+      assert.equal(await details.evaluate((d) => d.open), true, 'Enter opens the menu');
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => document.activeElement?.getAttribute('href'));
+      assert.match(focused ?? '', /\/tsunagu\/regions\/[a-z-]+\/$/, 'next Tab goes to the first region');
+      await page.keyboard.press('Enter');
+      await page.waitForURL(/\/tsunagu\/regions\/[a-z-]+\/$/);
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('no JavaScript: print media hides the navigation', async () => {
+    const page = await newPage(VIEWPORTS[1], { javaScript: false });
+    try {
+      await goto(page, entryPath);
+      assert.equal(await page.locator('nav.site-nav').isVisible(), true, 'nav is shown on screen');
+      await page.emulateMedia({ media: 'print' });
+      assert.equal(await page.locator('nav.site-nav').isVisible(), false, 'nav is hidden in print');
+      assert.equal(await page.locator('.skip-link').isVisible(), false, 'skip link is hidden in print');
+      assert.equal(await page.locator('main h1').isVisible(), true, 'the content still prints');
+      assert.match(await page.locator('main').innerText(), /最終確認日/);
+      await page.emulateMedia({ media: 'screen' });
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('CSP meta tag and external links on every page', { timeout: 60_000 }, async () => {
+    const page = await newPage(VIEWPORTS[1]);
+    try {
+      await goto(page, '');
+      const paths = htmlFiles.map((f) => `/tsunagu/${relative(outDir, f).split(/[/\\]/).join('/')}`);
+      // fetch + DOMParser inside the page: every page is parsed as a browser parses it, quickly.
+      const problems = await page.evaluate(
+        async ({ paths, origin }) => {
+          const out = [];
+          const own = (h) => h.startsWith(origin) || /^https:\/\/example\.org\/tsunagu(\/|$)/.test(h);
+          for (const path of paths) {
+            const html = await (await fetch(path)).text();
+            const doc = new DOMParser().parseFromString(html, 'text/html');
+            const metas = [...doc.querySelectorAll('meta[http-equiv]')].filter(
+              (m) => m.httpEquiv.toLowerCase() === 'content-security-policy',
+            );
+            if (metas.length !== 1) out.push(`${path}: ${metas.length} CSP meta tags`);
+            const csp = metas[0]?.content ?? '';
+            const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
+            if (scriptSrc !== "script-src 'self'") out.push(`${path}: script-src is ${JSON.stringify(scriptSrc)}`);
+            for (const a of doc.querySelectorAll('a[href]')) {
+              const href = a.getAttribute('href');
+              if (!/^https?:/i.test(href) || own(href)) continue;
+              const rel = (a.getAttribute('rel') ?? '').toLowerCase().split(/\s+/);
+              if (!rel.includes('noopener') || !rel.includes('noreferrer')) {
+                out.push(`${path}: external link ${href} has rel=${JSON.stringify(a.getAttribute('rel'))}`);
+              }
+            }
+            // Scripts, if any, are the site's own files: an inline one would be refused by the CSP.
+            for (const s of doc.querySelectorAll('script')) {
+              const src = s.getAttribute('src');
+              if (src === null) out.push(`${path}: inline <script> (refused by script-src 'self')`);
+              else if (!new URL(src, location.href).href.startsWith(`${origin}/tsunagu/`)) {
+                out.push(`${path}: <script src=${src}> is not one of the site's own files`);
+              }
+            }
+            for (const el of doc.querySelectorAll('[style]')) {
+              out.push(`${path}: inline style attribute on <${el.localName}> (refused by style-src 'self')`);
+            }
+          }
+          return out;
+        },
+        { paths, origin: server.origin },
+      );
+      assert.deepEqual(problems, [], problems.join('\n'));
+    } finally {
+      await page.close();
+    }
+  });
+
+  test('CSP is enforced: an inline script is refused', async () => {
+    const page = await newPage(VIEWPORTS[1]);
+    const { record } = page;
+    try {
+      await goto(page, '');
+      await page.addScriptTag({ content: 'window.__inline = 1;' }).catch(() => {});
+      assert.equal(await page.evaluate(() => window.__inline), undefined, 'inline script ran');
+      assert.ok(
+        record.problems.some((p) => CSP_REFUSAL.test(p) && /inline script/i.test(p)),
+        `no CSP refusal was logged: ${record.problems.join('; ')}`,
+      );
+    } finally {
+      await page.close();
+      // this refusal was provoked on purpose
+      record.problems = record.problems.filter((p) => !(CSP_REFUSAL.test(p) && /inline script/i.test(p)));
+    }
+  });
+
+  test('screenshots of home, an entry, /gaps/ and /gaps/iga/', { timeout: 60_000 }, async (t) => {
+    const shots = [
+      ['home', ''],
+      ['entry', entryPath],
+      ['gaps', 'gaps/'],
+      ['gaps-iga', 'gaps/iga/'],
+    ];
+    for (const vp of VIEWPORTS) {
+      const page = await newPage(vp);
+      try {
+        for (const [name, path] of shots) {
+          await goto(page, path);
+          const file = join(ARTIFACTS, `${name}-${vp.width}.png`);
+          await page.screenshot({ path: file, fullPage: true, animations: 'disabled' });
+          t.diagnostic(`saved ${relative(REPO, file)}`);
+        }
+        // a page wider than the viewport scrolls sideways on a phone: a layout bug
+        for (const [name, path] of shots) {
+          await goto(page, path);
+          const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+          assert.ok(overflow <= 0, `${name} is ${overflow}px wider than the ${vp.width}px viewport`);
+        }
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
+  test('no console errors, CSP refusals or failed loads on any visited page', () => {
+    const urls = new Set(visited.flatMap((v) => [...v.urls]));
+    assert.ok(urls.size >= 8, `only ${urls.size} pages were visited`);
+    const problems = visited.flatMap((v) => v.problems);
+    assert.deepEqual(problems, [], `on ${urls.size} visited pages:\n${problems.join('\n')}`);
+  });
+});
