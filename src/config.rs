@@ -813,24 +813,36 @@ pub fn did_you_mean<'a>(given: &str, candidates: impl IntoIterator<Item = &'a st
         .unwrap_or_default()
 }
 
+/// A configuration for unit tests: the built-in categories and care items, the given regions.
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn site(base: &str) -> SiteConfig {
-        SiteConfig {
+pub(crate) fn test_config(regions: Vec<Region>) -> Config {
+    Config {
+        site: SiteConfig {
             title: "t".into(),
-            base_url: base.into(),
+            base_url: "https://example.org".into(),
             language: "ja".into(),
             prefecture: "三重県".into(),
             repository: None,
             branch: "main".into(),
             license: "CC BY 4.0".into(),
             theme: "default".into(),
-            sample: false,
+            sample: true,
             min_count: 3,
             gaps: GapRules::default(),
-        }
+        },
+        categories: builtin_categories(),
+        care_items: builtin_care_items(),
+        regions,
+        demand: Vec::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site(base: &str) -> SiteConfig {
+        test_config(Vec::new()).site.with_base_url(base)
     }
 
     #[test]

@@ -830,9 +830,7 @@ mod tests {
 #[cfg(test)]
 mod compute_tests {
     use super::*;
-    use crate::config::{
-        Demand, Municipality, Region, SiteConfig, builtin_care_items, builtin_categories,
-    };
+    use crate::config::{Demand, Municipality, Region};
     use crate::date::Date;
     use crate::entry::{Entry, Flags};
 
@@ -892,46 +890,29 @@ mod compute_tests {
 
     /// Two regions 100 km apart: "north" with demand and providers, "south" with neither.
     fn site(entries: Vec<Entry>, north_children: u32, care: &[(&str, u32)]) -> Site {
-        let config = Config {
-            site: SiteConfig {
-                title: "t".into(),
-                base_url: "https://example.org".into(),
-                language: "ja".into(),
-                prefecture: "三重県".into(),
-                repository: None,
-                branch: "main".into(),
-                license: "CC BY 4.0".into(),
-                theme: "default".into(),
-                sample: true,
-                min_count: 3,
-                gaps: GapRules::default(),
+        let mut config = crate::config::test_config(vec![
+            Region {
+                id: "north".into(),
+                name: "北".into(),
+                municipalities: vec![muni("24201", "北市", 35.0, 136.5, "north")],
             },
-            categories: builtin_categories(),
-            care_items: builtin_care_items(),
-            regions: vec![
-                Region {
-                    id: "north".into(),
-                    name: "北".into(),
-                    municipalities: vec![muni("24201", "北市", 35.0, 136.5, "north")],
-                },
-                Region {
-                    id: "south".into(),
-                    name: "南".into(),
-                    municipalities: vec![muni("24202", "南町", 34.1, 136.5, "south")],
-                },
-            ],
-            demand: vec![Demand {
-                region: "north".into(),
-                as_of: Date {
-                    year: 2025,
-                    month: 4,
-                    day: 1,
-                },
-                source: "test".into(),
-                children: north_children,
-                care: care.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
-            }],
-        };
+            Region {
+                id: "south".into(),
+                name: "南".into(),
+                municipalities: vec![muni("24202", "南町", 34.1, 136.5, "south")],
+            },
+        ]);
+        config.demand = vec![Demand {
+            region: "north".into(),
+            as_of: Date {
+                year: 2025,
+                month: 4,
+                day: 1,
+            },
+            source: "test".into(),
+            children: north_children,
+            care: care.iter().map(|(k, v)| ((*k).to_owned(), *v)).collect(),
+        }];
         Site::new(config, entries, TODAY)
     }
 

@@ -674,38 +674,20 @@ impl Checker<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{Municipality, Region, SiteConfig, builtin_care_items, builtin_categories};
+    use crate::config::{Municipality, Region};
 
     fn config() -> Config {
-        Config {
-            site: SiteConfig {
-                title: "t".into(),
-                base_url: "https://example.org".into(),
-                language: "ja".into(),
-                prefecture: "三重県".into(),
-                repository: None,
-                branch: "main".into(),
-                license: "CC BY 4.0".into(),
-                theme: "default".into(),
-                sample: true,
-                min_count: 3,
-                gaps: Default::default(),
-            },
-            categories: builtin_categories(),
-            care_items: builtin_care_items(),
-            regions: vec![Region {
-                id: "tsu".into(),
-                name: "津".into(),
-                municipalities: vec![Municipality {
-                    code: "24201".into(),
-                    name: "津市".into(),
-                    lat: 34.719,
-                    lon: 136.505,
-                    region: "tsu".into(),
-                }],
+        crate::config::test_config(vec![Region {
+            id: "tsu".into(),
+            name: "津".into(),
+            municipalities: vec![Municipality {
+                code: "24201".into(),
+                name: "津市".into(),
+                lat: 34.719,
+                lon: 136.505,
+                region: "tsu".into(),
             }],
-            demand: Vec::new(),
-        }
+        }])
     }
 
     const TODAY: Date = Date {
