@@ -32,6 +32,9 @@ pub enum Command {
         /// Output directory (replaced atomically on success).
         #[arg(long, default_value = "public")]
         out: PathBuf,
+        /// Print how long each stage took.
+        #[arg(long)]
+        timings: bool,
     },
     /// Validate the content only; nothing is written.
     Check {
@@ -175,7 +178,7 @@ pub fn run(cli: Cli) -> ExitCode {
                 ExitCode::from(1)
             }
         }
-        Command::Build { out } => build_once(root, &out, None),
+        Command::Build { out, timings } => build_once(root, &out, None, timings),
         Command::Gaps { format, region } => gaps(root, format, region.as_deref()),
         Command::Serve { port, bind, out } => crate::serve::serve(root, &out, &bind, port),
         Command::Search {
@@ -449,9 +452,10 @@ fn import(
 
 /// Checks and builds once, printing problems and the summary line; `base_url` overrides the
 /// configured one (used when serving locally).
-pub fn build_once(root: &Path, out: &Path, base_url: Option<&str>) -> ExitCode {
+pub fn build_once(root: &Path, out: &Path, base_url: Option<&str>, timings: bool) -> ExitCode {
     let started = Instant::now();
     let (site, diags) = crate::check(root, Date::today());
+    let checked = started.elapsed();
     print_diagnostics(diags, Format::Human);
     let Some(mut site) = site else {
         eprintln!("ビルドを中止しました。以前の出力はそのまま残っています");
@@ -462,6 +466,12 @@ pub fn build_once(root: &Path, out: &Path, base_url: Option<&str>) -> ExitCode {
     }
     match crate::build(root, &site, out) {
         Ok(report) => {
+            if timings {
+                eprintln!("{:>14}  {:>8.3} s", "load+check", checked.as_secs_f64());
+                for (stage, d) in &report.timings {
+                    eprintln!("{stage:>14}  {:>8.3} s", d.as_secs_f64());
+                }
+            }
             println!(
                 "{} entries, {} pages, {} ms",
                 report.entries,

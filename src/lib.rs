@@ -45,33 +45,48 @@ pub fn check(root: &Path, today: date::Date) -> (Option<site::Site>, Diagnostics
 }
 
 /// What a successful build produced.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct BuildReport {
     pub entries: usize,
     pub pages: usize,
+    /// Wall time of each stage, in order (for `build --timings` and the benchmarks).
+    pub timings: Vec<(&'static str, std::time::Duration)>,
 }
 
 /// Renders a valid site into `out`, replacing its previous content only on success.
 pub fn build(root: &Path, site: &site::Site, out: &Path) -> Result<BuildReport, String> {
     output::check_out_dir(root, out)?;
+    let mut timings = Vec::new();
+    let mut clock = std::time::Instant::now();
+    let mut lap = |name: &'static str| {
+        timings.push((name, clock.elapsed()));
+        clock = std::time::Instant::now();
+    };
     let mut theme = render::Theme::load(root, &site.config.site.theme)?;
     let staging = output::Staging::new(out)?;
     let report = gaps::compute(site);
+    lap("gaps");
     let pages = render::render_site(site, &report, &mut theme, &|path, bytes| {
         staging.write(path, bytes)
     })?;
+    lap("pages");
     for (path, bytes) in opendata::files(site) {
         staging.write(&path, &bytes)?;
     }
+    lap("open data");
     let index = search::build_index(root, site)?;
+    lap("search index");
     let files = tsunagu_search::export::export(&index)
         .map_err(|e| format!("検索インデックスを書き出せません: {e}"))?;
     for (path, bytes) in files {
         staging.write(&format!("search/{path}"), &bytes)?;
     }
+    lap("search export");
     staging.commit()?;
+    lap("swap");
     Ok(BuildReport {
         entries: site.entries.len(),
         pages,
+        timings,
     })
 }

@@ -173,38 +173,49 @@ fn metadata(site: &Site) -> Value {
     })
 }
 
+/// Writes `{"<metadata>", "<key>": [items…]}` one item at a time, so a large site never holds the
+/// whole document as a JSON tree.
+fn stream_document(head: Value, key: &str, items: impl Iterator<Item = Value>) -> Vec<u8> {
+    let mut out = serde_json::to_vec(&head).expect("a JSON value serialises");
+    out.pop(); // the closing brace of the metadata object
+    if out.len() > 1 {
+        out.push(b',');
+    }
+    out.extend_from_slice(&serde_json::to_vec(key).expect("a key serialises"));
+    out.extend_from_slice(b":[");
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        serde_json::to_writer(&mut out, &item).expect("a JSON value serialises");
+        out.push(b'\n');
+    }
+    out.extend_from_slice(b"]}\n");
+    out
+}
+
 /// `entries.json`: the metadata and every published entry.
 pub fn entries_json(site: &Site) -> Vec<u8> {
-    let mut doc = metadata(site);
-    doc["entries"] = site.entries.iter().map(|e| entry_record(site, e)).collect();
-    let mut s = serde_json::to_string_pretty(&doc).expect("a JSON value serialises");
-    s.push('\n');
-    s.into_bytes()
+    stream_document(
+        metadata(site),
+        "entries",
+        site.entries.iter().map(|e| entry_record(site, e)),
+    )
 }
 
 /// `entries.geojson` (RFC 7946): one Point feature per entry that has coordinates.
 pub fn entries_geojson(site: &Site) -> Vec<u8> {
-    let features: Vec<Value> = site
-        .entries
-        .iter()
-        .filter_map(|e| {
-            let (lat, lon) = (e.lat?, e.lon?);
-            Some(json!({
-                "type": "Feature",
-                "id": e.id,
-                "geometry": {"type": "Point", "coordinates": [lon, lat]},
-                "properties": entry_record(site, e),
-            }))
-        })
-        .collect();
-    let doc = json!({
-        "type": "FeatureCollection",
-        "metadata": metadata(site),
-        "features": features,
+    let features = site.entries.iter().filter_map(|e| {
+        let (lat, lon) = (e.lat?, e.lon?);
+        Some(json!({
+            "type": "Feature",
+            "id": e.id,
+            "geometry": {"type": "Point", "coordinates": [lon, lat]},
+            "properties": entry_record(site, e),
+        }))
     });
-    let mut s = serde_json::to_string(&doc).expect("a JSON value serialises");
-    s.push('\n');
-    s.into_bytes()
+    let head = json!({"type": "FeatureCollection", "metadata": metadata(site)});
+    stream_document(head, "features", features)
 }
 
 /// All open-data files, as (path below the output root, bytes).
@@ -219,6 +230,22 @@ pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn streamed_documents_are_valid_json() {
+        let doc = stream_document(
+            json!({"a": 1}),
+            "items",
+            [json!({"x": "\"y"}), json!(2)].into_iter(),
+        );
+        let v: Value = serde_json::from_slice(&doc).unwrap();
+        assert_eq!(v, json!({"a": 1, "items": [{"x": "\"y"}, 2]}));
+        let empty = stream_document(json!({}), "items", std::iter::empty());
+        assert_eq!(
+            serde_json::from_slice::<Value>(&empty).unwrap(),
+            json!({"items": []})
+        );
+    }
 
     #[test]
     fn check_digits_match_published_codes() {

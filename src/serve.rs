@@ -27,7 +27,7 @@ pub fn serve(root: &Path, out: &Path, bind: &str, port: u16) -> ExitCode {
         bind.to_owned()
     };
     let base = format!("http://{host}:{port}");
-    let code = crate::cli::build_once(root, out, Some(&base));
+    let code = crate::cli::build_once(root, out, Some(&base), false);
     if code != ExitCode::SUCCESS && !out.join("index.html").exists() {
         return code;
     }
@@ -68,7 +68,7 @@ pub fn serve(root: &Path, out: &Path, bind: &str, port: u16) -> ExitCode {
         // Editors write several events per save: wait for the burst to end, then rebuild once.
         while rx.recv_timeout(Duration::from_millis(200)).is_ok() {}
         println!("変更を検出しました。再ビルドします…");
-        let _ = crate::cli::build_once(root, out, Some(&base));
+        let _ = crate::cli::build_once(root, out, Some(&base), false);
     }
     ExitCode::SUCCESS
 }
