@@ -185,14 +185,18 @@ export class SearchClient {
    */
   constructor({ base, fetch } = {}) {
     this.base = String(base ?? '').replace(/\/?$/, '/');
-    this.fetchFn = fetch || ((...a) => globalThis.fetch(...a));
-    this.manifestPromise = null;
-    this.files = new Map();
+    this.#fetch = fetch || ((...a) => globalThis.fetch(...a));
   }
 
-  async get(path, init, stale = true) {
+  #fetch;
+  /** The manifest's promise (null until asked for, or after a failure or a stale file). */
+  #manifest = null;
+  /** Term shards, document shards and coordinate chunks by path: their names change with them. */
+  #files = new Map();
+
+  async #get(path, init, stale = true) {
     const url = this.base + path;
-    const fetch = this.fetchFn;
+    const fetch = this.#fetch;
     let res;
     try {
       res = await fetch(url, init);
@@ -205,9 +209,9 @@ export class SearchClient {
 
   /** The manifest, loaded once (revalidated with the server: its name never changes). */
   manifest() {
-    if (!this.manifestPromise) {
-      const p = (this.manifestPromise = (async () => {
-        const res = await this.get('manifest.json', { cache: 'no-cache' }, false);
+    if (!this.#manifest) {
+      const p = (this.#manifest = (async () => {
+        const res = await this.#get('manifest.json', { cache: 'no-cache' }, false);
         let m;
         try {
           m = JSON.parse(await res.text());
@@ -218,28 +222,32 @@ export class SearchClient {
           throw new Error(
             `tsunagu search: index format ${m && m.format}, tokenizer ${m && m.tokenizer}; this reader reads format ${FORMAT}, tokenizer ${TOKENIZER_VERSION}`,
           );
+        const f = m.facets || {};
+        const lists = [m.shards, m.geo, m.municipality_ranges, f.categories, f.regions, f.municipalities, f.care_items, f.flags, f.bbox];
+        if (!(m.docs >= 0 && m.docs_per_shard > 0 && m.geo_per_chunk > 0 && typeof m.docs_dir === 'string' && lists.every(Array.isArray)))
+          throw formatError('manifest.json');
         return m;
       })());
       p.catch(() => {
-        if (this.manifestPromise === p) this.manifestPromise = null;
+        if (this.#manifest === p) this.#manifest = null;
       });
     }
-    return this.manifestPromise;
+    return this.#manifest;
   }
 
   /** A file below `search/`, loaded once; failures are not cached. */
-  load(path, parse) {
-    let p = this.files.get(path);
+  #load(path, parse) {
+    let p = this.#files.get(path);
     if (!p) {
-      p = this.get(path).then(async (res) => parse(new Uint8Array(await res.arrayBuffer())));
-      this.files.set(path, p);
-      p.catch(() => this.files.delete(path));
+      p = this.#get(path).then(async (res) => parse(new Uint8Array(await res.arrayBuffer())));
+      this.#files.set(path, p);
+      p.catch(() => this.#files.delete(path));
     }
     return p;
   }
 
-  termShard(file) {
-    return this.load(file, (bytes) => {
+  #termShard(file) {
+    return this.#load(file, (bytes) => {
       const crc = /([0-9a-f]{8})\.bin$/.exec(file);
       if (!crc) throw formatError(file);
       if (crc32(bytes) !== parseInt(crc[1], 16))
@@ -248,11 +256,14 @@ export class SearchClient {
     });
   }
 
-  /** A document shard or coordinate chunk with `expected` records. */
-  docFile(m, name, expected, parse) {
-    return this.load(`${m.docs_dir}/${name}`, (bytes) => {
-      const value = parse(bytes);
-      if (value.length !== expected)
+  /** A document shard or coordinate chunk with `expected` records (else, a stale file). */
+  #docFile(m, name, expected, parse) {
+    return this.#load(`${m.docs_dir}/${name}`, (bytes) => {
+      let value;
+      try {
+        value = parse(bytes);
+      } catch {}
+      if (!Array.isArray(value) || value.length !== expected)
         throw new Stale(`tsunagu search: ${this.base}${m.docs_dir}/${name} does not match the manifest`);
       return value;
     });
@@ -265,21 +276,21 @@ export class SearchClient {
   async search(query = {}) {
     const m = await this.manifest();
     try {
-      return await this.run(query, m);
+      return await this.#run(query, m);
     } catch (e) {
       if (!(e instanceof Stale)) throw e;
       // A stale cache after a redeploy: reload the manifest once (unless another query did).
-      if (this.manifestPromise === null || (await this.manifestPromise) === m) this.manifestPromise = null;
+      if ((await this.#manifest?.catch(() => null)) === m) this.#manifest = null;
       const fresh = await this.manifest();
       try {
-        return await this.run(query, fresh);
+        return await this.#run(query, fresh);
       } catch (e2) {
         throw e2 instanceof Stale ? new Error(`${e2.message} (after reloading the manifest)`) : e2;
       }
     }
   }
 
-  async run(query, m) {
+  async #run(query, m) {
     const q = typeof query === 'string' ? { text: query } : query || {};
     const f = m.facets;
     const N = m.docs;
@@ -340,7 +351,7 @@ export class SearchClient {
     const files = keys.map(shardOf);
     const loaded = new Map();
     await Promise.all(
-      [...new Set(files)].filter(Boolean).map(async (file) => loaded.set(file, await this.termShard(file))),
+      [...new Set(files)].filter(Boolean).map(async (file) => loaded.set(file, await this.#termShard(file))),
     );
     const term = (i) => readTerm(loaded.get(files[i]), keys[i]);
 
@@ -382,7 +393,7 @@ export class SearchClient {
     let order; // indexes into cand, in result order (at least up to `end`)
     let dist = null;
     if (near) {
-      ({ order, dist } = await this.nearest(m, near, cand.docs, end));
+      ({ order, dist } = await this.#nearest(m, near, cand.docs, end));
     } else {
       order = cand.docs.map((_, i) => i);
       if (tokens.length)
@@ -395,7 +406,7 @@ export class SearchClient {
     const shards = new Map();
     await Promise.all(
       [...new Set(page.map((i) => Math.floor(cand.docs[i] / per)))].map(async (k) =>
-        shards.set(k, await this.docFile(m, `${k}.json`, Math.min(per, N - k * per), (b) => JSON.parse(decoder.decode(b)))),
+        shards.set(k, await this.#docFile(m, `${k}.json`, Math.min(per, N - k * per), (b) => JSON.parse(decoder.decode(b)))),
       ),
     );
     const bits = (items, set) => items.filter((_, i) => (set >>> i) & 1).map(({ id, label }) => ({ id, label }));
@@ -427,7 +438,7 @@ export class SearchClient {
    * The first `end` candidates by distance from `p`, then document number: coordinate chunks are
    * loaded nearest-first, and no further once none can hold a candidate nearer than the end-th.
    */
-  async nearest(m, p, docs, end) {
+  async #nearest(m, p, docs, end) {
     const per = m.geo_per_chunk;
     const [s, w, n, e] = m.facets.bbox;
     const chunks = [];
@@ -435,7 +446,7 @@ export class SearchClient {
       const k = Math.floor(docs[i] / per);
       const from = i;
       while (i < docs.length && Math.floor(docs[i] / per) === k) i++;
-      chunks.push({ k, from, to: i, lb: boxLowerBound(p, m.geo[k]) });
+      chunks.push({ k, from, to: i, lb: m.geo[k] ? boxLowerBound(p, m.geo[k]) : 0 });
     }
     chunks.sort((a, b) => a.lb - b.lb || a.k - b.k);
     const dist = new Map();
@@ -456,7 +467,7 @@ export class SearchClient {
       if (!batch.length) break;
       await Promise.all(
         batch.map(async ({ k, from, to }) => {
-          const q = await this.docFile(m, `g${k}.bin`, Math.min(per, m.docs - k * per), geo);
+          const q = await this.#docFile(m, `g${k}.bin`, Math.min(per, m.docs - k * per), geo);
           for (let i = from; i < to; i++) {
             const j = docs[i] - k * per;
             const lat = s + (q[j][0] * (n - s)) / 65535;

@@ -1,5 +1,5 @@
 //! The shared test vectors: the Rust normaliser must produce exactly what
-//! `tests/vectors.json` says, and so must the JavaScript one (`js/normalize.test.mjs`).
+//! `tests/vectors.json` says, and so must the JavaScript one (`js/test/normalize.test.mjs`).
 //! Regenerate after a deliberate change with `UPDATE_VECTORS=1 cargo test -p tsunagu-search`.
 
 use serde_json::{Value, json};
