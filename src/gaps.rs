@@ -13,7 +13,7 @@ use serde::{Serialize, Serializer};
 
 use crate::config::{Config, GapRules};
 use crate::entry::{Entry, FLAGS};
-use crate::geo::distance_km;
+use crate::geo::{Point, nearest_km};
 use crate::site::Site;
 
 /// A published figure.
@@ -276,17 +276,15 @@ pub fn compute(site: &Site) -> GapReport {
         })
         .collect();
     let municipalities: Vec<&crate::config::Municipality> = config.municipalities().collect();
+    let prepared: Vec<Vec<Point>> = points
+        .iter()
+        .map(|pts| pts.iter().map(|p| Point::new(*p)).collect())
+        .collect();
     let nearest: Vec<Vec<Option<f64>>> = municipalities
         .par_iter()
         .map(|m| {
-            points
-                .iter()
-                .map(|pts| {
-                    pts.iter()
-                        .map(|p| distance_km((m.lat, m.lon), *p))
-                        .min_by(f64::total_cmp)
-                })
-                .collect()
+            let from = Point::new((m.lat, m.lon));
+            prepared.iter().map(|pts| nearest_km(&from, pts)).collect()
         })
         .collect();
 
