@@ -355,6 +355,16 @@ fn search(root: &Path, q: &tsunagu_search::Query, json: bool) -> ExitCode {
     ExitCode::SUCCESS
 }
 
+/// The configuration alone, for commands that write content; its problems are printed.
+fn load_config(root: &Path) -> Result<crate::config::Config, ExitCode> {
+    let mut diags = Diagnostics::default();
+    let config = crate::config::load(root, &mut diags);
+    config.filter(|_| !diags.has_errors()).ok_or_else(|| {
+        print_diagnostics(diags, Format::Human);
+        ExitCode::from(1)
+    })
+}
+
 fn new_entry(
     root: &Path,
     category: &str,
@@ -362,11 +372,9 @@ fn new_entry(
     name: Option<&str>,
     municipality: Option<&str>,
 ) -> ExitCode {
-    let mut diags = Diagnostics::default();
-    let config = crate::config::load(root, &mut diags);
-    let Some(config) = config.filter(|_| !diags.has_errors()) else {
-        print_diagnostics(diags, Format::Human);
-        return ExitCode::from(1);
+    let config = match load_config(root) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
     let request = crate::scaffold::Request {
         category,
@@ -398,11 +406,9 @@ fn import(
     update: bool,
     file: &Path,
 ) -> ExitCode {
-    let mut diags = Diagnostics::default();
-    let config = crate::config::load(root, &mut diags);
-    let Some(config) = config.filter(|_| !diags.has_errors()) else {
-        print_diagnostics(diags, Format::Human);
-        return ExitCode::from(1);
+    let config = match load_config(root) {
+        Ok(c) => c,
+        Err(code) => return code,
     };
     let into = into.unwrap_or_else(|| {
         let name = format

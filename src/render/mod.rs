@@ -44,6 +44,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/sitemap.xml"),
     ),
     (
+        "regions.html",
+        include_str!("../../themes/default/templates/regions.html"),
+    ),
+    (
         "gaps.html",
         include_str!("../../themes/default/templates/gaps.html"),
     ),
