@@ -12,13 +12,15 @@
 //   warm  the same query again in the same page (reader, index files and wasm already loaded).
 //
 // Latencies are measured inside the page (performance.now()), from the start of the import to the
-// results; bytes and requests are what the server sent during that interval.
+// results; bytes and requests are what the server sent during that interval (`gzip_bytes`: what a
+// host compressing text files would have sent, an estimate).
 
 import { createServer } from 'node:http';
 import { createReadStream } from 'node:fs';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { parseArgs } from 'node:util';
+import { gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
 
 const { values: opt } = parseArgs({
@@ -50,7 +52,7 @@ const TYPES = {
   '.wasm': 'application/wasm',
 };
 
-/** A static server for `root` on 127.0.0.1; `log` lists [path, body bytes] of every request. */
+/** A static server for `root` on 127.0.0.1; `log` lists [path, body bytes, status, file] of every request. */
 async function serve(root) {
   root = resolve(root);
   const log = [];
@@ -59,7 +61,7 @@ async function serve(root) {
     if (path === BLANK) {
       // A loaded page of the site's origin to start from; `data:` icon: no favicon request.
       const body = '<!DOCTYPE html><html lang="ja"><head><meta charset="utf-8"><link rel="icon" href="data:,"><title>blank</title></head><body></body></html>';
-      log.push([path, body.length]);
+      log.push([path, body.length, 200, null]);
       res.writeHead(200, { 'Content-Type': TYPES['.html'], 'Content-Length': Buffer.byteLength(body) });
       res.end(body);
       return;
@@ -73,7 +75,7 @@ async function serve(root) {
         st = await stat(file);
       }
       if (!st?.isFile()) throw new Error('not a file');
-      log.push([path, st.size]);
+      log.push([path, st.size, 200, file]);
       res.writeHead(200, {
         'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream',
         'Content-Length': st.size,
@@ -82,7 +84,7 @@ async function serve(root) {
       if (req.method === 'HEAD') res.end();
       else createReadStream(file).pipe(res);
     } catch {
-      log.push([path, 0, 404]);
+      log.push([path, 0, 404, null]);
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not found');
     }
@@ -91,12 +93,26 @@ async function serve(root) {
   return { origin: `http://127.0.0.1:${server.address().port}`, log, close: () => new Promise((ok) => server.close(ok)) };
 }
 
+// What a host that compresses text (most do, GitHub Pages included) would send for a file: its
+// gzip size for JavaScript, JSON, HTML and CSS, its size for everything else (Pagefind's index
+// files and wasm are gzip-compressed by Pagefind already). Computed after a query, cached.
+const TEXT = new Set(['.js', '.mjs', '.json', '.html', '.css']);
+const gzipped = new Map();
+async function hostBytes(file, bytes) {
+  if (!file || !TEXT.has(extname(file))) return bytes;
+  if (!gzipped.has(file)) gzipped.set(file, gzipSync(await readFile(file), { level: 6 }).length);
+  return gzipped.get(file);
+}
+
 /** What the server sent since `from`: requests, body bytes, the files, and 404s. */
-function since(log, from) {
+async function since(log, from) {
   const part = log.slice(from);
+  let gzip = 0;
+  for (const [, b, , file] of part) gzip += await hostBytes(file, b);
   return {
     requests: part.length,
     bytes: part.reduce((s, [, b]) => s + b, 0),
+    gzip_bytes: gzip,
     files: part.map(([p, b]) => [p, b]),
     missing: part.filter((x) => x[2] === 404).map(([p]) => p),
   };
@@ -145,7 +161,7 @@ async function measure(browser, side, q) {
 
     let from = log.length;
     const cold = await page.evaluate(side.cold, q);
-    Object.assign(cold, since(log, from));
+    Object.assign(cold, await since(log, from));
     // When each file of the page's own fetches started and ended, in ms from the start of the query
     // (Pagefind's worker fetches are not in the page's resource timing).
     cold.waterfall = await page.evaluate((t0) => performance.getEntriesByType('resource')
@@ -154,7 +170,7 @@ async function measure(browser, side, q) {
 
     from = log.length;
     const warm = await page.evaluate(side.warm, q);
-    Object.assign(warm, since(log, from));
+    Object.assign(warm, await since(log, from));
     if (errors.length) throw new Error(errors.join('; '));
     return { cold, warm };
   } finally {
@@ -228,6 +244,7 @@ async function main() {
         summary[name] = {
           hits: ok[0].cold.hits,
           bytes: median(ok.map((x) => x.cold.bytes)),
+          gzip_bytes: median(ok.map((x) => x.cold.gzip_bytes)),
           requests: median(ok.map((x) => x.cold.requests)),
           cold_ms: median(ok.map((x) => x.cold.ms)),
           warm_ms: median(ok.map((x) => x.warm.ms)),
