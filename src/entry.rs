@@ -76,28 +76,27 @@ pub const FLAGS: [(&str, &str); 6] = [
 impl Flags {
     /// The value of a flag by id (one of [`FLAGS`]).
     pub fn get(&self, id: &str) -> Option<bool> {
-        match id {
-            "transport" => self.transport,
-            "bathing" => self.bathing,
-            "overnight" => self.overnight,
-            "weekend" => self.weekend,
-            "evening" => self.evening,
-            "walking" => self.walking,
-            _ => None,
-        }
+        let mut copy = *self;
+        copy.slot(id).and_then(|v| *v)
     }
 
     pub fn set(&mut self, id: &str, value: bool) {
-        let slot = match id {
+        if let Some(slot) = self.slot(id) {
+            *slot = Some(value);
+        }
+    }
+
+    /// The one place flag ids map to fields.
+    fn slot(&mut self, id: &str) -> Option<&mut Option<bool>> {
+        Some(match id {
             "transport" => &mut self.transport,
             "bathing" => &mut self.bathing,
             "overnight" => &mut self.overnight,
             "weekend" => &mut self.weekend,
             "evening" => &mut self.evening,
             "walking" => &mut self.walking,
-            _ => return,
-        };
-        *slot = Some(value);
+            _ => return None,
+        })
     }
 }
 
