@@ -460,8 +460,9 @@ fn import(
 /// configured one (used when serving locally).
 pub fn build_once(root: &Path, out: &Path, base_url: Option<&str>, timings: bool) -> ExitCode {
     let started = Instant::now();
+    let mut clock = crate::StageClock::start();
     let (site, diags) = crate::check(root, Date::today());
-    let checked = started.elapsed();
+    let checked = clock.lap("load+check");
     print_diagnostics(diags, Format::Human);
     let Some(mut site) = site else {
         eprintln!("ビルドを中止しました。以前の出力はそのまま残っています");
@@ -473,9 +474,12 @@ pub fn build_once(root: &Path, out: &Path, base_url: Option<&str>, timings: bool
     match crate::build(root, &site, out) {
         Ok(report) => {
             if timings {
-                eprintln!("{:>14}  {:>8.3} s", "load+check", checked.as_secs_f64());
-                for (stage, d) in &report.timings {
-                    eprintln!("{stage:>14}  {:>8.3} s", d.as_secs_f64());
+                for t in std::iter::once(&checked).chain(&report.timings) {
+                    let cpu = t
+                        .cpu
+                        .map(|c| format!("  {:>8.3} s CPU", c.as_secs_f64()))
+                        .unwrap_or_default();
+                    eprintln!("{:>14}  {:>8.3} s{cpu}", t.stage, t.wall.as_secs_f64());
                 }
             }
             println!(

@@ -49,44 +49,135 @@ pub fn check(root: &Path, today: date::Date) -> (Option<site::Site>, Diagnostics
 pub struct BuildReport {
     pub entries: usize,
     pub pages: usize,
-    /// Wall time of each stage, in order (for `build --timings` and the benchmarks).
-    pub timings: Vec<(&'static str, std::time::Duration)>,
+    /// Time of each stage, in order (for `build --timings` and the benchmarks).
+    pub timings: Vec<StageTime>,
+}
+
+/// How long one build stage took.
+#[derive(Debug, Clone, Copy)]
+pub struct StageTime {
+    pub stage: &'static str,
+    pub wall: std::time::Duration,
+    /// CPU time of the whole process (all threads) during the stage, where the system tells it:
+    /// unlike wall time it hardly changes when other work shares the machine.
+    pub cpu: Option<std::time::Duration>,
+}
+
+/// Measures consecutive stages.
+pub struct StageClock {
+    wall: std::time::Instant,
+    cpu: Option<std::time::Duration>,
+}
+
+impl StageClock {
+    pub fn start() -> StageClock {
+        StageClock {
+            wall: std::time::Instant::now(),
+            cpu: process_cpu_time(),
+        }
+    }
+
+    /// The time since the start or the previous lap.
+    pub fn lap(&mut self, stage: &'static str) -> StageTime {
+        let now = StageClock::start();
+        let time = StageTime {
+            stage,
+            wall: now.wall - self.wall,
+            cpu: now
+                .cpu
+                .zip(self.cpu)
+                .map(|(now, then)| now.saturating_sub(then)),
+        };
+        *self = now;
+        time
+    }
+}
+
+/// User + system CPU time of this process so far, from `/proc/self/stat` (Linux only; in clock
+/// ticks of 1/100 s, the kernel's fixed USER_HZ).
+fn process_cpu_time() -> Option<std::time::Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may contain spaces.
+    let mut fields = stat.get(stat.rfind(')')? + 2..)?.split(' ');
+    let utime: u64 = fields.nth(11)?.parse().ok()?;
+    let stime: u64 = fields.next()?.parse().ok()?;
+    Some(std::time::Duration::from_millis((utime + stime) * 10))
 }
 
 /// Renders a valid site into `out`, replacing its previous content only on success.
 pub fn build(root: &Path, site: &site::Site, out: &Path) -> Result<BuildReport, String> {
     output::check_out_dir(root, out)?;
     let mut timings = Vec::new();
-    let mut clock = std::time::Instant::now();
-    let mut lap = |name: &'static str| {
-        timings.push((name, clock.elapsed()));
-        clock = std::time::Instant::now();
-    };
+    let mut clock = StageClock::start();
     let mut theme = render::Theme::load(root, &site.config.site.theme)?;
     let staging = output::Staging::new(out)?;
     let report = gaps::compute(site);
-    lap("gaps");
-    let pages = render::render_site(site, &report, &mut theme, &|path, bytes| {
-        staging.write(path, bytes)
-    })?;
-    lap("pages");
-    for (path, bytes) in opendata::files(site) {
-        staging.write(&path, &bytes)?;
-    }
-    lap("open data");
-    let index = search::build_index(root, site)?;
-    lap("search index");
-    let files = tsunagu_search::export::export(&index)
-        .map_err(|e| format!("検索インデックスを書き出せません: {e}"))?;
-    for (path, bytes) in files {
-        staging.write(&format!("search/{path}"), &bytes)?;
-    }
-    lap("search export");
+    timings.push(clock.lap("gaps"));
+    // The pages on one side, the open data and the search index (mostly single-threaded) on the
+    // other, so both cores stay busy.
+    let (pages, data_and_index) = rayon::join(
+        || {
+            let started = std::time::Instant::now();
+            let pages = render::render_site(site, &report, &mut theme, &|path, bytes| {
+                staging.write(path, bytes)
+            })?;
+            Ok::<_, String>((pages, concurrent_stage("pages", started)))
+        },
+        || data_and_index(root, site, &staging),
+    );
+    let (pages, pages_time) = pages?;
+    timings.push(pages_time);
+    timings.extend(data_and_index?);
+    timings.push(clock.lap("all output"));
     staging.commit()?;
-    lap("swap");
+    timings.push(clock.lap("swap"));
     Ok(BuildReport {
         entries: site.entries.len(),
         pages,
         timings,
     })
+}
+
+/// A stage that ran beside others: its wall time only, as the CPU time of the process cannot be
+/// split between stages running at once.
+fn concurrent_stage(stage: &'static str, started: std::time::Instant) -> StageTime {
+    StageTime {
+        stage,
+        wall: started.elapsed(),
+        cpu: None,
+    }
+}
+
+/// Writes the open-data files and the exported search index, each beside the other, returning
+/// their stage times.
+fn data_and_index(
+    root: &Path,
+    site: &site::Site,
+    staging: &output::Staging,
+) -> Result<Vec<StageTime>, String> {
+    let (data, index) = rayon::join(
+        || {
+            let started = std::time::Instant::now();
+            // One file at a time, so a large site holds only one of them in memory.
+            for (path, make) in opendata::FILES {
+                staging.write(path, &make(site))?;
+            }
+            Ok::<_, String>(concurrent_stage("open data", started))
+        },
+        || {
+            let started = std::time::Instant::now();
+            let index = search::build_index(root, site)?;
+            let built = concurrent_stage("search index", started);
+            let started = std::time::Instant::now();
+            let files = tsunagu_search::export::export(&index)
+                .map_err(|e| format!("検索インデックスを書き出せません: {e}"))?;
+            for (path, bytes) in files {
+                staging.write(&format!("search/{path}"), &bytes)?;
+            }
+            Ok::<_, String>([built, concurrent_stage("search export", started)])
+        },
+    );
+    let mut times = vec![data?];
+    times.extend(index?);
+    Ok(times)
 }

@@ -218,14 +218,15 @@ pub fn entries_geojson(site: &Site) -> Vec<u8> {
     stream_document(head, "features", features)
 }
 
-/// All open-data files, as (path below the output root, bytes).
-pub fn files(site: &Site) -> Vec<(String, Vec<u8>)> {
-    vec![
-        ("data/entries.csv".to_owned(), entries_csv(site)),
-        ("data/entries.json".to_owned(), entries_json(site)),
-        ("data/entries.geojson".to_owned(), entries_geojson(site)),
-    ]
-}
+/// A file's contents from the site model.
+pub type MakeFile = fn(&Site) -> Vec<u8>;
+
+/// All open-data files: path below the output root, and how to make it.
+pub const FILES: [(&str, MakeFile); 3] = [
+    ("data/entries.csv", entries_csv),
+    ("data/entries.json", entries_json),
+    ("data/entries.geojson", entries_geojson),
+];
 
 #[cfg(test)]
 mod tests {

@@ -4,18 +4,21 @@
 //! Views are plain JSON values built here, so templates never reach into the model and the model
 //! never knows about templates.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use indicatif::ProgressBar;
 use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
 use rayon::prelude::*;
+use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::entry::{Entry, FLAGS, is_forbidden_char};
+use crate::entry::{Ages, Entry, FLAGS, is_forbidden_char};
 use crate::gaps::GapReport;
 use crate::site::Site;
 
 mod gaps;
+mod minify;
 
 /// Templates of the built-in default theme, compiled into the binary so any site root works.
 const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
@@ -34,6 +37,10 @@ const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
     (
         "list.html",
         include_str!("../../themes/default/templates/list.html"),
+    ),
+    (
+        "card.html",
+        include_str!("../../themes/default/templates/card.html"),
     ),
     (
         "404.html",
@@ -90,10 +97,12 @@ const SEARCH_READER: &[(&str, &[u8])] = &[
     ),
 ];
 
-/// A theme ready to render: templates parsed once, static files loaded.
+/// A theme ready to render: templates minified and parsed once, static files loaded.
 pub struct Theme {
     tera: tera::Tera,
     statics: Vec<(String, Vec<u8>)>,
+    /// Some HTML template could not be minified ahead (see [`minify`]): minify each page instead.
+    minify_pages: bool,
 }
 
 impl Theme {
@@ -125,18 +134,39 @@ impl Theme {
             statics.push((rel, bytes));
         }
         statics.sort();
+        Theme::new(templates, statics, true)
+    }
 
+    /// A theme from its files. `preminify` minifies the HTML templates once where that is safe
+    /// (always, outside tests that compare it with minifying every page).
+    fn new(
+        mut templates: Vec<(String, String)>,
+        statics: Vec<(String, Vec<u8>)>,
+        preminify: bool,
+    ) -> Result<Theme, String> {
+        let mut minify_pages = !preminify;
+        for (n, text) in &mut templates {
+            if preminify && n.ends_with(".html") {
+                match minify::template(text) {
+                    Some(small) => *text = small,
+                    None => minify_pages = true,
+                }
+            }
+        }
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml"]);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
             .map_err(|e| format!("テンプレートに誤りがあります: {}", error_chain(&e)))?;
-        Ok(Theme { tera, statics })
+        Ok(Theme {
+            tera,
+            statics,
+            minify_pages,
+        })
     }
 
-    fn render(&self, template: &str, ctx: &Value) -> Result<String, String> {
-        let ctx = tera::Context::from_serialize(ctx).map_err(|e| error_chain(&e))?;
+    fn render(&self, template: &str, ctx: &tera::Context) -> Result<String, String> {
         self.tera
-            .render(template, &ctx)
+            .render(template, ctx)
             .map_err(|e| format!("{template} の描画に失敗しました: {}", error_chain(&e)))
     }
 }
@@ -173,8 +203,9 @@ fn read_tree(dir: &Path) -> Result<Vec<(String, Vec<u8>)>, String> {
 /// Receives each output file: path below the output root, bytes.
 pub type WriteFn<'a> = dyn Fn(&str, &[u8]) -> Result<(), String> + Sync + 'a;
 
-/// Builds a page's view when the page is rendered, so a large site never holds every view at once.
-type ViewFn<'a> = Box<dyn Fn() -> Value + Send + Sync + 'a>;
+/// Builds a page's context when the page is rendered, so a large site never holds every view at
+/// once.
+type ViewFn<'a> = Box<dyn Fn() -> Result<tera::Context, String> + Send + Sync + 'a>;
 
 /// One page to render: template, output path and view.
 struct PageJob<'a> {
@@ -184,17 +215,23 @@ struct PageJob<'a> {
 }
 
 impl<'a> PageJob<'a> {
-    fn new(
+    fn new<V: Serialize>(
         template: &'static str,
         path: String,
-        view: impl Fn() -> Value + Send + Sync + 'a,
+        view: impl Fn() -> V + Send + Sync + 'a,
     ) -> Self {
         PageJob {
             template,
             path,
-            view: Box::new(view),
+            view: Box::new(move || context(&view())),
         }
     }
+}
+
+/// A template context from a view: a typed struct for the pages there are thousands of, a JSON
+/// value for the others.
+fn context(view: &impl Serialize) -> Result<tera::Context, String> {
+    tera::Context::from_serialize(view).map_err(|e| error_chain(&e))
 }
 
 /// Entries per list page: long lists are split so a phone never loads thousands of cards.
@@ -208,11 +245,12 @@ pub fn render_site(
     theme: &mut Theme,
     write: &WriteFn<'_>,
 ) -> Result<usize, String> {
-    let views = Views::new(site);
+    let mut views = Views::new(site);
     let globals = theme.tera.global_context();
     globals.insert("site", &views.common_site);
     globals.insert("nav", &views.nav);
     globals.insert("care_items", &views.care_items);
+    views.cards = views.cards(theme)?;
     let mut jobs = views.jobs();
     let (gap_jobs, gap_files) = views.gap_jobs(report);
     jobs.extend(gap_jobs);
@@ -224,9 +262,9 @@ pub fn render_site(
     };
     let theme = &*theme;
     jobs.par_iter().try_for_each(|job| {
-        let text = theme.render(job.template, &(job.view)())?;
-        let bytes = if job.path.ends_with(".html") {
-            minify(text.as_bytes())
+        let text = theme.render(job.template, &(job.view)()?)?;
+        let bytes = if theme.minify_pages && job.path.ends_with(".html") {
+            minify::page(text.as_bytes())
         } else {
             text.into_bytes()
         };
@@ -241,16 +279,6 @@ pub fn render_site(
         write(path, bytes)?;
     }
     Ok(jobs.len())
-}
-
-/// Minifies a page with minify-html. Its one-pass variant is faster but writes attributes without
-/// separating spaces and drops empty values, which breaks valid HTML: not worth the time saved.
-fn minify(html: &[u8]) -> Vec<u8> {
-    let cfg = minify_html::Cfg {
-        keep_html_and_head_opening_tags: true,
-        ..minify_html::Cfg::default()
-    };
-    minify_html::minify(html, &cfg)
 }
 
 /// Markdown from a contributor to safe HTML: raw HTML dropped by ammonia, only http/https/tel/mailto
@@ -336,9 +364,9 @@ struct ListSpec<'a> {
     /// Path of page 1, ending with `/`.
     path: String,
     entries: Vec<&'a Entry>,
-    subsections: Vec<Value>,
+    subsections: Vec<Subsection>,
     /// Breadcrumbs between ホーム and the list.
-    crumbs: Vec<Value>,
+    crumbs: Vec<Link>,
 }
 
 impl ListSpec<'_> {
@@ -359,6 +387,8 @@ struct Views<'a> {
     common_site: Value,
     nav: Value,
     care_items: Value,
+    /// Each entry's card (`card.html`) by entry id: rendered once, shown on three lists.
+    cards: HashMap<&'a str, String>,
 }
 
 impl<'a> Views<'a> {
@@ -386,6 +416,7 @@ impl<'a> Views<'a> {
             common_site,
             nav: Value::Null,
             care_items: Value::Null,
+            cards: HashMap::new(),
         };
         v.nav = json!({
             "gaps_url": v.url("gaps/"),
@@ -418,18 +449,35 @@ impl<'a> Views<'a> {
         v
     }
 
+    /// Every entry's card, rendered in parallel.
+    fn cards(&self, theme: &Theme) -> Result<HashMap<&'a str, String>, String> {
+        self.site
+            .entries
+            .par_iter()
+            .map(|e| {
+                let card = theme.render(
+                    "card.html",
+                    &context(&CardPage {
+                        e: self.entry(e, false),
+                    })?,
+                )?;
+                Ok((e.id.as_str(), card))
+            })
+            .collect()
+    }
+
     /// Site-absolute URL path of a page path like `entries/x/`.
     fn url(&self, path: &str) -> String {
         format!("{}{}", self.root, path)
     }
 
-    fn page(&self, title: &str, path: &str, description: &str) -> Value {
-        json!({
-            "title": title,
-            "url": self.url(path),
-            "canonical": format!("{}/{}", self.base, path),
-            "description": description,
-        })
+    fn page(&self, title: &str, path: &str, description: &str) -> PageView {
+        PageView {
+            title: title.to_owned(),
+            url: self.url(path),
+            canonical: format!("{}/{}", self.base, path),
+            description: description.to_owned(),
+        }
     }
 
     fn jobs(&self) -> Vec<PageJob<'_>> {
@@ -470,7 +518,11 @@ impl<'a> Views<'a> {
                 subsections: r
                     .municipalities
                     .iter()
-                    .map(|m| json!({"label": m.name, "url": self.url(&format!("municipalities/{}/", m.code)), "count": self.site.in_municipality(&m.code).len()}))
+                    .map(|m| Subsection {
+                        label: m.name.clone(),
+                        url: self.url(&format!("municipalities/{}/", m.code)),
+                        count: self.site.in_municipality(&m.code).len(),
+                    })
                     .collect(),
                 crumbs: Vec::new(),
             };
@@ -483,7 +535,10 @@ impl<'a> Views<'a> {
                     path: format!("municipalities/{}/", m.code),
                     entries: self.site.in_municipality(&m.code),
                     subsections: Vec::new(),
-                    crumbs: vec![json!({"label": title, "url": region_url})],
+                    crumbs: vec![Link {
+                        label: title.clone(),
+                        url: region_url.clone(),
+                    }],
                 };
                 self.list_jobs(list, &mut jobs);
             }
@@ -498,14 +553,17 @@ impl<'a> Views<'a> {
                         .category(&e.category)
                         .map_or(e.category.as_str(), |c| c.label.as_str());
                     let desc = format!("{}（{}・{}）", e.name, cat, self.municipality_name(e));
-                    json!({
-                        "page": self.page(&e.name, &path, &desc),
-                        "entry": self.entry(e, true),
-                        "breadcrumbs": [
-                            {"label": "ホーム", "url": self.root},
-                            {"label": cat, "url": self.url(&format!("categories/{}/", e.category))},
+                    EntryPage {
+                        page: self.page(&e.name, &path, &desc),
+                        entry: self.entry(e, true),
+                        breadcrumbs: [
+                            self.home_link(),
+                            Link {
+                                label: cat.to_owned(),
+                                url: self.url(&format!("categories/{}/", e.category)),
+                            },
                         ],
-                    })
+                    }
                 },
             ));
         }
@@ -561,7 +619,7 @@ impl<'a> Views<'a> {
         })
     }
 
-    fn list_view(&self, spec: &ListSpec<'_>, number: usize, pages: usize) -> Value {
+    fn list_view(&self, spec: &ListSpec<'_>, number: usize, pages: usize) -> ListPage<'_> {
         let total = spec.entries.len();
         let start = (number - 1) * PER_PAGE;
         let shown = &spec.entries[start.min(total)..(start + PER_PAGE).min(total)];
@@ -581,97 +639,280 @@ impl<'a> Views<'a> {
         } else {
             spec.title.clone()
         };
-        let pagination = (pages > 1).then(|| {
-            json!({
-                "current": number,
-                "total": pages,
-                "prev": (number > 1).then(|| page_url(number - 1)),
-                "next": (number < pages).then(|| page_url(number + 1)),
-                "pages": (1..=pages).map(|n| json!({"number": n, "url": page_url(n), "current": n == number})).collect::<Vec<_>>(),
-            })
+        let pagination = (pages > 1).then(|| Pagination {
+            current: number,
+            total: pages,
+            prev: (number > 1).then(|| page_url(number - 1)),
+            next: (number < pages).then(|| page_url(number + 1)),
+            pages: (1..=pages)
+                .map(|n| PageLink {
+                    number: n,
+                    url: page_url(n),
+                    current: n == number,
+                })
+                .collect(),
         });
-        let mut crumbs = vec![json!({"label": "ホーム", "url": self.root})];
-        crumbs.extend(spec.crumbs.iter().cloned());
-        json!({
-            "page": self.page(&title, &spec.page_path(number), &lead),
-            "list": {
-                "kind": spec.kind,
-                "title": title,
-                "lead": lead,
-                "total": total,
-                "subsections": spec.subsections,
-                "entries": shown.iter().map(|e| self.entry(e, false)).collect::<Vec<_>>(),
-                "pagination": pagination,
+        let mut breadcrumbs = vec![self.home_link()];
+        breadcrumbs.extend(spec.crumbs.iter().cloned());
+        ListPage {
+            page: self.page(&title, &spec.page_path(number), &lead),
+            list: ListView {
+                kind: spec.kind,
+                title,
+                lead,
+                total,
+                subsections: spec.subsections.clone(),
+                cards: shown
+                    .iter()
+                    .map(|e| self.cards[e.id.as_str()].as_str())
+                    .collect(),
+                pagination,
             },
-            "breadcrumbs": crumbs,
-        })
+            breadcrumbs,
+        }
     }
 
-    fn municipality_name(&self, e: &Entry) -> String {
+    fn home_link(&self) -> Link {
+        Link {
+            label: "ホーム".to_owned(),
+            url: self.root.clone(),
+        }
+    }
+
+    fn municipality_name(&self, e: &'a Entry) -> &'a str {
         self.site
             .municipality_of(e)
-            .map_or_else(|| e.municipality.clone(), |m| m.name.clone())
+            .map_or(e.municipality.as_str(), |m| m.name.as_str())
     }
 
     /// The view of one entry; `full` adds what only the entry page shows.
-    fn entry(&self, e: &Entry, full: bool) -> Value {
+    fn entry(&self, e: &'a Entry, full: bool) -> EntryView<'a> {
         let cfg = &self.site.config;
-        let category = cfg.category(&e.category);
-        let region = cfg.region(&e.region);
-        let care: Vec<Value> = e
-            .care
-            .iter()
-            .filter_map(|id| cfg.care_item(id))
-            .map(|c| json!({"id": c.id, "label": c.label}))
-            .collect();
-        let flags: Vec<Value> = FLAGS
-            .iter()
-            .filter(|(id, _)| full || e.flags.get(id) == Some(true))
-            .map(|(id, label)| json!({"id": id, "label": label, "value": e.flags.get(id)}))
-            .collect();
-        let mut v = json!({
-            "id": e.id,
-            "name": e.name,
-            "kana": e.kana,
-            "url": self.url(&format!("entries/{}/", e.id)),
-            "category": {"id": e.category, "label": category.map(|c| c.label.as_str()), "url": self.url(&format!("categories/{}/", e.category))},
-            "services": e.services,
-            "municipality": {"code": e.municipality, "name": self.municipality_name(e), "url": self.url(&format!("municipalities/{}/", e.municipality))},
-            "region": {"id": e.region, "name": region.map(|r| r.name.as_str()), "url": self.url(&format!("regions/{}/", e.region))},
-            "address": e.address,
-            "postal_code": e.postal_code,
-            "phone": e.phone,
-            "phone_href": e.phone.as_deref().map(tel_href),
-            "care": care,
-            "ages": e.ages,
-            "ages_text": e.ages.map(|a| if a.min == a.max { format!("{}歳", a.min) } else { format!("{}〜{}歳", a.min, a.max) }),
-            "capacity": e.capacity,
-            "flags": flags,
-            "verified": e.verified.to_string(),
-            "verified_ja": e.verified.japanese(),
-            "stale": e.is_stale(self.site.today),
-        });
-        if full {
-            let extra = json!({
-                "lat": e.lat,
-                "lon": e.lon,
-                "map_url": map_url(e),
-                "fax": e.fax,
-                "email": e.email,
-                "email_href": e.email.as_deref().map(|m| format!("mailto:{m}")),
-                "website": e.url,
-                "operator": e.operator,
-                "hours": e.hours,
-                "source": e.source,
-                "description_html": markdown_to_html(&e.description),
-                "edit_url": cfg.site.repository.as_ref().map(|r| format!("{r}/edit/{}/{}", cfg.site.branch, e.path)),
-            });
-            if let (Value::Object(v), Value::Object(x)) = (&mut v, extra) {
-                v.extend(x);
-            }
+        EntryView {
+            id: &e.id,
+            name: &e.name,
+            kana: e.kana.as_deref(),
+            url: self.url(&format!("entries/{}/", e.id)),
+            category: CategoryRef {
+                id: &e.category,
+                label: cfg.category(&e.category).map(|c| c.label.as_str()),
+                url: self.url(&format!("categories/{}/", e.category)),
+            },
+            services: &e.services,
+            municipality: Place {
+                code: &e.municipality,
+                name: self.municipality_name(e),
+                url: self.url(&format!("municipalities/{}/", e.municipality)),
+            },
+            region: RegionRef {
+                id: &e.region,
+                name: cfg.region(&e.region).map(|r| r.name.as_str()),
+                url: self.url(&format!("regions/{}/", e.region)),
+            },
+            address: &e.address,
+            postal_code: e.postal_code.as_deref(),
+            phone: e.phone.as_deref(),
+            phone_href: e.phone.as_deref().map(tel_href),
+            care: e
+                .care
+                .iter()
+                .filter_map(|id| cfg.care_item(id))
+                .map(|c| CareView {
+                    id: &c.id,
+                    label: &c.label,
+                })
+                .collect(),
+            ages: e.ages,
+            ages_text: e.ages.map(|a| {
+                if a.min == a.max {
+                    format!("{}歳", a.min)
+                } else {
+                    format!("{}〜{}歳", a.min, a.max)
+                }
+            }),
+            capacity: e.capacity,
+            flags: FLAGS
+                .iter()
+                .filter(|(id, _)| full || e.flags.get(id) == Some(true))
+                .map(|&(id, label)| FlagView {
+                    id,
+                    label,
+                    value: e.flags.get(id),
+                })
+                .collect(),
+            verified: e.verified.to_string(),
+            verified_ja: e.verified.japanese(),
+            stale: e.is_stale(self.site.today),
+            details: full.then(|| EntryDetails {
+                lat: e.lat,
+                lon: e.lon,
+                map_url: map_url(e),
+                fax: e.fax.as_deref(),
+                email: e.email.as_deref(),
+                email_href: e.email.as_deref().map(|m| format!("mailto:{m}")),
+                website: e.url.as_deref(),
+                operator: e.operator.as_deref(),
+                hours: e.hours.as_deref(),
+                source: e.source.as_deref(),
+                description_html: markdown_to_html(&e.description),
+                edit_url: cfg
+                    .site
+                    .repository
+                    .as_ref()
+                    .map(|r| format!("{r}/edit/{}/{}", cfg.site.branch, e.path)),
+            }),
         }
-        v
     }
+}
+
+// Typed views of the pages there are thousands of (entries, lists, cards): serialised straight
+// into the template context, without building JSON trees first.
+
+/// `page` in every template.
+#[derive(Serialize)]
+struct PageView {
+    title: String,
+    url: String,
+    canonical: String,
+    description: String,
+}
+
+/// A breadcrumb.
+#[derive(Serialize, Clone)]
+struct Link {
+    label: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct EntryPage<'a> {
+    page: PageView,
+    entry: EntryView<'a>,
+    breadcrumbs: [Link; 2],
+}
+
+#[derive(Serialize)]
+struct CardPage<'a> {
+    e: EntryView<'a>,
+}
+
+#[derive(Serialize)]
+struct ListPage<'s> {
+    page: PageView,
+    list: ListView<'s>,
+    breadcrumbs: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct ListView<'s> {
+    kind: &'static str,
+    title: String,
+    lead: String,
+    total: usize,
+    subsections: Vec<Subsection>,
+    cards: Vec<&'s str>,
+    pagination: Option<Pagination>,
+}
+
+/// A narrower list linked from a list (a region's municipalities).
+#[derive(Serialize, Clone)]
+struct Subsection {
+    label: String,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+}
+
+#[derive(Serialize)]
+struct EntryView<'a> {
+    id: &'a str,
+    name: &'a str,
+    kana: Option<&'a str>,
+    url: String,
+    category: CategoryRef<'a>,
+    services: &'a [String],
+    municipality: Place<'a>,
+    region: RegionRef<'a>,
+    address: &'a str,
+    postal_code: Option<&'a str>,
+    phone: Option<&'a str>,
+    phone_href: Option<String>,
+    care: Vec<CareView<'a>>,
+    ages: Option<Ages>,
+    ages_text: Option<String>,
+    capacity: Option<u32>,
+    flags: Vec<FlagView>,
+    verified: String,
+    verified_ja: String,
+    stale: bool,
+    #[serde(flatten)]
+    details: Option<EntryDetails<'a>>,
+}
+
+/// What only the entry page shows.
+#[derive(Serialize)]
+struct EntryDetails<'a> {
+    lat: Option<f64>,
+    lon: Option<f64>,
+    map_url: String,
+    fax: Option<&'a str>,
+    email: Option<&'a str>,
+    email_href: Option<String>,
+    website: Option<&'a str>,
+    operator: Option<&'a str>,
+    hours: Option<&'a str>,
+    source: Option<&'a str>,
+    description_html: String,
+    edit_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CategoryRef<'a> {
+    id: &'a str,
+    label: Option<&'a str>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct RegionRef<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Place<'a> {
+    code: &'a str,
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct CareView<'a> {
+    id: &'a str,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct FlagView {
+    id: &'static str,
+    label: &'static str,
+    value: Option<bool>,
 }
 
 /// An OpenStreetMap link: the point when the entry has coordinates, else an address search.
@@ -717,6 +958,94 @@ mod tests {
             plain,
             "<h3>見学</h3>\n<p><code>&lt;b&gt;</code> &lt;i&gt; 1 &lt; 2 &amp; \"q\" {{ x }}</p>\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
         );
+    }
+
+    /// A page as an HTML parser sees it, one line per node: what two minifications of the same
+    /// page must agree on (they may differ in quotes, optional tags and spaces between blocks).
+    fn dom(html: &[u8]) -> Vec<String> {
+        use html5ever::tendril::TendrilSink;
+        use markup5ever_rcdom::{Handle, NodeData, RcDom};
+
+        fn walk(node: &Handle, depth: usize, out: &mut Vec<String>) {
+            match &node.data {
+                NodeData::Element { name, attrs, .. } => {
+                    let mut attrs: Vec<String> = attrs
+                        .borrow()
+                        .iter()
+                        .map(|a| format!("{}={:?}", a.name.local, a.value.to_string()))
+                        .collect();
+                    attrs.sort();
+                    out.push(format!("{depth} <{} {}>", name.local, attrs.join(" ")));
+                }
+                NodeData::Text { contents } => {
+                    let text = contents
+                        .borrow()
+                        .split_whitespace()
+                        .collect::<Vec<_>>()
+                        .join(" ");
+                    if !text.is_empty() {
+                        out.push(format!("{depth} {text}"));
+                    }
+                }
+                _ => {}
+            }
+            for child in node.children.borrow().iter() {
+                walk(child, depth + 1, out);
+            }
+        }
+        let dom = html5ever::parse_document(RcDom::default(), Default::default())
+            .from_utf8()
+            .one(html);
+        let mut out = Vec::new();
+        walk(&dom.document, 0, &mut out);
+        out
+    }
+
+    /// Minifying the templates once must give the pages minifying every page gives.
+    #[test]
+    fn preminified_templates_render_what_minifying_each_page_would() {
+        use std::collections::BTreeMap;
+        use std::sync::Mutex;
+
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let (site, diags) = crate::check(root, crate::date::Date::new(2026, 11, 21).unwrap());
+        let site = site.unwrap_or_else(|| panic!("{diags:?}"));
+        let report = crate::gaps::compute(&site);
+        let render = |preminify: bool| {
+            let templates = DEFAULT_TEMPLATES
+                .iter()
+                .map(|(n, t)| ((*n).to_owned(), (*t).to_owned()))
+                .collect();
+            let mut theme = Theme::new(templates, Vec::new(), preminify).unwrap();
+            assert_eq!(theme.minify_pages, !preminify);
+            let files = Mutex::new(BTreeMap::new());
+            render_site(&site, &report, &mut theme, &|path, bytes| {
+                files
+                    .lock()
+                    .unwrap()
+                    .insert(path.to_owned(), bytes.to_vec());
+                Ok(())
+            })
+            .unwrap();
+            files.into_inner().unwrap()
+        };
+        let (each_page, once) = (render(false), render(true));
+        assert_eq!(
+            each_page.keys().collect::<Vec<_>>(),
+            once.keys().collect::<Vec<_>>()
+        );
+        let mut html_pages = 0;
+        for (path, bytes) in &once {
+            if path.ends_with(".html") {
+                html_pages += 1;
+                assert_eq!(dom(bytes), dom(&each_page[path]), "{path}");
+                let text = String::from_utf8_lossy(bytes);
+                assert!(!text.contains("\n  "), "{path} keeps template indentation");
+            } else {
+                assert_eq!(bytes, &each_page[path], "{path}");
+            }
+        }
+        assert!(html_pages > 150, "{html_pages}");
     }
 
     #[test]
