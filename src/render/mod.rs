@@ -315,7 +315,7 @@ pub fn markdown_to_html(md: &str) -> String {
     // Without raw HTML, links or images, pulldown-cmark's output is escaped text in fixed tags
     // (and heading attributes, which are off): nothing for the sanitiser to remove.
     let clean = if needs_sanitizer {
-        sanitizer().clean(&html).to_string()
+        drop_rel_without_href(&sanitizer().clean(&html).to_string())
     } else {
         html
     };
@@ -328,12 +328,54 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
     static SANITIZER: std::sync::LazyLock<ammonia::Builder<'static>> =
         std::sync::LazyLock::new(|| {
             let mut b = ammonia::Builder::default();
-            b.rm_tags(["img"])
+            // <details> needs a <summary> first, which the sanitiser cannot ensure: both go,
+            // their text stays (pages must stay valid HTML whatever the description holds).
+            b.rm_tags(["img", "details", "summary"])
                 .url_schemes(["http", "https", "tel", "mailto"].into())
                 .link_rel(Some("noopener noreferrer"));
             b
         });
     &SANITIZER
+}
+
+/// ammonia gives every `<a>` the `rel`, also those whose `href` it removed (`javascript:` …), and
+/// `rel` without `href` is invalid HTML: it goes from those. Text never holds `<a ` (escaped).
+fn drop_rel_without_href(html: &str) -> String {
+    const REL: &str = " rel=\"noopener noreferrer\"";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<a ") {
+        out.push_str(&rest[..i]);
+        let len = rest[i..].find('>').map_or(rest.len() - i, |e| e + 1);
+        let tag = &rest[i..i + len];
+        if tag.contains(" href=") {
+            out.push_str(tag);
+        } else {
+            out.push_str(&tag.replacen(REL, "", 1));
+        }
+        rest = &rest[i + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A file path in a URL: ASCII that a URL path cannot hold as it is (`"`, `<`, space, `#`, `?` …)
+/// percent-encoded; other characters kept, as browsers show them.
+fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii_alphanumeric()
+            || "-._~/!$&'()*+,;=:@".contains(c)
+            || !(c.is_ascii() || c.is_control())
+        {
+            out.push(c);
+        } else {
+            for b in c.to_string().bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 /// Description headings start at h3 and keep their order: the page has its h1 and the
@@ -759,7 +801,7 @@ impl<'a> Views<'a> {
                     .site
                     .repository
                     .as_ref()
-                    .map(|r| format!("{r}/edit/{}/{}", cfg.site.branch, e.path)),
+                    .map(|r| format!("{r}/edit/{}/{}", cfg.site.branch, url_path(&e.path))),
             }),
         }
     }
@@ -931,6 +973,27 @@ fn map_url(e: &Entry) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sanitised_markup_stays_valid_html() {
+        let html = markdown_to_html(
+            "[x](javascript:alert(1)) <a href=\"https://e.jp/\">ok</a> <details>t</details>",
+        );
+        assert!(html.contains("<a>x</a>"), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://e.jp/" rel="noopener noreferrer">ok</a>"#),
+            "{html}"
+        );
+        assert!(!html.contains("<details") && html.contains(">t<"), "{html}");
+        assert_eq!(
+            url_path("content/entries/\"><x y>/a b#?.md"),
+            "content/entries/%22%3E%3Cx%20y%3E/a%20b%23%3F.md"
+        );
+        assert_eq!(
+            url_path("content/entries/津/a-1.md"),
+            "content/entries/津/a-1.md"
+        );
+    }
 
     #[test]
     fn markdown_drops_raw_html_and_unsafe_links() {

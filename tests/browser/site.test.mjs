@@ -5,71 +5,22 @@
 // keyboard / click / print flows in Chromium driven by playwright-core. Run with tests/browser/run,
 // or `node --test --test-reporter=spec tests/browser/` once `npm ci` has run in tests/browser.
 //
-// Environment:
-//   TSUNAGU_BIN   use this tsunagu binary instead of `cargo run --quiet --`
-//   CHROMIUM      browser executable (default /usr/bin/chromium)
-//   TSUNAGU_KEEP  keep the built site (its path is printed) instead of deleting it
+// Environment: see harness.mjs.
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import {
+  ARTIFACTS, CSP_REFUSAL, HERE, REPO, VIEWPORTS,
+  assertNoProblems, build, launch, newPage as recordingPage, relPath, tempDir, vnu, walk,
+} from './harness.mjs';
 import { serve } from './serve.mjs';
 
-const HERE = dirname(fileURLToPath(import.meta.url));
-const REPO = join(HERE, '..', '..');
-const ARTIFACTS = join(HERE, 'artifacts');
 const AXE_PATH = join(HERE, 'node_modules', 'axe-core', 'axe.min.js');
-const VNU_JAR = join(HERE, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const SOURCE_DATE_EPOCH = '1795219200';
-const VIEWPORTS = [
-  { name: 'mobile', width: 390, height: 844 },
-  { name: 'desktop', width: 1280, height: 900 },
-];
 const AXE_TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
-// How Chromium words a CSP refusal in the console ("Refused to …" in older versions, "… violates
-// the following Content Security Policy directive …" in newer ones).
-const CSP_REFUSAL = /Refused to|Content Security Policy/i;
 // Served by page.route at a same-origin URL, so the page's own CSP (script-src 'self') allows it.
 const AXE_URL_PATH = '__test__/axe.min.js';
-
-/** Runs a command; resolves to { code, stdout, stderr }. */
-function run(cmd, args, opts = {}) {
-  return new Promise((ok, fail) => {
-    const child = spawn(cmd, args, { stdio: ['ignore', 'pipe', 'pipe'], ...opts });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d) => (stderr += d));
-    child.on('error', fail);
-    child.on('close', (code, signal) => ok({ code: code ?? signal, stdout, stderr }));
-  });
-}
-
-async function walk(dir) {
-  const out = [];
-  for (const d of await readdir(dir, { withFileTypes: true })) {
-    const p = join(dir, d.name);
-    if (d.isDirectory()) out.push(...(await walk(p)));
-    else out.push(p);
-  }
-  return out.sort();
-}
 
 function formatAxe(violations) {
   const lines = [];
@@ -84,7 +35,7 @@ function formatAxe(violations) {
 }
 
 describe('sample site in a real browser', () => {
-  let workDir;
+  let work;
   let outDir;
   let server;
   let browser;
@@ -99,39 +50,13 @@ describe('sample site in a real browser', () => {
 
   const url = (path = '') => `${server.url}${path.replace(/^\//, '')}`;
 
-  /** A new page at the given viewport that records console errors, page errors and failed loads. */
+  /** A new tab at the given viewport that records what goes wrong (harness.mjs), with axe-core. */
   async function newPage(viewport = VIEWPORTS[1], { javaScript = true } = {}) {
-    const page = await browser.newPage({
-      viewport: { width: viewport.width, height: viewport.height },
-      javaScriptEnabled: javaScript,
-      locale: 'ja-JP',
-      timezoneId: 'Asia/Tokyo',
-      serviceWorkers: 'block',
-    });
+    const page = await recordingPage(browser, viewport, { javaScriptEnabled: javaScript });
     await page.route(`**/${AXE_URL_PATH}`, (route) =>
       route.fulfill({ path: AXE_PATH, contentType: 'text/javascript; charset=utf-8' }),
     );
-    const record = { problems: [], urls: new Set(), expected404: new Set() };
-    visited.push(record);
-    page.record = record;
-    const note = (what) => record.problems.push(`${page.url()}: ${what}`);
-    page.on('console', (msg) => {
-      const text = msg.text();
-      const at = msg.location().url;
-      // A deliberate visit to a missing page is itself reported as a failed load.
-      if (/status of 404/.test(text) && record.expected404.has(at)) return;
-      if (msg.type() === 'error' || CSP_REFUSAL.test(text)) {
-        note(`console ${msg.type()}: ${text}${at ? ` (${at})` : ''}`);
-      }
-    });
-    page.on('load', () => record.urls.add(page.url()));
-    page.on('pageerror', (err) => note(`page error: ${err.message}`));
-    page.on('requestfailed', (req) => note(`request failed: ${req.url()} ${req.failure()?.errorText}`));
-    page.on('response', (res) => {
-      if (res.status() >= 400 && !(res.status() === 404 && record.expected404.has(res.url()))) {
-        note(`HTTP ${res.status()}: ${res.url()}`);
-      }
-    });
+    visited.push(page.record);
     return page;
   }
 
@@ -145,48 +70,29 @@ describe('sample site in a real browser', () => {
 
   before(
     async () => {
-      workDir = await mkdtemp(join(tmpdir(), 'tsunagu-browser-'));
-      outDir = join(workDir, 'public');
-      const env = { ...process.env, SOURCE_DATE_EPOCH };
-      const [cmd, args] = process.env.TSUNAGU_BIN
-        ? [process.env.TSUNAGU_BIN, ['build', '--out', outDir]]
-        : ['cargo', ['run', '--quiet', '--', 'build', '--out', outDir]];
-      const started = Date.now();
-      const built = await run(cmd, args, { cwd: REPO, env });
-      buildSeconds = (Date.now() - started) / 1000;
-      if (built.code !== 0) {
-        throw new Error(`${cmd} ${args.join(' ')} failed (${built.code}):\n${built.stdout}\n${built.stderr}`);
-      }
+      work = await tempDir('tsunagu-browser-');
+      outDir = join(work.dir, 'public');
+      buildSeconds = await build(outDir);
       htmlFiles = (await walk(outDir)).filter((f) => f.endsWith('.html'));
       assert.ok(htmlFiles.length > 50, `built only ${htmlFiles.length} HTML files`);
 
       // The validator runs in the background while the browser tests go on.
-      vnuRun = run('java', [
-        '-Xss8m', '-XX:+UseSerialGC', '-XX:TieredStopAtLevel=1',
-        '-jar', VNU_JAR, '--errors-only', '--format', 'json', '--also-check-css',
-        ...htmlFiles, join(outDir, 'style.css'),
-      ]);
-      vnuRun.catch(() => {}); // reported by its test
+      vnuRun = vnu([...htmlFiles, join(outDir, 'style.css')], outDir);
 
       // Pick an entry that has a phone number and a municipality page from the build.
       const entries = htmlFiles.filter((f) => /[/\\]entries[/\\][^/\\]+[/\\]index\.html$/.test(f));
       for (const f of entries) {
         if (/href="?tel:/.test(await readFile(f, 'utf8'))) {
-          entryPath = `${relative(outDir, dirname(f)).split(/[/\\]/).join('/')}/`;
+          entryPath = `${relPath(outDir, dirname(f))}/`;
           break;
         }
       }
       assert.ok(entryPath, 'no entry page with a tel: link');
       const muni = htmlFiles.find((f) => /[/\\]municipalities[/\\][^/\\]+[/\\]index\.html$/.test(f));
-      municipalityPath = `${relative(outDir, dirname(muni)).split(/[/\\]/).join('/')}/`;
+      municipalityPath = `${relPath(outDir, dirname(muni))}/`;
 
       server = await serve({ root: outDir, base: '/tsunagu/' });
-      browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        headless: true,
-        args: CHROMIUM_ARGS,
-        timeout: 60_000,
-      });
+      browser = await launch();
       await mkdir(ARTIFACTS, { recursive: true });
     },
     { timeout: 15 * 60_000 }, // includes compiling tsunagu when nothing is built yet
@@ -195,10 +101,7 @@ describe('sample site in a real browser', () => {
   after(async () => {
     await browser?.close();
     await server?.close();
-    if (workDir) {
-      if (process.env.TSUNAGU_KEEP) console.log(`built site kept in ${outDir}`);
-      else await rm(workDir, { recursive: true, force: true });
-    }
+    await work?.remove();
   });
 
   test('static server: base path, 404 page and content types', async (t) => {
@@ -223,21 +126,8 @@ describe('sample site in a real browser', () => {
   });
 
   test('Nu Html Checker: no errors in any page', { timeout: 120_000 }, async () => {
-    const res = await vnuRun;
-    let report;
-    try {
-      // vnu prints its JSON report on stderr; anything the JVM says comes on lines before it
-      const out = `${res.stdout}\n${res.stderr}`;
-      report = JSON.parse(out.slice(out.indexOf('{"')));
-    } catch {
-      assert.fail(`vnu.jar did not print JSON (exit ${res.code}):\n${res.stdout}\n${res.stderr}`);
-    }
-    const errors = report.messages.filter((m) => m.type === 'error' || m.subType === 'fatal' || m.type === 'non-document-error');
-    const text = errors
-      .map((m) => `  ${relative(outDir, fileURLToPath(m.url ?? 'file:///?'))}:${m.lastLine ?? '?'}:${m.firstColumn ?? '?'}: ${m.message}\n      ${(m.extract ?? '').replace(/\n/g, ' ')}`)
-      .join('\n');
-    assert.equal(errors.length, 0, `Nu Html Checker found ${errors.length} errors in ${htmlFiles.length} files:\n${text}`);
-    assert.equal(res.code, 0, `vnu.jar exited ${res.code}: ${res.stderr}`);
+    const errors = await vnuRun;
+    assert.equal(errors.length, 0, `Nu Html Checker found ${errors.length} errors in ${htmlFiles.length} files:\n${errors.join('\n')}`);
   });
 
   test('axe-core: no WCAG 2.1 A/AA violations', { timeout: 90_000 }, async (t) => {
@@ -386,7 +276,7 @@ describe('sample site in a real browser', () => {
     const page = await newPage(VIEWPORTS[1]);
     try {
       await goto(page, '');
-      const paths = htmlFiles.map((f) => `/tsunagu/${relative(outDir, f).split(/[/\\]/).join('/')}`);
+      const paths = htmlFiles.map((f) => `/tsunagu/${relPath(outDir, f)}`);
       // fetch + DOMParser inside the page: every page is parsed as a browser parses it, quickly.
       const problems = await page.evaluate(
         async ({ paths, origin }) => {
@@ -479,9 +369,6 @@ describe('sample site in a real browser', () => {
   });
 
   test('no console errors, CSP refusals or failed loads on any visited page', () => {
-    const urls = new Set(visited.flatMap((v) => [...v.urls]));
-    assert.ok(urls.size >= 8, `only ${urls.size} pages were visited`);
-    const problems = visited.flatMap((v) => v.problems);
-    assert.deepEqual(problems, [], `on ${urls.size} visited pages:\n${problems.join('\n')}`);
+    assertNoProblems(visited, 8);
   });
 });

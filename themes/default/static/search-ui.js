@@ -20,6 +20,7 @@ let current; // the search on screen
 let shown = 0;
 let seq = 0; // answers to older searches are dropped
 
+const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F]/g; // direction controls: never shown, as in the pages
 const cut = (s, n) => Array.from(s).slice(0, n).join('');
 const short = (s) => (Array.from(s).length > 30 ? `${cut(s, 30)}…` : s);
 const round2 = (x) => Math.round(x * 100) / 100;
@@ -37,7 +38,8 @@ function make(tag, cls, text) {
 
 /** A search from URL (or form) parameters, and the values that name nothing, to show as ignored. */
 function fromParams(p) {
-  const s = { q: cut((p.get('q') ?? '').trim(), 1000), category: '', region: '', municipality: '', care: [], age: null, flags: [], near: null };
+  if (p.get('category') === 'all') p.delete('category'); // the radio すべての種類, also in a form sent before this script ran
+  const s = { q: cut((p.get('q') ?? '').replace(BIDI, '').trim(), 1000), category: '', region: '', municipality: '', care: [], age: null, flags: [], near: null };
   const bad = [];
   const no = (what, v) => bad.push(`${what}「${short(v)}」`);
   for (const [key, items, what] of [['category', fc.categories, '種類'], ['region', fc.regions, '地域']]) {
@@ -83,7 +85,6 @@ function toURL(s) {
 function readForm() {
   const p = new URLSearchParams(new FormData(form));
   if (p.get('near') === 'here') p.set('near', here.join(','));
-  if (p.get('category') === 'all') p.delete('category'); // the radio すべての種類
   const r = fromParams(p);
   if (age.validity.badInput) r[1].push(`年齢（0〜${MAX_AGE}歳の数字で入れてください）`);
   return r;
