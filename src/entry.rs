@@ -241,6 +241,23 @@ pub fn is_forbidden_char(c: char) -> bool {
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }
 
+/// `s` without forbidden characters; borrowed when it has none (almost always).
+pub fn without_forbidden_chars(s: &str) -> std::borrow::Cow<'_, str> {
+    // Each forbidden character is a control byte or starts with 0xC2 (C1 controls) or 0xE2
+    // (U+2000–U+2FFF): only text with such a byte needs the closer look.
+    let suspect = s.bytes().any(|b| {
+        (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r')) || b == 0x7F || b == 0xC2 || b == 0xE2
+    });
+    if suspect && s.chars().any(is_forbidden_char) {
+        s.chars()
+            .filter(|&c| !is_forbidden_char(c))
+            .collect::<String>()
+            .into()
+    } else {
+        s.into()
+    }
+}
+
 /// Folds katakana to hiragana, the key for 50音順 sorting and kana search.
 pub fn to_hiragana(s: &str) -> String {
     s.chars()
@@ -272,6 +289,18 @@ impl Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn forbidden_characters_go_and_the_rest_stays() {
+        let kept = "津市…○※〜\n\ta\r\n「」";
+        assert!(
+            matches!(without_forbidden_chars(kept), std::borrow::Cow::Borrowed(k) if k == kept)
+        );
+        assert_eq!(
+            without_forbidden_chars("a\u{202E}b\u{2066}c\u{200F}d\u{0085}e\u{7}f\u{7F}g…"),
+            "abcdefg…"
+        );
+    }
 
     #[test]
     fn field_list_comes_from_the_schema_in_order() {

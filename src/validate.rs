@@ -5,12 +5,12 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{UnicodeNormalization, is_nfc};
 
 use crate::config::{Config, did_you_mean, in_japan, is_slug};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::entry::{Ages, Entry, FLAGS, Flags, fields, is_forbidden_char};
+use crate::entry::{Ages, Entry, FLAGS, Flags, fields, without_forbidden_chars};
 use crate::load::{Node, RawEntry, Value};
 
 /// Checks all raw entries. Returns those without errors (drafts included; the site model drops
@@ -93,29 +93,32 @@ impl Checker<'_> {
 
     /// A text field: trimmed, invisible control characters removed (with a warning).
     fn string(&mut self, name: &str) -> Option<(String, usize)> {
-        let node = self.node(name)?.clone();
+        let node = self.node(name)?;
         let Value::String(s) = &node.value else {
+            let node = node.clone();
             self.wrong_type(name, &node, "文字列（\"…\"）");
             return None;
         };
-        let cleaned: String = s.chars().filter(|&c| !is_forbidden_char(c)).collect();
-        if cleaned.len() != s.len() {
+        let start = node.span.start;
+        let cleaned = without_forbidden_chars(s);
+        let removed = cleaned.len() != s.len();
+        let trimmed = cleaned.trim().to_owned();
+        if removed {
             self.warn(
-                node.span.start,
+                start,
                 name,
                 format!("`{name}` に見えない制御文字（文字の向きを変える文字など）があったため取り除きました"),
             );
         }
-        let trimmed = cleaned.trim();
         if trimmed.is_empty() {
             self.error(
-                node.span.start,
+                start,
                 name,
                 format!("`{name}` が空です。値を書くか、行ごと削除してください"),
             );
             return None;
         }
-        Some((trimmed.to_owned(), node.span.start))
+        Some((trimmed, start))
     }
 
     fn required_string(&mut self, name: &str) -> Option<(String, usize)> {
@@ -202,7 +205,7 @@ impl Checker<'_> {
         for item in items {
             match &item.value {
                 Value::String(s) if !s.trim().is_empty() => {
-                    out.push((s.trim().nfc().collect::<String>(), item.span.start))
+                    out.push((nfc(s.trim()), item.span.start))
                 }
                 Value::String(_) => self.error(
                     item.span.start,
@@ -662,12 +665,21 @@ impl Checker<'_> {
                 self.error(at, "description", "description は .md ファイルでは使えません。紹介文は +++ の後の本文に書いてください");
                 String::new()
             }
-            Some((body, _)) => body.chars().filter(|&c| !is_forbidden_char(c)).collect(),
+            Some((body, _)) => without_forbidden_chars(body).into_owned(),
             None => self
                 .string("description")
                 .map(|(s, _)| s)
                 .unwrap_or_default(),
         }
+    }
+}
+
+/// `s` in Unicode normalisation form C, so labels compare equal however they were typed.
+fn nfc(s: &str) -> String {
+    if is_nfc(s) {
+        s.to_owned()
+    } else {
+        s.nfc().collect()
     }
 }
 

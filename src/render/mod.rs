@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::entry::{Ages, Entry, FLAGS, is_forbidden_char};
+use crate::entry::{Ages, Entry, FLAGS, without_forbidden_chars};
 use crate::gaps::GapReport;
 use crate::site::Site;
 
@@ -320,7 +320,10 @@ pub fn markdown_to_html(md: &str) -> String {
         html
     };
     // Markdown entities (`&#x202E;`) decode to characters validation never saw: drop them here.
-    clean.chars().filter(|&c| !is_forbidden_char(c)).collect()
+    match without_forbidden_chars(&clean) {
+        std::borrow::Cow::Borrowed(_) => clean,
+        std::borrow::Cow::Owned(cleaned) => cleaned,
+    }
 }
 
 /// The sanitiser, configured once: building one allocates its whole allow-list.
@@ -686,11 +689,17 @@ impl<'a> Views<'a> {
             total: pages,
             prev: (number > 1).then(|| page_url(number - 1)),
             next: (number < pages).then(|| page_url(number + 1)),
-            pages: (1..=pages)
-                .map(|n| PageLink {
-                    number: n,
-                    url: page_url(n),
-                    current: n == number,
+            pages: page_window(number, pages)
+                .into_iter()
+                .scan(0, |previous, n| {
+                    let gap_before = n > *previous + 1 && *previous > 0;
+                    *previous = n;
+                    Some(PageLink {
+                        number: n,
+                        url: page_url(n),
+                        current: n == number,
+                        gap_before,
+                    })
                 })
                 .collect(),
         });
@@ -878,6 +887,20 @@ struct PageLink {
     number: usize,
     url: String,
     current: bool,
+    /// Pages between this one and the previous link are left out (shown as …).
+    gap_before: bool,
+}
+
+/// The page numbers a list page links to: the first, the last and two either side of the current
+/// one. Linking every page would make each page of a 500-page list carry 500 links.
+fn page_window(current: usize, pages: usize) -> Vec<usize> {
+    let near = current.saturating_sub(2).max(1)..=(current + 2).min(pages);
+    let mut window: Vec<usize> = std::iter::once(1)
+        .chain(near)
+        .chain(std::iter::once(pages))
+        .collect();
+    window.dedup();
+    window
 }
 
 #[derive(Serialize)]
@@ -1109,6 +1132,16 @@ mod tests {
             }
         }
         assert!(html_pages > 150, "{html_pages}");
+    }
+
+    #[test]
+    fn pagination_links_the_ends_and_the_neighbours() {
+        assert_eq!(page_window(1, 1), [1]);
+        assert_eq!(page_window(1, 3), [1, 2, 3]);
+        assert_eq!(page_window(1, 10), [1, 2, 3, 10]);
+        assert_eq!(page_window(5, 10), [1, 3, 4, 5, 6, 7, 10]);
+        assert_eq!(page_window(10, 10), [1, 8, 9, 10]);
+        assert_eq!(page_window(4, 800), [1, 2, 3, 4, 5, 6, 800]);
     }
 
     #[test]
