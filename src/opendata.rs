@@ -1,9 +1,11 @@
 //! Open data out: the published listings as CSV (the municipal open-data standard's columns plus
 //! care items and flags), JSON and GeoJSON, so others can reuse the directory.
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::entry::{Entry, FLAGS};
+use crate::date::Date;
+use crate::entry::{Ages, Entry, FLAGS};
 use crate::gaps::push_csv_row;
 use crate::site::Site;
 
@@ -123,42 +125,96 @@ fn page_url(site: &Site, e: &Entry) -> String {
 }
 
 /// One entry as open data: every field, with ids resolved to names.
-fn entry_record(site: &Site, e: &Entry) -> Value {
+#[derive(Serialize)]
+struct EntryRecord<'a> {
+    id: &'a str,
+    name: &'a str,
+    kana: Option<&'a str>,
+    category: &'a str,
+    category_label: Option<&'a str>,
+    services: &'a [String],
+    municipality_code: &'a str,
+    municipality: Option<&'a str>,
+    region: &'a str,
+    address: &'a str,
+    postal_code: Option<&'a str>,
+    lat: Option<f64>,
+    lon: Option<f64>,
+    phone: Option<&'a str>,
+    fax: Option<&'a str>,
+    email: Option<&'a str>,
+    url: Option<&'a str>,
+    operator: Option<&'a str>,
+    care: &'a [String],
+    ages: Option<Ages>,
+    capacity: Option<u32>,
+    transport: Option<bool>,
+    bathing: Option<bool>,
+    overnight: Option<bool>,
+    weekend: Option<bool>,
+    evening: Option<bool>,
+    walking: Option<bool>,
+    hours: Option<&'a str>,
+    verified: Date,
+    source: Option<&'a str>,
+    description: &'a str,
+    page: String,
+}
+
+fn entry_record<'a>(site: &'a Site, e: &'a Entry) -> EntryRecord<'a> {
     let cfg = &site.config;
-    json!({
-        "id": e.id,
-        "name": e.name,
-        "kana": e.kana,
-        "category": e.category,
-        "category_label": cfg.category(&e.category).map(|c| c.label.as_str()),
-        "services": e.services,
-        "municipality_code": e.municipality,
-        "municipality": site.municipality_of(e).map(|m| m.name.as_str()),
-        "region": e.region,
-        "address": e.address,
-        "postal_code": e.postal_code,
-        "lat": e.lat,
-        "lon": e.lon,
-        "phone": e.phone,
-        "fax": e.fax,
-        "email": e.email,
-        "url": e.url,
-        "operator": e.operator,
-        "care": e.care,
-        "ages": e.ages,
-        "capacity": e.capacity,
-        "transport": e.flags.transport,
-        "bathing": e.flags.bathing,
-        "overnight": e.flags.overnight,
-        "weekend": e.flags.weekend,
-        "evening": e.flags.evening,
-        "walking": e.flags.walking,
-        "hours": e.hours,
-        "verified": e.verified,
-        "source": e.source,
-        "description": e.description,
-        "page": page_url(site, e),
-    })
+    EntryRecord {
+        id: &e.id,
+        name: &e.name,
+        kana: e.kana.as_deref(),
+        category: &e.category,
+        category_label: cfg.category(&e.category).map(|c| c.label.as_str()),
+        services: &e.services,
+        municipality_code: &e.municipality,
+        municipality: site.municipality_of(e).map(|m| m.name.as_str()),
+        region: &e.region,
+        address: &e.address,
+        postal_code: e.postal_code.as_deref(),
+        lat: e.lat,
+        lon: e.lon,
+        phone: e.phone.as_deref(),
+        fax: e.fax.as_deref(),
+        email: e.email.as_deref(),
+        url: e.url.as_deref(),
+        operator: e.operator.as_deref(),
+        care: &e.care,
+        ages: e.ages,
+        capacity: e.capacity,
+        transport: e.flags.transport,
+        bathing: e.flags.bathing,
+        overnight: e.flags.overnight,
+        weekend: e.flags.weekend,
+        evening: e.flags.evening,
+        walking: e.flags.walking,
+        hours: e.hours.as_deref(),
+        verified: e.verified,
+        source: e.source.as_deref(),
+        description: &e.description,
+        page: page_url(site, e),
+    }
+}
+
+/// A GeoJSON Point feature.
+#[derive(Serialize)]
+struct Feature<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: &'a str,
+    geometry: Point,
+    properties: EntryRecord<'a>,
+}
+
+#[derive(Serialize)]
+struct Point {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    /// Longitude first, as RFC 7946 says.
+    coordinates: [f64; 2],
 }
 
 fn metadata(site: &Site) -> Value {
@@ -175,7 +231,7 @@ fn metadata(site: &Site) -> Value {
 
 /// Writes `{"<metadata>", "<key>": [items…]}` one item at a time, so a large site never holds the
 /// whole document as a JSON tree.
-fn stream_document(head: Value, key: &str, items: impl Iterator<Item = Value>) -> Vec<u8> {
+fn stream_document(head: Value, key: &str, items: impl Iterator<Item = impl Serialize>) -> Vec<u8> {
     let mut out = serde_json::to_vec(&head).expect("a JSON value serialises");
     out.pop(); // the closing brace of the metadata object
     if out.len() > 1 {
@@ -206,13 +262,15 @@ pub fn entries_json(site: &Site) -> Vec<u8> {
 /// `entries.geojson` (RFC 7946): one Point feature per entry that has coordinates.
 pub fn entries_geojson(site: &Site) -> Vec<u8> {
     let features = site.entries.iter().filter_map(|e| {
-        let (lat, lon) = (e.lat?, e.lon?);
-        Some(json!({
-            "type": "Feature",
-            "id": e.id,
-            "geometry": {"type": "Point", "coordinates": [lon, lat]},
-            "properties": entry_record(site, e),
-        }))
+        Some(Feature {
+            kind: "Feature",
+            id: &e.id,
+            geometry: Point {
+                kind: "Point",
+                coordinates: [e.lon?, e.lat?],
+            },
+            properties: entry_record(site, e),
+        })
     });
     let head = json!({"type": "FeatureCollection", "metadata": metadata(site)});
     stream_document(head, "features", features)
