@@ -299,7 +299,7 @@ mod tests {
         );
         let v: Value = serde_json::from_slice(&doc).unwrap();
         assert_eq!(v, json!({"a": 1, "items": [{"x": "\"y"}, 2]}));
-        let empty = stream_document(json!({}), "items", std::iter::empty());
+        let empty = stream_document(json!({}), "items", std::iter::empty::<Value>());
         assert_eq!(
             serde_json::from_slice::<Value>(&empty).unwrap(),
             json!({"items": []})
