@@ -14,6 +14,7 @@ use toml_edit::{DocumentMut, Item, value};
 
 use crate::config::{Config, in_japan};
 use crate::date::Date;
+use crate::entry::{MAX_CAPACITY, is_forbidden_char, is_kana_char};
 
 /// The open-data layouts `tsunagu import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -274,10 +275,15 @@ fn rows(
             }
         };
         let line = record.position().map_or(0, |p| p.line() as usize);
+        // Without the invisible characters check removes, so a value of only those counts as
+        // empty here too.
         let get = |names: &[&str]| -> String {
             find(names)
                 .and_then(|i| record.get(i))
-                .map(|v| v.trim().to_owned())
+                .map(|v| {
+                    let v: String = v.chars().filter(|&c| !is_forbidden_char(c)).collect();
+                    v.trim().to_owned()
+                })
                 .unwrap_or_default()
         };
         let name = get(cols.name);
@@ -301,15 +307,12 @@ fn rows(
         let mut fields = BTreeMap::new();
         fields.insert("name", FieldValue::Text(name.clone()));
         fields.insert("municipality", FieldValue::Text(muni.name.clone()));
-        let kana = get(cols.kana);
-        if !kana.is_empty()
-            && kana.chars().all(
-                |c| matches!(c, 'ぁ'..='ゖ' | 'ァ'..='ヺ' | 'ー' | '・' | ' ' | '　' | 'ｦ'..='ﾟ'),
-            )
-        {
-            let kana: String =
-                unicode_normalization::UnicodeNormalization::nfkc(kana.as_str()).collect();
-            fields.insert("kana", FieldValue::Text(kana));
+        // Checked after NFKC, as check does: a lone half-width ﾞ becomes a combining mark.
+        let kana: String =
+            unicode_normalization::UnicodeNormalization::nfkc(get(cols.kana).as_str()).collect();
+        let kana = kana.trim();
+        if !kana.is_empty() && kana.chars().all(is_kana_char) {
+            fields.insert("kana", FieldValue::Text(kana.to_owned()));
         }
         let mut address = get(cols.address);
         address.push_str(&get(cols.address_rest));
@@ -373,8 +376,9 @@ fn rows(
                 fields.insert(field, FieldValue::Text(v));
             }
         }
+        // Out of range is left out, as check would reject the file.
         if let Ok(c) = get(cols.capacity).parse::<i64>()
-            && c >= 0
+            && (0..=MAX_CAPACITY).contains(&c)
         {
             fields.insert("capacity", FieldValue::Int(c));
         }
