@@ -225,6 +225,10 @@ fn slug_digits(s: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Longest office number used as is in an id (office numbers have 10 digits); a longer one is
+/// hashed, so that `<prefix>-<number>-<tag>` stays a valid id.
+const MAX_NUMBER_CHARS: usize = 40;
+
 /// Reads the rows of `text` in `layout` that fall in the site's municipalities.
 fn rows(
     text: &str,
@@ -394,6 +398,9 @@ fn rows(
         let number = slug_digits(&get(cols.number));
         let key = if number.is_empty() {
             tag(&format!("{name}{}", get(cols.address)))
+        } else if number.len() > MAX_NUMBER_CHARS {
+            // Keeps the id within check's 64 characters.
+            tag(&number)
         } else {
             number
         };
