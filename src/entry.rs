@@ -234,6 +234,15 @@ pub fn fields() -> &'static [FieldDoc] {
     &FIELDS
 }
 
+/// A character allowed in `kana` (after NFKC): hiragana, katakana, the long-vowel and iteration
+/// marks, the middle dot and spaces (validation and import agree on it).
+pub fn is_kana_char(c: char) -> bool {
+    matches!(c, 'ぁ'..='ゖ' | 'ゝ' | 'ゞ' | 'ァ'..='ヺ' | 'ー' | '・' | 'ヽ' | 'ヾ' | ' ' | '　')
+}
+
+/// The largest `capacity` an entry may give (validation and import agree on it).
+pub const MAX_CAPACITY: i64 = 100_000;
+
 /// Characters never allowed in published text: C0/C1 controls (except tab and line breaks) and the
 /// bidirectional overrides that can make text read differently from what it is.
 pub fn is_forbidden_char(c: char) -> bool {

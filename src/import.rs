@@ -14,6 +14,7 @@ use toml_edit::{DocumentMut, Item, value};
 
 use crate::config::{Config, in_japan};
 use crate::date::Date;
+use crate::entry::{MAX_CAPACITY, is_forbidden_char, is_kana_char};
 
 /// The open-data layouts `tsunagu import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -224,6 +225,10 @@ fn slug_digits(s: &str) -> String {
         .to_ascii_lowercase()
 }
 
+/// Longest office number used as is in an id (office numbers have 10 digits); a longer one is
+/// hashed, so that `<prefix>-<number>-<tag>` stays a valid id.
+const MAX_NUMBER_CHARS: usize = 40;
+
 /// Reads the rows of `text` in `layout` that fall in the site's municipalities.
 fn rows(
     text: &str,
@@ -274,10 +279,15 @@ fn rows(
             }
         };
         let line = record.position().map_or(0, |p| p.line() as usize);
+        // Without the invisible characters check removes, so a value of only those counts as
+        // empty here too.
         let get = |names: &[&str]| -> String {
             find(names)
                 .and_then(|i| record.get(i))
-                .map(|v| v.trim().to_owned())
+                .map(|v| {
+                    let v: String = v.chars().filter(|&c| !is_forbidden_char(c)).collect();
+                    v.trim().to_owned()
+                })
                 .unwrap_or_default()
         };
         let name = get(cols.name);
@@ -301,15 +311,12 @@ fn rows(
         let mut fields = BTreeMap::new();
         fields.insert("name", FieldValue::Text(name.clone()));
         fields.insert("municipality", FieldValue::Text(muni.name.clone()));
-        let kana = get(cols.kana);
-        if !kana.is_empty()
-            && kana.chars().all(
-                |c| matches!(c, 'ぁ'..='ゖ' | 'ァ'..='ヺ' | 'ー' | '・' | ' ' | '　' | 'ｦ'..='ﾟ'),
-            )
-        {
-            let kana: String =
-                unicode_normalization::UnicodeNormalization::nfkc(kana.as_str()).collect();
-            fields.insert("kana", FieldValue::Text(kana));
+        // Checked after NFKC, as check does: a lone half-width ﾞ becomes a combining mark.
+        let kana: String =
+            unicode_normalization::UnicodeNormalization::nfkc(get(cols.kana).as_str()).collect();
+        let kana = kana.trim();
+        if !kana.is_empty() && kana.chars().all(is_kana_char) {
+            fields.insert("kana", FieldValue::Text(kana.to_owned()));
         }
         let mut address = get(cols.address);
         address.push_str(&get(cols.address_rest));
@@ -373,8 +380,9 @@ fn rows(
                 fields.insert(field, FieldValue::Text(v));
             }
         }
+        // Out of range is left out, as check would reject the file.
         if let Ok(c) = get(cols.capacity).parse::<i64>()
-            && c >= 0
+            && (0..=MAX_CAPACITY).contains(&c)
         {
             fields.insert("capacity", FieldValue::Int(c));
         }
@@ -390,6 +398,9 @@ fn rows(
         let number = slug_digits(&get(cols.number));
         let key = if number.is_empty() {
             tag(&format!("{name}{}", get(cols.address)))
+        } else if number.len() > MAX_NUMBER_CHARS {
+            // Keeps the id within check's 64 characters.
+            tag(&number)
         } else {
             number
         };

@@ -72,7 +72,13 @@ pub fn read_text(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
         )));
     }
     let bytes = std::fs::read(path).map_err(|e| err(format!("ファイルを読めません: {e}")))?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    decode_text(shown, &bytes)
+}
+
+/// The in-memory half of [`read_text`]: decodes the bytes of the file shown as `shown` (valid UTF-8,
+/// a leading BOM dropped), pointing at the first invalid byte otherwise.
+pub fn decode_text(shown: String, bytes: &[u8]) -> Result<SourceText, Diagnostic> {
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(SourceText::new(shown, text.to_owned())),
         Err(e) => {
@@ -87,7 +93,11 @@ pub fn read_text(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
             Err(Diagnostic {
                 line,
                 col,
-                ..err("文字コードが UTF-8 ではありません（Shift_JIS などで保存されていませんか）。UTF-8 で保存し直してください".to_owned())
+                ..whole_file(
+                    &shown,
+                    Severity::Error,
+                    "文字コードが UTF-8 ではありません（Shift_JIS などで保存されていませんか）。UTF-8 で保存し直してください",
+                )
             })
         }
     }
@@ -172,6 +182,13 @@ pub fn entries(root: &Path, diags: &mut Diagnostics) -> Vec<RawEntry> {
 /// Parses one entry file: `.md` with `+++` front matter, or plain `.toml`.
 pub fn parse_entry(root: &Path, path: &Path) -> Result<RawEntry, Vec<Diagnostic>> {
     let src = read_text(root, path).map_err(|d| vec![d])?;
+    parse_source(src)
+}
+
+/// The in-memory half of [`parse_entry`]: parses a decoded entry file. `src.path` names the file:
+/// its stem is the entry id and a `.md` extension means `+++` front matter and a Markdown body.
+pub fn parse_source(src: SourceText) -> Result<RawEntry, Vec<Diagnostic>> {
+    let path = Path::new(&src.path);
     let id = path
         .file_stem()
         .map(|s| s.to_string_lossy().into_owned())

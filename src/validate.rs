@@ -10,7 +10,9 @@ use unicode_normalization::{UnicodeNormalization, is_nfc};
 use crate::config::{Config, did_you_mean, in_japan, is_slug};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
-use crate::entry::{Ages, Entry, FLAGS, Flags, fields, without_forbidden_chars};
+use crate::entry::{
+    Ages, Entry, FLAGS, Flags, MAX_CAPACITY, fields, is_kana_char, without_forbidden_chars,
+};
 use crate::load::{Node, RawEntry, Value};
 
 /// Checks all raw entries. Returns those without errors (drafts included; the site model drops
@@ -263,7 +265,7 @@ impl Checker<'_> {
         let capacity = self
             .node("capacity")
             .cloned()
-            .and_then(|n| self.integer("capacity", &n, 0, 100_000));
+            .and_then(|n| self.integer("capacity", &n, 0, MAX_CAPACITY));
         let mut flags = Flags::default();
         for (id, _) in FLAGS {
             if let Some(b) = self.bool(id) {
@@ -341,10 +343,7 @@ impl Checker<'_> {
         }
         let (kana, at) = self.string("kana")?;
         let kana: String = kana.nfkc().collect();
-        let ok = kana.chars().all(|c| {
-            matches!(c, 'ぁ'..='ゖ' | 'ゝ' | 'ゞ' | 'ァ'..='ヺ' | 'ー' | '・' | 'ヽ' | 'ヾ' | ' ' | '　')
-        });
-        if !ok {
+        if !kana.chars().all(is_kana_char) {
             self.error(
                 at,
                 "kana",

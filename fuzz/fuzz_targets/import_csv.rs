@@ -1,0 +1,13 @@
+//! Fuzz target `import_csv`. The properties live in `tests/fuzz_props/import_csv.rs`, shared with
+//! `tests/fuzz_regressions.rs`, which replays saved crashes under `cargo test`.
+//! See docs/fuzzing.md.
+
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[allow(dead_code)]
+#[path = "../../tests/fuzz_props/mod.rs"]
+mod props;
+
+fuzz_target!(|data: &[u8]| props::import_csv::check(data));
