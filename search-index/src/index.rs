@@ -1,17 +1,18 @@
 //! The tantivy index: schema, the Japanese tokenizer, building from [`Doc`]s, and the impacts
 //! both readers rank with.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
+use tantivy::directory::RamDirectory;
 use tantivy::query::Bm25Weight;
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
-use tantivy::{Index, IndexReader, Searcher, TantivyDocument, Term, doc};
+use tantivy::{Directory, Index, IndexReader, IndexSettings, Searcher, TantivyDocument, Term, doc};
 
-use crate::normalize::{exact_key, index_tokens};
+use crate::normalize::{IndexTokenSpans, exact_key};
 
 /// Searchable text fields and their boosts: a match in the name counts most, the description least.
 pub const TEXT_FIELDS: [(&str, f64); 8] = [
@@ -121,39 +122,42 @@ impl Facets {
 #[derive(Clone, Default)]
 pub struct JapaneseTokenizer;
 
-pub struct VecTokenStream {
-    tokens: Vec<Token>,
+/// Index tokens of one text, each copied into the same [`Token`] as the indexer asks for it.
+pub struct SpanTokenStream {
+    spans: IndexTokenSpans,
     next: usize,
+    token: Token,
 }
 
-impl TokenStream for VecTokenStream {
+impl TokenStream for SpanTokenStream {
     fn advance(&mut self) -> bool {
+        let Some(&(start, len)) = self.spans.spans.get(self.next) else {
+            return false;
+        };
+        self.token.text.clear();
+        self.token
+            .text
+            .extend(&self.spans.chars[start..start + len]);
+        self.token.position = self.next;
         self.next += 1;
-        self.next <= self.tokens.len()
+        true
     }
     fn token(&self) -> &Token {
-        &self.tokens[self.next - 1]
+        &self.token
     }
     fn token_mut(&mut self) -> &mut Token {
-        &mut self.tokens[self.next - 1]
+        &mut self.token
     }
 }
 
 impl Tokenizer for JapaneseTokenizer {
-    type TokenStream<'a> = VecTokenStream;
-    fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream {
-        let tokens = index_tokens(text)
-            .into_iter()
-            .enumerate()
-            .map(|(position, text)| Token {
-                offset_from: 0,
-                offset_to: 0,
-                position,
-                text,
-                position_length: 1,
-            })
-            .collect();
-        VecTokenStream { tokens, next: 0 }
+    type TokenStream<'a> = SpanTokenStream;
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanTokenStream {
+        SpanTokenStream {
+            spans: IndexTokenSpans::new(text),
+            next: 0,
+            token: Token::default(),
+        }
     }
 }
 
@@ -207,7 +211,8 @@ impl SearchIndex {
         }
         std::fs::create_dir_all(dir)?;
         let schema = schema();
-        let index = Index::create_in_dir(dir, schema.clone())?;
+        let ram = RamDirectory::create();
+        let index = Index::create(ram.clone(), schema.clone(), IndexSettings::default())?;
         register(&index);
         let f = |n: &str| schema.get_field(n).expect("field in schema");
         let text_fields: Vec<Field> = TEXT_FIELDS.iter().map(|(n, _)| f(n)).collect();
@@ -250,12 +255,20 @@ impl SearchIndex {
             writer.merge(&segments).wait()?;
         }
         writer.wait_merging_threads()?;
+        persist(&ram, &index, dir)?;
         std::fs::write(
             dir.join(FACETS_FILE),
             serde_json::to_vec(&facets)
                 .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?,
         )?;
-        Self::open(dir)
+        let reader = index.reader()?;
+        let docs = reader.searcher().num_docs() as u32;
+        Ok(SearchIndex {
+            index,
+            reader,
+            facets,
+            docs,
+        })
     }
 
     /// Opens an index built by [`SearchIndex::build`].
@@ -304,6 +317,26 @@ impl SearchIndex {
     }
 }
 
+/// Writes an index built in memory to `dir` for [`SearchIndex::open`]: its segment files and
+/// `meta.json`, with plain writes. The folder is a cache every build replaces, so the fsync
+/// tantivy's own directory makes after each file would only slow a build on a busy disk.
+fn persist(ram: &RamDirectory, index: &Index, dir: &Path) -> tantivy::Result<()> {
+    let mut files: Vec<PathBuf> = index
+        .load_metas()?
+        .list_segment_files()
+        .into_iter()
+        .collect();
+    files.sort();
+    files.push(PathBuf::from("meta.json"));
+    for file in files {
+        if ram.exists(&file)? {
+            let bytes = ram.open_read(&file)?.read_bytes()?;
+            std::fs::write(dir.join(&file), bytes.as_slice())?;
+        }
+    }
+    Ok(())
+}
+
 /// Index of the exact-name field in [`ImpactScorer::fields`] (after the text fields).
 pub(crate) const EXACT_INDEX: usize = TEXT_FIELDS.len();
 
@@ -320,11 +353,14 @@ pub(crate) fn single_segment(searcher: &Searcher) -> tantivy::Result<&tantivy::S
 /// Computes impacts from term infos of one segment: the one place scores are defined, used by
 /// the CLI reader and by the export.
 pub(crate) struct ImpactScorer<'a> {
-    segment: &'a tantivy::SegmentReader,
+    segment: std::marker::PhantomData<&'a tantivy::SegmentReader>,
     /// The text fields, then the exact-name field, with their boosts.
     pub(crate) fields: Vec<(Field, f64)>,
     /// Average field length per field, as tantivy's BM25 computes it.
     averages: Vec<f32>,
+    /// Per field, opened once: its postings and its field norms.
+    inverted: Vec<std::sync::Arc<tantivy::InvertedIndexReader>>,
+    norms: Vec<tantivy::fieldnorm::FieldNormReader>,
     total_docs: u64,
     doc_numbers: tantivy::columnar::Column<u64>,
 }
@@ -346,10 +382,20 @@ impl<'a> ImpactScorer<'a> {
             .iter()
             .map(|(f, _)| Ok(searcher.total_num_tokens(*f)? as f32 / total_docs.max(1) as f32))
             .collect::<tantivy::Result<Vec<f32>>>()?;
+        let inverted = fields
+            .iter()
+            .map(|(f, _)| segment.inverted_index(*f))
+            .collect::<tantivy::Result<Vec<_>>>()?;
+        let norms = fields
+            .iter()
+            .map(|(f, _)| segment.get_fieldnorms_reader(*f))
+            .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(ImpactScorer {
-            segment,
+            segment: std::marker::PhantomData,
             fields,
             averages,
+            inverted,
+            norms,
             total_docs,
             doc_numbers: segment.fast_fields().u64("doc")?,
         })
@@ -364,16 +410,15 @@ impl<'a> ImpactScorer<'a> {
         use tantivy::postings::Postings;
         let mut scored: Vec<(u32, usize, f64)> = Vec::new();
         for (fi, info) in infos {
-            let (field, boost) = self.fields[*fi];
+            let boost = self.fields[*fi].1;
             let weight = Bm25Weight::for_one_term(
                 u64::from(info.doc_freq),
                 self.total_docs,
                 self.averages[*fi],
             );
-            let inverted = self.segment.inverted_index(field)?;
-            let mut postings =
-                inverted.read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
-            let norms = self.segment.get_fieldnorms_reader(field)?;
+            let mut postings = self.inverted[*fi]
+                .read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
+            let norms = &self.norms[*fi];
             let mut d = postings.doc();
             while d != tantivy::TERMINATED {
                 let score =
@@ -384,7 +429,10 @@ impl<'a> ImpactScorer<'a> {
             }
         }
         // Sum per document in field order, so the result never depends on posting order.
-        scored.sort_by_key(|s| (s.0, s.1));
+        // One field's postings come in doc-number order already.
+        if infos.len() > 1 || !scored.is_sorted_by_key(|s| s.0) {
+            scored.sort_unstable_by_key(|s| (s.0, s.1));
+        }
         let mut raw: Vec<(u32, f32)> = Vec::new();
         let mut i = 0;
         while i < scored.len() {

@@ -86,20 +86,52 @@ fn runs(normalized: &str) -> Vec<(bool, Vec<char>)> {
 
 /// Tokens for indexing, in text order (duplicates kept: they are term frequencies).
 pub fn index_tokens(text: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    for (jp, chars) in runs(&normalize(text)) {
-        if !jp {
-            out.push(chars.iter().collect());
-            continue;
-        }
-        for (i, c) in chars.iter().enumerate() {
-            out.push(c.to_string());
-            if let Some(next) = chars.get(i + 1) {
-                out.push([*c, *next].iter().collect());
+    let spans = IndexTokenSpans::new(text);
+    spans
+        .spans
+        .iter()
+        .map(|&(start, len)| spans.chars[start..start + len].iter().collect())
+        .collect()
+}
+
+/// The index tokens of a text as spans of its normalised characters, so an indexer can copy
+/// each token into one reused buffer instead of allocating a string per token.
+pub struct IndexTokenSpans {
+    pub chars: Vec<char>,
+    /// (first character, number of characters), in token order.
+    pub spans: Vec<(usize, usize)>,
+}
+
+impl IndexTokenSpans {
+    /// Japanese runs give every character and every pair of neighbours (in that order); other
+    /// runs (words, numbers) are one token each.
+    pub fn new(text: &str) -> IndexTokenSpans {
+        let chars: Vec<char> = normalize(text).chars().collect();
+        let mut spans = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if chars[i] == ' ' {
+                i += 1;
+                continue;
+            }
+            let jp = is_japanese(chars[i]);
+            let start = i;
+            while i < chars.len() && chars[i] != ' ' && is_japanese(chars[i]) == jp {
+                i += 1;
+            }
+            if jp {
+                for k in start..i {
+                    spans.push((k, 1));
+                    if k + 1 < i {
+                        spans.push((k, 2));
+                    }
+                }
+            } else {
+                spans.push((start, i - start));
             }
         }
+        IndexTokenSpans { chars, spans }
     }
-    out
 }
 
 /// Distinct tokens of a query, in order, at most [`MAX_QUERY_TOKENS`].
