@@ -189,8 +189,8 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
         while ranges.len() <= m {
             ranges.push(vec![d as u32; categories + 1]);
         }
-        for c in usize::from(x.category) + 1..=categories {
-            ranges[m][c] = d as u32 + 1;
+        for start in &mut ranges[m][usize::from(x.category) + 1..] {
+            *start = d as u32 + 1;
         }
     }
     while ranges.len() < f.municipalities.len() {
