@@ -67,15 +67,17 @@ def kind(side, path):
     name = path.rsplit("/", 1)[-1]
     if side == "tsunagu":
         if name.endswith(".js"):
-            return "reader code (tsunagu-search.js, normalize.js)"
+            return "reader code (tsunagu-search.js)"
         if name == "manifest.json":
             return "manifest.json"
-        if name.startswith("t-"):
-            return "term shards (t-*.bin)"
-        if name.endswith(".json"):
-            return "document shards (d-*/K.json)"
-        if name.endswith(".bin"):
+        if name.endswith("r.bin"):
+            return "rest files (x-*/Br.bin)"
+        if name.startswith("d") and name.endswith(".bin"):
+            return "display shards (x-*/dK.bin)"
+        if name.startswith("g") and name.endswith(".bin"):
             return "coordinate chunks (gK.bin)"
+        if name.endswith(".bin"):
+            return "term buckets (x-*/B.bin)"
     else:
         if name.endswith(".js"):
             return "code (pagefind.js, pagefind-worker.js)"
@@ -95,7 +97,7 @@ def kind(side, path):
 # What a search page has loaded before the first query (its code, wasm, manifest or metadata)
 # is not per-query data; the rest is.
 SETUP = (
-    "reader code (tsunagu-search.js, normalize.js)",
+    "reader code (tsunagu-search.js)",
     "manifest.json",
     "code (pagefind.js, pagefind-worker.js)",
     "wasm",
@@ -212,6 +214,13 @@ def size_section(n, builds, facts, search, runs):
         "warm query, median of queries",
         ms(tw), ms(pw), ratio(tw, pw), "≤ 10 ms (tsunagu)", verdict(tw <= 10),
     ))
+    if "reader_min_bytes" in f:
+        rmin = int(f["reader_min_bytes"])
+        rows.append((
+            "JS reader: served as is (minified by esbuild)",
+            f"{kb(int(f['reader_bytes']))} ({kb(rmin)})",
+            "—", "—", "≤ 15 KB minified", verdict(rmin <= 15_000),
+        ))
     if n >= 100000:
         big = [x["label"] for x, s in zip(q, T) if s["bytes"] > 150_000]
         rows.append((

@@ -1,14 +1,97 @@
-// The browser reader of tsunagu's static search index (format 1, docs/search-index-format.md).
-// It ranks exactly as `tsunagu search` (search-index/src/search.rs): same candidates, same scores
-// summed in the same order, same tie-breaks. Plain ES module, no dependencies.
+// tsunagu's browser search reader, one ES module with no dependencies (served as is).
+// Normalisation: the specification of search-index/src/normalize.rs (vectors: search-index/tests/vectors.json).
+// Index: format 2 of docs/search-index-format.md, ranked exactly as `tsunagu search` (search-index/src/search.rs):
+// same candidates, same f64 sums in the same order, same tie-breaks.
 
-import { exactKey, queryTokens, TOKENIZER_VERSION } from './normalize.js';
-
-const FORMAT = 1;
-/** Mean Earth radius (km), as in search.rs. */
+/** Version of the tokenizer specification; the manifest's `tokenizer` must equal it. */
+export const TOKENIZER_VERSION = 1;
+const FORMAT = 2;
+const MAX_CHARS = 1000;
+const MAX_TOKENS = 16;
 const EARTH_RADIUS_KM = 6371.0088;
-/** Prefix of filter keys. */
-const F = '\u0001';
+const FILTER = '\u0001';
+
+// ---- normalisation and tokens ----------------------------------------------------------------
+
+// Hiragana (after folding katakana), 々 〆, CJK extension A, unified and compatibility ideographs.
+const isJapanese = (c) =>
+  (c >= 0x3041 && c <= 0x3096) || c === 0x3005 || c === 0x3006 || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
+const isWord = (c) => (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
+
+/** The first `max` code points of a string. */
+const cut = (s, max) => {
+  let i = 0;
+  for (let n = 0; n < max && i < s.length; n++) i += s.codePointAt(i) > 0xffff ? 2 : 1;
+  return s.slice(0, i);
+};
+
+// Code points on which NFKC differs between Unicode versions (normalize.rs: UNICODE_SEPARATORS).
+export const UNICODE_SEPARATORS = /[\u{209d}\u{209e}\u{209f}\u{1b123}\u{1b124}\u{1b125}\u{1b126}]/gu;
+
+/** Normalised text: separators become single spaces, no leading or trailing space. */
+export function normalize(text) {
+  let out = '';
+  let pending = false;
+  for (const ch of String(text ?? '').replace(UNICODE_SEPARATORS, ' ').normalize('NFKC')) {
+    let c = ch.codePointAt(0);
+    if (c >= 0x41 && c <= 0x5a) c += 0x20;
+    else if (c >= 0x30a1 && c <= 0x30f6) c -= 0x60;
+    if (c === 0x30fc) continue;
+    if (isWord(c) || isJapanese(c)) {
+      if (pending && out) out += ' ';
+      pending = false;
+      out += String.fromCodePoint(c);
+    } else pending = true;
+  }
+  return out;
+}
+
+/** Runs of one kind (Japanese or ASCII word) in normalised text: [[japanese, [chars]], …]. */
+function runs(normalized) {
+  const out = [];
+  let last = null;
+  for (const ch of normalized) {
+    if (ch === ' ') {
+      last = null;
+      continue;
+    }
+    const jp = isJapanese(ch.codePointAt(0));
+    if (last && last[0] === jp) last[1].push(ch);
+    else out.push((last = [jp, [ch]]));
+  }
+  return out;
+}
+
+/** Tokens for indexing, in text order (duplicates kept). */
+export function indexTokens(text) {
+  const out = [];
+  for (const [jp, chars] of runs(normalize(text))) {
+    if (!jp) out.push(chars.join(''));
+    else chars.forEach((c, i) => out.push(c, ...(i + 1 < chars.length ? [c + chars[i + 1]] : [])));
+  }
+  return out;
+}
+
+/** Distinct tokens of a query, in order, at most 16. */
+export function queryTokens(query) {
+  const out = [];
+  const push = (t) => out.includes(t) || out.push(t);
+  for (const [jp, chars] of runs(normalize(cut(String(query ?? ''), MAX_CHARS)))) {
+    const n = chars.length;
+    if (!jp || n === 1) {
+      push(chars.join(''));
+      continue;
+    }
+    for (let i = 0; i + 1 < n; i += 2) push(chars[i] + chars[i + 1]);
+    if (n % 2) push(chars[n - 2] + chars[n - 1]);
+  }
+  return out.slice(0, MAX_TOKENS);
+}
+
+/** The key of an exact whole-name match: the normalised text without spaces. */
+export const exactKey = (text) => normalize(cut(String(text ?? ''), MAX_CHARS)).replaceAll(' ', '');
+
+// ---- distances ---------------------------------------------------------------------------------
 
 /** Haversine distance in km, written operation for operation as `distance_km` in search.rs. */
 export function distanceKm(a, b) {
@@ -26,10 +109,7 @@ export function distanceKm(a, b) {
 /** Distances are compared at millimetre precision, as `round_distance` in search.rs. */
 const roundDistance = (d) => Math.round(d * 1e6) / 1e6;
 
-/**
- * A lower bound of `distanceKm(p, x)` for every point x of the box [south, west, north, east],
- * slightly lowered so floating-point error can never make it exceed a computed distance.
- */
+/** A lower bound of `distanceKm(p, x)` for x in the box [s, w, n, e], lowered for rounding error. */
 function boxLowerBound(p, [s, w, n, e]) {
   const rad = Math.PI / 180;
   const dLat = p[0] < s ? s - p[0] : p[0] > n ? p[0] - n : 0;
@@ -41,6 +121,11 @@ function boxLowerBound(p, [s, w, n, e]) {
   const h = s1 * s1 + Math.max(0, Math.cos(p[0] * rad)) * cosMin * s2 * s2;
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h))) * (1 - 1e-9) - 1e-5;
 }
+
+// ---- files -------------------------------------------------------------------------------------
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
 
 let crcTable;
 /** CRC-32 (IEEE) of bytes. */
@@ -58,115 +143,163 @@ function crc32(bytes) {
   return (c ^ -1) >>> 0;
 }
 
-const encoder = new TextEncoder();
-const decoder = new TextDecoder('utf-8', { fatal: true });
-
-/** Compares two keys in UTF-8 byte order (the order of the manifest's shard table). */
-function compareKeys(a, b) {
-  const x = encoder.encode(a);
-  const y = encoder.encode(b);
-  const n = Math.min(x.length, y.length);
-  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return x[i] - y[i];
-  return x.length - y.length;
+/** FNV-1a (32 bits) of a key's UTF-8 bytes: its bucket is this modulo the manifest's `buckets`. */
+export function fnv1a(key) {
+  let h = 0x811c9dc5;
+  for (const b of encoder.encode(key)) h = Math.imul(h ^ b, 0x01000193);
+  return h >>> 0;
 }
 
 /** An error that a stale cache explains (a missing or changed file): reload the manifest. */
 class Stale extends Error {}
-
 const formatError = (what) => new Error(`tsunagu search: ${what} is not a valid search index file`);
 
-/** Reads a term shard: checks it and maps each key to the offset of its entry. */
-function parseShard(bytes, name) {
-  let p = 0;
+/** A reader over bytes: `v()` a varint, `s()` a string, `b()` a byte. */
+function cursor(bytes, p, name) {
   const fail = () => {
     throw formatError(name);
   };
-  const varint = () => {
-    let v = 0;
-    for (let shift = 1; ; shift *= 128) {
-      if (p >= bytes.length || shift > 2 ** 49) fail();
-      const x = bytes[p++];
-      v += (x & 127) * shift;
-      if (x < 128) return v;
-    }
+  const r = {
+    bytes,
+    p,
+    fail,
+    v() {
+      let v = 0;
+      for (let shift = 1; ; shift *= 128) {
+        if (r.p >= bytes.length || shift > 2 ** 49) fail();
+        const x = bytes[r.p++];
+        v += (x & 127) * shift;
+        if (x < 128) return v;
+      }
+    },
+    b: () => (r.p < bytes.length ? bytes[r.p++] : fail()),
+    s() {
+      const n = r.v();
+      if (r.p + n > bytes.length) fail();
+      return decoder.decode(bytes.subarray(r.p, (r.p += n)));
+    },
   };
-  if (decoder.decode(bytes.subarray(0, 4)) !== 'TSGT' || bytes[4] !== FORMAT) fail();
-  p = 5;
+  return r;
+}
+
+/** Checks a sealed file (magic, format, …, CRC-32 of the rest) and returns a cursor after its header. */
+function unseal(bytes, magic, name) {
+  const n = bytes.length - 4;
+  if (n < 5 || decoder.decode(bytes.subarray(0, 4)) !== magic || bytes[4] !== FORMAT) throw formatError(name);
+  const crc = (bytes[n] | (bytes[n + 1] << 8) | (bytes[n + 2] << 16) | (bytes[n + 3] << 24)) >>> 0;
+  if (crc32(bytes.subarray(0, n)) !== crc) throw new Stale(`tsunagu search: ${name} does not match its checksum`);
+  return cursor(bytes.subarray(0, n), 5, name);
+}
+
+/** A display record: [id, name, category, municipality, care_bits, flag_bits, age_min, age_max, approx]. */
+const record = (c) => [c.s(), c.s(), c.v(), c.v(), c.v(), c.v(), c.v() - 1, c.v() - 1, c.b()];
+
+/** Reads a term bucket: its display records by document, and each key's entry offset. */
+function parseBucket(bytes, name) {
+  const c = unseal(bytes, 'TSGB', name);
+  let count = c.v();
+  const shown = new Map();
+  for (let k = c.v(), d = 0; k > 0; k--) shown.set((d += c.v()), record(c));
   const keys = new Map();
-  for (let count = varint(); count > 0; count--) {
-    const len = varint();
-    if (p + len > bytes.length) fail();
-    const key = decoder.decode(bytes.subarray(p, (p += len)));
-    keys.set(key, p);
-    const n = varint();
-    const kind = bytes[p++];
+  for (; count > 0; count--) {
+    const key = c.s();
+    keys.set(key, c.p);
+    const n = c.v();
+    const kind = c.b();
+    if (kind > 3) c.fail();
     if (kind & 1) {
-      varint();
-      const len = varint();
-      p += len;
-    } else for (let i = 0; i < n; i++) varint();
-    if (kind & 2) p += 4 + n;
-    if (kind > 3 || p > bytes.length) fail();
+      c.v();
+      const len = c.v();
+      c.p += len;
+    }
+    else for (let i = 0; i < n; i++) c.v();
+    if (kind & 2) {
+      c.p += 4;
+      const t = c.v();
+      if (t === n) c.p += n;
+      else {
+        for (let i = 0; i < t; i++) c.v(), c.b();
+        c.b(), c.v();
+      }
+    }
+    if (c.p > c.bytes.length) c.fail();
   }
-  if (p !== bytes.length) fail();
-  return { bytes, keys, name };
+  if (c.p !== c.bytes.length) c.fail();
+  return { c, keys, shown, terms: new Map(), name };
 }
 
 /**
- * The documents of a key (sorted Uint32Array) and, when it has levels, their values
- * (`level × max / 255` in f64, null without levels); no documents when the key is absent.
+ * A key's term, decoded once: `docs` (sorted Uint32Array) and, for tokens, `max`, `lv` (levels in
+ * document order, 0 where not loaded yet), `bound` (the largest level not loaded), `rest` (offset in
+ * the rest file, or -1 once complete). An absent key has no documents.
  */
-function readTerm(shard, key) {
-  const at = shard && shard.keys.get(key);
-  if (at === undefined) return { docs: new Uint32Array(0), values: new Float64Array(0) };
-  const { bytes } = shard;
-  let p = at;
-  const varint = () => {
-    let v = 0;
-    for (let shift = 1; ; shift *= 128) {
-      const x = bytes[p++];
-      v += (x & 127) * shift;
-      if (x < 128) return v;
-    }
-  };
-  const n = varint();
-  const kind = bytes[p++];
+function term(bucket, key) {
+  let t = bucket?.terms.get(key);
+  if (t) return t;
+  const at = bucket?.keys.get(key);
+  if (at === undefined) return { docs: new Uint32Array(0), lv: new Uint8Array(0), max: 0, bound: 0, rest: -1 };
+  const c = bucket.c;
+  c.p = at;
+  const n = c.v();
+  const kind = c.b();
   const docs = new Uint32Array(n);
   if (kind & 1) {
-    const base = varint();
-    const len = varint();
+    const base = c.v();
+    const len = c.v();
     let j = 0;
     for (let i = 0; i < len; i++) {
-      const b = bytes[p + i];
-      for (let bit = 0; bit < 8; bit++) if ((b >> bit) & 1 && j < n) docs[j++] = base + i * 8 + bit;
+      const b = c.bytes[c.p + i];
+      for (let bit = 0; b >> bit && j < n; bit++) if ((b >> bit) & 1) docs[j++] = base + i * 8 + bit;
     }
-    p += len;
-    if (j !== n) throw formatError(shard.name);
-  } else {
-    for (let i = 0, d = 0; i < n; i++) docs[i] = d += varint();
-  }
-  let values = null;
+    c.p += len;
+    if (j !== n) c.fail();
+  } else for (let i = 0, d = 0; i < n; i++) docs[i] = d += c.v();
+  t = { docs, lv: null, max: 0, bound: 0, rest: -1 };
   if (kind & 2) {
-    const max = new DataView(bytes.buffer, bytes.byteOffset + p, 4).getFloat32(0, true);
-    p += 4;
-    values = new Float64Array(n);
-    for (let i = 0; i < n; i++) values[i] = (bytes[p + i] * max) / 255;
+    t.max = new DataView(c.bytes.buffer, c.bytes.byteOffset + c.p, 4).getFloat32(0, true);
+    c.p += 4;
+    const k = c.v();
+    if (k === n) t.lv = c.bytes.slice(c.p, c.p + n);
+    else {
+      t.lv = new Uint8Array(n);
+      for (let i = 0, j = 0; i < k; i++) t.lv[(j += c.v())] = c.b();
+      t.bound = c.b();
+      t.rest = c.v();
+    }
   }
-  return { docs, values };
+  bucket.terms.set(key, t);
+  return t;
 }
 
-/** Documents of a candidate list also in `docs`, with `values` added to their scores. */
-function intersect(cand, docs, values) {
-  const outDocs = [];
-  const outScores = [];
-  let i = 0;
-  for (let j = 0; j < docs.length; j++) {
-    const d = docs[j];
-    while (i < cand.docs.length && cand.docs[i] < d) i++;
-    if (i < cand.docs.length && cand.docs[i] === d)
-      outDocs.push(d), outScores.push(values ? cand.scores[i] + values[j] : cand.scores[i]);
+/** Fills a term's levels from its bucket's rest file (the levels not in the bucket, in document order). */
+function complete(t, rest, name) {
+  let j = t.rest;
+  for (let i = 0; i < t.lv.length; i++) if (!t.lv[i]) t.lv[i] = rest[j++];
+  if (j > rest.length || t.lv.includes(0)) throw formatError(name);
+  t.rest = -1;
+  t.bound = 0;
+}
+
+/** Positions in `docs` (sorted) of each of `cand` (sorted, a subset). */
+function positions(cand, docs) {
+  const pos = new Int32Array(cand.length);
+  for (let i = 0, j = 0; i < cand.length; i++) {
+    while (docs[j] < cand[i]) j++;
+    pos[i] = docs[j] === cand[i] ? j : -1;
   }
-  return { docs: outDocs, scores: outScores };
+  return pos;
+}
+
+/** Members of sorted `a` also in sorted `b`. */
+function intersect(a, b) {
+  const out = new Uint32Array(Math.min(a.length, b.length));
+  let n = 0;
+  for (let i = 0, j = 0; i < a.length && j < b.length; ) {
+    if (a[i] < b[j]) i++;
+    else if (a[i] > b[j]) j++;
+    else (out[n++] = a[i]), i++, j++;
+  }
+  return out.subarray(0, n);
 }
 
 // Rust's `char::is_whitespace` (White_Space), which decides whether query text is blank.
@@ -180,9 +313,7 @@ const count = (v, fallback) => {
 };
 
 export class SearchClient {
-  /**
-   * @param {{base: string, fetch?: typeof fetch}} options `base`: URL of the `search/` directory.
-   */
+  /** @param {{base: string, fetch?: typeof fetch}} options `base`: URL of the `search/` directory. */
   constructor({ base, fetch } = {}) {
     this.base = String(base ?? '').replace(/\/?$/, '/');
     this.#fetch = fetch || ((...a) => globalThis.fetch(...a));
@@ -191,15 +322,14 @@ export class SearchClient {
   #fetch;
   /** The manifest's promise (null until asked for, or after a failure or a stale file). */
   #manifest = null;
-  /** Term shards, document shards and coordinate chunks by path: their names change with them. */
+  /** Files below the manifest's content-named directory, by path, parsed. */
   #files = new Map();
 
   async #get(path, init, stale = true) {
     const url = this.base + path;
-    const fetch = this.#fetch;
     let res;
     try {
-      res = await fetch(url, init);
+      res = await this.#fetch(url, init);
     } catch (e) {
       throw new Error(`tsunagu search: cannot fetch ${url}: ${e && e.message}`);
     }
@@ -223,8 +353,8 @@ export class SearchClient {
             `tsunagu search: index format ${m && m.format}, tokenizer ${m && m.tokenizer}; this reader reads format ${FORMAT}, tokenizer ${TOKENIZER_VERSION}`,
           );
         const f = m.facets || {};
-        const lists = [m.shards, m.geo, m.municipality_ranges, f.categories, f.regions, f.municipalities, f.care_items, f.flags, f.bbox];
-        if (!(m.docs >= 0 && m.docs_per_shard > 0 && m.geo_per_chunk > 0 && typeof m.docs_dir === 'string' && lists.every(Array.isArray)))
+        const lists = [m.geo, m.ranges, f.categories, f.regions, f.municipalities, f.care_items, f.flags, f.bbox];
+        if (!(m.docs >= 0 && m.buckets > 0 && m.docs_per_shard > 0 && m.geo_per_chunk > 0 && typeof m.dir === 'string' && lists.every(Array.isArray)))
           throw formatError('manifest.json');
         return m;
       })());
@@ -235,36 +365,26 @@ export class SearchClient {
     return this.#manifest;
   }
 
-  /** A file below `search/`, loaded once; failures are not cached. */
-  #load(path, parse) {
+  /** A file of the index directory, loaded and parsed once; failures are not cached. */
+  #load(m, name, parse) {
+    const path = `${m.dir}/${name}`;
     let p = this.#files.get(path);
     if (!p) {
-      p = this.#get(path).then(async (res) => parse(new Uint8Array(await res.arrayBuffer())));
+      p = this.#get(path).then(async (res) => parse(new Uint8Array(await res.arrayBuffer()), this.base + path));
       this.#files.set(path, p);
       p.catch(() => this.#files.delete(path));
     }
     return p;
   }
 
-  #termShard(file) {
-    return this.#load(file, (bytes) => {
-      const crc = /([0-9a-f]{8})\.bin$/.exec(file);
-      if (!crc) throw formatError(file);
-      if (crc32(bytes) !== parseInt(crc[1], 16))
-        throw new Stale(`tsunagu search: ${this.base + file} does not match its checksum`);
-      return parseShard(bytes, file);
-    });
-  }
-
-  /** A document shard or coordinate chunk with `expected` records (else, a stale file). */
-  #docFile(m, name, expected, parse) {
-    return this.#load(`${m.docs_dir}/${name}`, (bytes) => {
+  /** A fixed-size part (display shard, coordinate chunk) with `expected` records, else a stale file. */
+  #part(m, name, expected, parse) {
+    return this.#load(m, name, (bytes, url) => {
       let value;
       try {
-        value = parse(bytes);
+        value = parse(bytes, url);
       } catch {}
-      if (!Array.isArray(value) || value.length !== expected)
-        throw new Stale(`tsunagu search: ${this.base}${m.docs_dir}/${name} does not match the manifest`);
+      if (!Array.isArray(value) || value.length !== expected) throw new Stale(`tsunagu search: ${url} does not match the manifest`);
       return value;
     });
   }
@@ -293,7 +413,6 @@ export class SearchClient {
   async #run(query, m) {
     const q = typeof query === 'string' ? { text: query } : query || {};
     const f = m.facets;
-    const N = m.docs;
     const ignored = [];
     const find = (items, value, what, match = (x) => x.id === value) => {
       if (absent(value)) return -1;
@@ -307,18 +426,17 @@ export class SearchClient {
     const mv = absent(q.municipality) ? '' : String(q.municipality);
     const municipality = find(f.municipalities, mv, 'municipality', (x) => x.name === mv || x.code === mv);
     const filterKeys = [];
-    if (category >= 0) filterKeys.push(`${F}c:${category}`);
     for (const [items, values, what, k] of [
       [f.care_items, q.care, 'care', 'k'],
       [f.flags, q.flags, 'flag', 'f'],
     ])
       for (const v of list(values)) {
         const i = find(items, v, what);
-        if (i >= 0) filterKeys.push(`${F}${k}:${i}`);
+        if (i >= 0) filterKeys.push(`${FILTER}${k}:${i}`);
       }
     if (!absent(q.age)) {
       const age = Number(q.age);
-      if (Number.isInteger(age) && age >= 0) filterKeys.push(`${F}a:${age}`);
+      if (Number.isInteger(age) && age >= 0) filterKeys.push(`${FILTER}a:${age}`);
       else ignored.push(`age=${q.age}`);
     }
     let near = null;
@@ -329,96 +447,133 @@ export class SearchClient {
     }
     const limit = count(q.limit, 10);
     const offset = count(q.offset, 0);
+    const end = offset + limit;
 
     const text = absent(q.text) ? '' : String(q.text);
     const tokens = queryTokens(text);
     // Text with nothing searchable in it (symbols, emoji) finds nothing; blank text lists.
     if (!tokens.length && !BLANK.test(text)) return { total: 0, hits: [], ignored };
-    const exact = tokens.length ? ['=' + exactKey(text)] : [];
+    const exact = tokens.length ? exactKey(text) : '';
 
-    // Fetch every term shard the keys need, in parallel.
-    const keys = [...tokens, ...exact, ...filterKeys];
-    const shardOf = (key) => {
-      let lo = 0;
-      let hi = m.shards.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (compareKeys(m.shards[mid][0], key) <= 0) lo = mid + 1;
-        else hi = mid;
+    // Every bucket the keys need, in parallel.
+    const buckets = new Map();
+    const home = (k) => fnv1a(k) % m.buckets;
+    const fetchBuckets = (list) =>
+      Promise.all(list.filter((b) => !buckets.has(b)).map(async (b) => buckets.set(b, await this.#load(m, `${b}.bin`, parseBucket))));
+    const keys = [...tokens, ...filterKeys];
+    const homes = keys.map(home);
+    await fetchBuckets([...new Set(homes)]);
+    const terms = keys.map((k, i) => term(buckets.get(homes[i]), k));
+    if (exact && terms.slice(0, tokens.length).every((t) => t.docs.length)) {
+      // The exact name lives with the rarest query token of its key (the first of the rarest):
+      // the query's own tokens when the query is the name, else their buckets are loaded first.
+      const own = queryTokens(exact);
+      await fetchBuckets(own.map(home));
+      let best = own[0];
+      let df = Infinity;
+      for (const t of own) {
+        const n = term(buckets.get(home(t)), t).docs.length;
+        if (n < df) (best = t), (df = n);
       }
-      return lo ? m.shards[lo - 1][1] : null;
-    };
-    const files = keys.map(shardOf);
-    const loaded = new Map();
-    await Promise.all(
-      [...new Set(files)].filter(Boolean).map(async (file) => loaded.set(file, await this.#termShard(file))),
-    );
-    const term = (i) => readTerm(loaded.get(files[i]), keys[i]);
+      keys.splice(tokens.length, 0, '=' + exact);
+      homes.splice(tokens.length, 0, home(best));
+      terms.splice(tokens.length, 0, term(buckets.get(home(best)), '=' + exact));
+    }
+    const exactTerms = keys.length - tokens.length - filterKeys.length;
+    const scored = terms.slice(0, tokens.length + exactTerms);
+    if (scored.some((t) => !t.lv)) throw formatError(`${m.dir}/${homes[0]}.bin`);
 
-    // Candidates: every token (AND), scores summed in query-token order, then the exact name.
+    // Candidates: documents of every token and filter key (rarest first), within the ranges of
+    // the municipality, region and category filters (documents are ordered by them).
     let cand = null;
-    tokens.forEach((_, i) => {
-      const t = term(i);
-      if (!t.values) throw formatError(files[i]);
-      cand = cand ? intersect(cand, t.docs, t.values) : { docs: Array.from(t.docs), scores: Array.from(t.values) };
+    const required = terms.filter((_, i) => i < tokens.length || i > scored.length - 1);
+    for (const t of required.sort((a, b) => a.docs.length - b.docs.length)) cand = cand ? intersect(cand, t.docs) : t.docs;
+    const C = f.categories.length;
+    const spans = [];
+    m.ranges.forEach((r, i) => {
+      if ((municipality < 0 || i === municipality) && (region < 0 || f.municipalities[i].region === region))
+        spans.push(category < 0 ? [r[0], r[C]] : [r[category], r[category + 1]]);
     });
-    if (cand && cand.docs.length) {
-      const t = term(tokens.length);
-      if (!t.values) throw formatError(files[tokens.length]);
-      for (let i = 0, j = 0; j < t.docs.length; j++) {
-        while (i < cand.docs.length && cand.docs[i] < t.docs[j]) i++;
-        if (cand.docs[i] === t.docs[j]) cand.scores[i] += t.values[j];
-      }
-    }
-    for (let i = tokens.length + exact.length; i < keys.length; i++) {
-      const t = term(i);
-      cand = cand ? intersect(cand, t.docs, null) : { docs: Array.from(t.docs), scores: Array.from(t.docs, () => 0) };
-    }
-    // Region and municipality: documents of one municipality are a range.
-    const ranges = m.municipality_ranges.filter(
-      (_, i) => (municipality < 0 || i === municipality) && (region < 0 || f.municipalities[i].region === region),
-    );
     if (!cand) {
-      cand = { docs: [], scores: [] };
-      if (municipality < 0 && region < 0) ranges.splice(0, ranges.length, [0, N]);
-      for (const [a, b] of ranges) for (let d = a; d < b; d++) cand.docs.push(d), cand.scores.push(0);
-      cand = { docs: cand.docs.sort((a, b) => a - b), scores: cand.scores };
-    } else if (municipality >= 0 || region >= 0) {
-      const keep = cand.docs.map((d) => ranges.some(([a, b]) => d >= a && d < b));
-      cand = { docs: cand.docs.filter((_, i) => keep[i]), scores: cand.scores.filter((_, i) => keep[i]) };
-    }
+      const all = [];
+      for (const [a, b] of spans) for (let d = a; d < b; d++) all.push(d);
+      cand = Uint32Array.from(all);
+    } else if (municipality >= 0 || region >= 0 || category >= 0)
+      cand = cand.filter((d) => spans.some(([a, b]) => d >= a && d < b));
+    const total = cand.length;
 
-    const total = cand.docs.length;
-    const end = offset + limit;
+    // Scores: the tokens' values summed in query-token order, then the exact name's. A level not
+    // loaded yet counts as its term's bound: an upper bound (f64 addition is monotonic).
+    const score = new Float64Array(total);
+    const partial = new Uint32Array(total); // bit i: term i's level is not loaded
+    const rescore = () => {
+      score.fill(0);
+      partial.fill(0);
+      scored.forEach((t, k) => {
+        const pos = positions(cand, t.docs);
+        for (let i = 0; i < total; i++) {
+          if (pos[i] < 0) continue;
+          let l = t.lv[pos[i]];
+          if (!l) (l = t.bound), (partial[i] |= 1 << k);
+          const v = (l * t.max) / 255;
+          score[i] = k ? score[i] + v : v;
+        }
+      });
+    };
+    const completeTerms = async (bits) => {
+      await Promise.all(
+        scored.map(async (t, k) => {
+          if (!((bits >>> k) & 1) || t.rest < 0) return;
+          const rest = await this.#load(m, `${homes[k]}r.bin`, (b, url) => unseal(b, 'TSGR', url).bytes.subarray(5));
+          if (t.rest >= 0) complete(t, rest, homes[k]);
+        }),
+      );
+      rescore();
+    };
+    rescore();
+
     let order; // indexes into cand, in result order (at least up to `end`)
     let dist = null;
     if (near) {
-      ({ order, dist } = await this.#nearest(m, near, cand.docs, end));
-    } else {
-      order = cand.docs.map((_, i) => i);
-      if (tokens.length)
-        order.sort((a, b) => cand.scores[b] - cand.scores[a] || cand.docs[a] - cand.docs[b]);
-    }
+      ({ order, dist } = await this.#nearest(m, near, cand, end));
+      const bits = order.slice(offset, end).reduce((a, i) => a | partial[i], 0);
+      if (bits) await completeTerms(bits);
+    } else if (!tokens.length) order = Array.from({ length: Math.min(total, end) }, (_, i) => i);
+    else
+      for (;;) {
+        order = top(score, cand, end);
+        const bits = order.reduce((a, i) => a | partial[i], 0);
+        if (!bits) break;
+        await completeTerms(bits);
+      }
     const page = order.slice(offset, end);
 
-    // Only the document shards of the returned hits.
+    // Display records: from the buckets, else from the display shards.
     const per = m.docs_per_shard;
+    const shown = (d) => {
+      for (const b of buckets.values()) if (b.shown.has(d)) return b.shown.get(d);
+    };
     const shards = new Map();
     await Promise.all(
-      [...new Set(page.map((i) => Math.floor(cand.docs[i] / per)))].map(async (k) =>
-        shards.set(k, await this.#docFile(m, `${k}.json`, Math.min(per, N - k * per), (b) => JSON.parse(decoder.decode(b)))),
+      [...new Set(page.filter((i) => !shown(cand[i])).map((i) => Math.floor(cand[i] / per)))].map(async (k) =>
+        shards.set(k, await this.#part(m, `d${k}.bin`, Math.min(per, m.docs - k * per), (b, url) => {
+          const c = unseal(b, 'TSGD', url);
+          const out = [];
+          while (c.p < c.bytes.length) out.push(record(c));
+          return out;
+        })),
       ),
     );
-    const bits = (items, set) => items.filter((_, i) => (set >>> i) & 1).map(({ id, label }) => ({ id, label }));
+    const bits = (items, set) => items.filter((_, i) => (set / 2 ** i) & 1).map(({ id, label }) => ({ id, label }));
+    const copy = (x) => (x ? { ...x } : null);
     const hits = page.map((i) => {
-      const doc = cand.docs[i];
-      const r = shards.get(Math.floor(doc / per))[doc % per];
+      const doc = cand[i];
+      const r = shown(doc) || shards.get(Math.floor(doc / per))[doc % per];
       const muni = f.municipalities[r[3]];
-      const copy = (x) => (x ? { ...x } : null);
       return {
         id: r[0],
         doc,
-        score: cand.scores[i],
+        score: score[i],
         distance_km: dist ? dist.get(i) : null,
         name: r[1],
         category: copy(f.categories[r[2]]),
@@ -467,7 +622,7 @@ export class SearchClient {
       if (!batch.length) break;
       await Promise.all(
         batch.map(async ({ k, from, to }) => {
-          const q = await this.#docFile(m, `g${k}.bin`, Math.min(per, m.docs - k * per), geo);
+          const q = await this.#part(m, `g${k}.bin`, Math.min(per, m.docs - k * per), geo);
           for (let i = from; i < to; i++) {
             const j = docs[i] - k * per;
             const lat = s + (q[j][0] * (n - s)) / 65535;
@@ -482,6 +637,33 @@ export class SearchClient {
     }
     return { order: done, dist };
   }
+}
+
+/** The first `k` indexes by score (descending), then document number: a bounded heap. */
+function top(score, docs, k) {
+  // `a` ranks after `b`.
+  const after = (a, b) => score[a] < score[b] || (score[a] === score[b] && docs[a] > docs[b]);
+  const heap = []; // the worst of the best k at the root
+  const sift = (i) => {
+    for (;;) {
+      const l = 2 * i + 1;
+      const r = l + 1;
+      let w = i;
+      if (l < heap.length && after(heap[l], heap[w])) w = l;
+      if (r < heap.length && after(heap[r], heap[w])) w = r;
+      if (w === i) return;
+      [heap[i], heap[w]] = [heap[w], heap[i]];
+      i = w;
+    }
+  };
+  if (k > 0)
+    for (let i = 0; i < score.length; i++) {
+      if (heap.length < k) {
+        let j = heap.push(i) - 1;
+        while (j > 0 && after(heap[j], heap[(j - 1) >> 1])) [heap[j], heap[(j - 1) >> 1]] = [heap[(j - 1) >> 1], heap[j]], (j = (j - 1) >> 1);
+      } else if (after(heap[0], i)) (heap[0] = i), sift(0);
+    }
+  return heap.sort((a, b) => (after(a, b) ? 1 : after(b, a) ? -1 : 0));
 }
 
 /** A coordinate chunk: per document [lat_q, lon_q] (u16 little-endian). */

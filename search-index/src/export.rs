@@ -1,13 +1,13 @@
-//! The static export the browser reader loads: a manifest, term shards, document shards and
-//! coordinate chunks. The format is specified in `docs/search-index-format.md`.
+//! The static export the browser reader loads: a manifest, term buckets (with their rest files),
+//! display shards and coordinate chunks. The format is specified in `docs/search-index-format.md`.
 
 use serde_json::json;
 
 use crate::index::{EXACT_INDEX, ImpactScorer, SearchIndex, single_segment};
-use crate::normalize::TOKENIZER_VERSION;
+use crate::normalize::{TOKENIZER_VERSION, query_tokens};
 
 /// Version of the exported format.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 
 /// Prefix of filter keys in the term shards; sorts before every token.
 const FACET_PREFIX: char = '\u{1}';
@@ -16,22 +16,38 @@ const EXACT_PREFIX: char = '=';
 
 /// Sizes that trade requests against bytes (see the format document).
 pub struct Layout {
-    pub shard_bytes: usize,
+    /// Number of term buckets.
+    pub buckets: u32,
     pub docs_per_shard: usize,
     pub geo_per_chunk: usize,
 }
 
+/// Average bytes of a term bucket the layout aims at.
+const BUCKET_BYTES: usize = 3072;
+/// A term with more postings than this keeps only its best ones (tier 0) in its bucket.
+const TIER0: usize = 256;
+/// Display records of a term's best documents kept in its bucket.
+const DISPLAY: usize = 10;
+
 impl Layout {
-    /// Shard size grows with the square root of the index, which keeps the manifest and the
-    /// shards a query needs both small.
-    pub fn for_docs(docs: u32) -> Layout {
-        let shard_bytes = ((f64::from(docs) * 2048.0).sqrt() as usize).clamp(4096, 32 * 1024);
+    /// Buckets average [`BUCKET_BYTES`]: a query fetches one per token, so they stay small.
+    pub fn for_bytes(term_bytes: usize) -> Layout {
         Layout {
-            shard_bytes,
+            buckets: (term_bytes / BUCKET_BYTES).clamp(1, 1 << 20) as u32,
             docs_per_shard: 32,
             geo_per_chunk: 1024,
         }
     }
+}
+
+/// FNV-1a (32 bits) of the UTF-8 bytes of a bucket key.
+pub fn fnv1a(key: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for b in key.bytes() {
+        h ^= u32::from(b);
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    h
 }
 
 fn varint(out: &mut Vec<u8>, mut v: u64) {
@@ -42,10 +58,36 @@ fn varint(out: &mut Vec<u8>, mut v: u64) {
     out.push(v as u8);
 }
 
-/// One term's entry: key, doc set (deltas or bitmap, whichever is smaller), optional levels.
-fn encode_term(out: &mut Vec<u8>, key: &str, docs: &[u32], levels: Option<(f32, &[u8])>) {
-    varint(out, key.len() as u64);
-    out.extend_from_slice(key.as_bytes());
+fn string(out: &mut Vec<u8>, s: &str) {
+    varint(out, s.len() as u64);
+    out.extend_from_slice(s.as_bytes());
+}
+
+/// A term before encoding: key, documents and, for tokens and exact names, (max, levels).
+struct Term {
+    key: String,
+    bucket_key: String,
+    docs: Vec<u32>,
+    levels: Option<(f32, Vec<u8>)>,
+}
+
+impl Term {
+    /// Positions (in `docs`) of the best postings: by level (descending), then document.
+    fn best(&self, count: usize) -> Vec<usize> {
+        let Some((_, lv)) = &self.levels else {
+            return Vec::new();
+        };
+        let mut order: Vec<usize> = (0..lv.len()).collect();
+        order.sort_by_key(|&i| (std::cmp::Reverse(lv[i]), self.docs[i]));
+        order.truncate(count);
+        order
+    }
+}
+
+/// One term's entry in its bucket; levels beyond tier 0 go to `rest` (the bucket's rest file).
+fn encode_term(out: &mut Vec<u8>, rest: &mut Vec<u8>, t: &Term) {
+    string(out, &t.key);
+    let docs = &t.docs;
     varint(out, docs.len() as u64);
     let mut deltas = Vec::new();
     let mut prev = 0u32;
@@ -57,7 +99,7 @@ fn encode_term(out: &mut Vec<u8>, key: &str, docs: &[u32], levels: Option<(f32, 
     let span = docs.last().map_or(0, |d| d - base + 1);
     let bitmap_len = span.div_ceil(8) as usize;
     let kind_bitmap = bitmap_len + 4 < deltas.len();
-    out.push(u8::from(kind_bitmap) | if levels.is_some() { 2 } else { 0 });
+    out.push(u8::from(kind_bitmap) | if t.levels.is_some() { 2 } else { 0 });
     if kind_bitmap {
         varint(out, u64::from(base));
         varint(out, bitmap_len as u64);
@@ -70,38 +112,93 @@ fn encode_term(out: &mut Vec<u8>, key: &str, docs: &[u32], levels: Option<(f32, 
     } else {
         out.extend_from_slice(&deltas);
     }
-    if let Some((max, lv)) = levels {
-        out.extend_from_slice(&max.to_le_bytes());
+    let Some((max, lv)) = &t.levels else {
+        return;
+    };
+    out.extend_from_slice(&max.to_le_bytes());
+    if lv.len() <= TIER0 {
+        varint(out, lv.len() as u64);
         out.extend_from_slice(lv);
+        return;
     }
+    let mut tier0 = t.best(TIER0);
+    tier0.sort_unstable();
+    varint(out, tier0.len() as u64);
+    let mut prev = 0;
+    for (j, &i) in tier0.iter().enumerate() {
+        varint(out, (if j == 0 { i } else { i - prev }) as u64);
+        out.push(lv[i]);
+        prev = i;
+    }
+    let mut in_tier0 = vec![false; lv.len()];
+    for &i in &tier0 {
+        in_tier0[i] = true;
+    }
+    let others: Vec<u8> = (0..lv.len())
+        .filter(|&i| !in_tier0[i])
+        .map(|i| lv[i])
+        .collect();
+    out.push(others.iter().copied().max().unwrap_or(0));
+    varint(out, rest.len() as u64);
+    rest.extend_from_slice(&others);
+}
+
+/// A display record: what a result list shows of a document.
+fn display_record(out: &mut Vec<u8>, x: &crate::search::DocFacts, t: &crate::search::DocText) {
+    string(out, &t.id);
+    string(out, &t.name);
+    varint(out, u64::from(x.category));
+    varint(out, u64::from(x.municipality));
+    varint(out, u64::from(x.care_bits));
+    varint(out, u64::from(x.flag_bits));
+    let age = |a: i64| if a < 0 { 0 } else { (a + 1) as u64 };
+    varint(out, age(x.age_min));
+    varint(out, age(x.age_max));
+    out.push(u8::from(x.approx));
+}
+
+/// A file with its magic and format, then `body`, then the CRC-32 of everything before it.
+fn sealed(magic: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    let mut bytes = magic.to_vec();
+    bytes.push(FORMAT_VERSION as u8);
+    bytes.extend_from_slice(body);
+    let crc = crc32fast::hash(&bytes);
+    bytes.extend_from_slice(&crc.to_le_bytes());
+    bytes
 }
 
 /// The exported files as (path below `search/`, bytes).
 pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
     let (facts, texts) = index.doc_facts()?;
     let n = index.docs;
-    let layout = Layout::for_docs(n);
     let f = &index.facets;
+    let categories = f.categories.len();
 
-    // Documents must be ordered by municipality: filters by region and municipality are ranges.
-    let mut ranges: Vec<[u32; 2]> = vec![[0, 0]; f.municipalities.len()];
-    let mut last = 0u16;
+    // Documents must be ordered by municipality, then category: filters by region, municipality
+    // and category are ranges. Per municipality: where each category starts, then the end.
+    let mut ranges: Vec<Vec<u32>> = Vec::new();
+    let mut last = (0u16, 0u16);
     for (d, x) in facts.iter().enumerate() {
-        if x.municipality < last {
+        if (x.municipality, x.category) < last || usize::from(x.category) >= categories {
             return Err(tantivy::TantivyError::InvalidArgument(
-                "documents must be ordered by municipality".to_owned(),
+                "documents must be ordered by municipality, then category".to_owned(),
             ));
         }
-        last = x.municipality;
-        let r = &mut ranges[usize::from(x.municipality)];
-        if r[1] == 0 {
-            r[0] = d as u32;
+        last = (x.municipality, x.category);
+        let m = usize::from(x.municipality);
+        while ranges.len() <= m {
+            ranges.push(vec![d as u32; categories + 1]);
         }
-        r[1] = d as u32 + 1;
+        for start in &mut ranges[m][usize::from(x.category) + 1..] {
+            *start = d as u32 + 1;
+        }
+    }
+    while ranges.len() < f.municipalities.len() {
+        ranges.push(vec![n; categories + 1]);
     }
 
     // Terms: every token of every text field, then exact names, then filter keys.
-    let mut entries: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut terms: Vec<Term> = Vec::new();
     let searcher = index.searcher();
     let segment = single_segment(&searcher)?;
     let scorer = ImpactScorer::new(index, &searcher, segment)?;
@@ -115,6 +212,8 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
         .map(|d| d.terms().stream())
         .collect::<std::io::Result<_>>()?;
     let mut live: Vec<bool> = streams.iter_mut().map(|s| s.advance()).collect();
+    // Documents per token, for the home of exact names (which come after every token).
+    let mut df: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     loop {
         // The smallest current key among the text-field streams, then the exact stream alone.
         let text_min = (0..EXACT_INDEX)
@@ -137,16 +236,26 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
             .collect();
         let imp = scorer.impacts(&infos)?;
         let token = String::from_utf8_lossy(&key).into_owned();
-        let name = if group == [EXACT_INDEX] {
-            format!("{EXACT_PREFIX}{token}")
+        let (name, bucket_key) = if group == [EXACT_INDEX] {
+            // An exact name lives with the rarest query token of its key (fetched anyway; the
+            // first of the rarest), so that names sharing common words do not crowd one bucket.
+            let home = query_tokens(&token)
+                .into_iter()
+                .min_by_key(|t| df.get(t).copied().unwrap_or(0))
+                .unwrap_or_default();
+            (format!("{EXACT_PREFIX}{token}"), home)
         } else {
-            token
+            (token.clone(), token)
         };
-        let docs: Vec<u32> = imp.postings.iter().map(|p| p.0).collect();
-        let levels: Vec<u8> = imp.postings.iter().map(|p| p.1).collect();
-        let mut bytes = Vec::new();
-        encode_term(&mut bytes, &name, &docs, Some((imp.max, &levels)));
-        entries.push((name, bytes));
+        if group != [EXACT_INDEX] {
+            df.insert(name.clone(), imp.postings.len());
+        }
+        terms.push(Term {
+            key: name,
+            bucket_key,
+            docs: imp.postings.iter().map(|p| p.0).collect(),
+            levels: Some((imp.max, imp.postings.iter().map(|p| p.1).collect())),
+        });
         for i in group {
             live[i] = streams[i].advance();
         }
@@ -154,15 +263,15 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
     let mut facet = |key: String, pred: &dyn Fn(&crate::search::DocFacts) -> bool| {
         let docs: Vec<u32> = (0..n).filter(|&d| pred(&facts[d as usize])).collect();
         if !docs.is_empty() {
-            let mut bytes = Vec::new();
             let key = format!("{FACET_PREFIX}{key}");
-            encode_term(&mut bytes, &key, &docs, None);
-            entries.push((key, bytes));
+            terms.push(Term {
+                bucket_key: key.clone(),
+                key,
+                docs,
+                levels: None,
+            });
         }
     };
-    for i in 0..f.categories.len() {
-        facet(format!("c:{i}"), &|x| usize::from(x.category) == i);
-    }
     for i in 0..f.care_items.len() {
         facet(format!("k:{i}"), &|x| x.care_bits & (1 << i) != 0);
     }
@@ -174,68 +283,58 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
             x.age_min >= 0 && x.age_min <= age && age <= x.age_max
         });
     }
-    entries.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
+    terms.sort_by(|a, b| a.key.as_bytes().cmp(b.key.as_bytes()));
 
+    // Buckets: every term hashed by its bucket key, with the display records of the best
+    // documents of its terms.
+    // The estimate: key, doc set (about a byte per posting, at most a bitmap), tier-0 levels and
+    // the display records (about 50 bytes) of the best documents.
+    let estimate: usize = terms
+        .iter()
+        .map(|t| {
+            let docs = t.docs.len().min(n as usize / 8);
+            t.key.len() + 8 + docs + t.docs.len().min(TIER0) * 2 + t.docs.len().min(DISPLAY) * 50
+        })
+        .sum();
+    let layout = Layout::for_bytes(estimate);
+    let mut buckets: Vec<Vec<&Term>> = vec![Vec::new(); layout.buckets as usize];
+    for t in &terms {
+        buckets[(fnv1a(&t.bucket_key) % layout.buckets) as usize].push(t);
+    }
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
-    let mut shard_table = Vec::new();
-    let mut shard: Vec<u8> = Vec::new();
-    let mut count = 0u64;
-    let mut first = String::new();
-    let mut flush =
-        |shard: &mut Vec<u8>, count: &mut u64, first: &str, files: &mut Vec<(String, Vec<u8>)>| {
-            if *count == 0 {
-                return;
-            }
-            let mut bytes = b"TSGT".to_vec();
-            bytes.push(FORMAT_VERSION as u8);
-            varint(&mut bytes, *count);
-            bytes.append(shard);
-            let name = format!("t-{:08x}.bin", crc32fast::hash(&bytes));
-            shard_table.push(json!([first, name, bytes.len()]));
-            files.push((name, bytes));
-            *count = 0;
-        };
-    for (key, bytes) in entries {
-        if count == 0 {
-            first = key.clone();
+    for (b, list) in buckets.iter().enumerate() {
+        let mut shown: Vec<u32> = list
+            .iter()
+            .flat_map(|t| t.best(DISPLAY).into_iter().map(|i| t.docs[i]))
+            .collect();
+        shown.sort_unstable();
+        shown.dedup();
+        let mut body = Vec::new();
+        varint(&mut body, list.len() as u64);
+        varint(&mut body, shown.len() as u64);
+        let mut prev = 0;
+        for (j, &d) in shown.iter().enumerate() {
+            varint(&mut body, u64::from(if j == 0 { d } else { d - prev }));
+            display_record(&mut body, &facts[d as usize], &texts[d as usize]);
+            prev = d;
         }
-        shard.extend_from_slice(&bytes);
-        count += 1;
-        if shard.len() >= layout.shard_bytes {
-            flush(&mut shard, &mut count, &first, &mut files);
+        let mut rest = Vec::new();
+        for t in list {
+            encode_term(&mut body, &mut rest, t);
+        }
+        files.push((format!("{b}.bin"), sealed(b"TSGB", &body)));
+        if !rest.is_empty() {
+            files.push((format!("{b}r.bin"), sealed(b"TSGR", &rest)));
         }
     }
-    flush(&mut shard, &mut count, &first, &mut files);
 
-    // Document shards (display) and coordinate chunks, in one directory named by their content.
-    let mut doc_files: Vec<(String, Vec<u8>)> = Vec::new();
-    for (k, chunk) in (0..n as usize)
-        .collect::<Vec<_>>()
-        .chunks(layout.docs_per_shard)
-        .enumerate()
-    {
-        let records: Vec<serde_json::Value> = chunk
-            .iter()
-            .map(|&d| {
-                let x = &facts[d];
-                let t = &texts[d];
-                json!([
-                    t.id,
-                    t.name,
-                    x.category,
-                    x.municipality,
-                    x.care_bits,
-                    x.flag_bits,
-                    x.age_min,
-                    x.age_max,
-                    u8::from(x.approx)
-                ])
-            })
-            .collect();
-        doc_files.push((
-            format!("{k}.json"),
-            serde_json::to_vec(&records).expect("JSON"),
-        ));
+    // Display shards (for results no bucket shows) and coordinate chunks.
+    for (k, start) in (0..n as usize).step_by(layout.docs_per_shard).enumerate() {
+        let mut body = Vec::new();
+        for d in start..(start + layout.docs_per_shard).min(n as usize) {
+            display_record(&mut body, &facts[d], &texts[d]);
+        }
+        files.push((format!("d{k}.bin"), sealed(b"TSGD", &body)));
     }
     let mut geo_boxes = Vec::new();
     for (k, chunk) in facts.chunks(layout.geo_per_chunk).enumerate() {
@@ -253,30 +352,29 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
             ];
         }
         geo_boxes.push(bbox);
-        doc_files.push((format!("g{k}.bin"), bytes));
+        files.push((format!("g{k}.bin"), bytes));
     }
     let mut hasher = crc32fast::Hasher::new();
-    for (name, bytes) in &doc_files {
+    for (name, bytes) in &files {
         hasher.update(name.as_bytes());
         hasher.update(bytes);
     }
-    let docs_dir = format!("d-{:08x}", hasher.finalize());
-    files.extend(
-        doc_files
-            .into_iter()
-            .map(|(name, bytes)| (format!("{docs_dir}/{name}"), bytes)),
-    );
+    let dir = format!("x-{:08x}", hasher.finalize());
+    let mut files: Vec<(String, Vec<u8>)> = files
+        .into_iter()
+        .map(|(name, bytes)| (format!("{dir}/{name}"), bytes))
+        .collect();
 
     let manifest = json!({
         "format": FORMAT_VERSION,
         "tokenizer": TOKENIZER_VERSION,
         "docs": n,
-        "shards": shard_table,
-        "docs_dir": docs_dir,
+        "dir": dir,
+        "buckets": layout.buckets,
         "docs_per_shard": layout.docs_per_shard,
         "geo_per_chunk": layout.geo_per_chunk,
         "geo": geo_boxes,
-        "municipality_ranges": ranges,
+        "ranges": ranges,
         "facets": f,
     });
     let mut m = serde_json::to_vec(&manifest).expect("JSON");
@@ -300,24 +398,69 @@ mod tests {
     }
 
     #[test]
+    fn fnv1a_of_utf8() {
+        assert_eq!(fnv1a(""), 0x811c_9dc5);
+        assert_eq!(fnv1a("a"), 0xe40c_292c);
+        assert_eq!(fnv1a("津"), fnv1a("\u{6d25}"));
+    }
+
+    fn term(docs: Vec<u32>, levels: Option<Vec<u8>>) -> Term {
+        Term {
+            key: "a".into(),
+            bucket_key: "a".into(),
+            docs,
+            levels: levels.map(|l| (1.5, l)),
+        }
+    }
+
+    #[test]
     fn dense_sets_become_bitmaps() {
-        let docs: Vec<u32> = (100..400).collect();
-        let mut out = Vec::new();
-        encode_term(&mut out, "a", &docs, None);
+        let (mut out, mut rest) = (Vec::new(), Vec::new());
+        encode_term(&mut out, &mut rest, &term((100..400).collect(), None));
         // key, count (2 bytes), kind 1 (bitmap), base 96 (1 byte), length (1 byte), bitmap.
         assert_eq!(out[0], 1);
         assert_eq!(out[4], 1, "bitmap kind");
         let mut sparse = Vec::new();
         encode_term(
             &mut sparse,
-            "a",
-            &[5, 5000, 90000],
-            Some((1.5, &[1, 2, 255])),
+            &mut rest,
+            &term(vec![5, 5000, 90000], Some(vec![1, 2, 255])),
         );
         assert_eq!(sparse[3], 2, "delta kind with levels");
         assert_eq!(
-            &sparse[sparse.len() - 7..sparse.len() - 3],
-            &1.5f32.to_le_bytes()
+            &sparse[sparse.len() - 4..],
+            &[3, 1, 2, 255],
+            "all levels inline"
         );
+        assert!(rest.is_empty());
+    }
+
+    #[test]
+    fn long_lists_keep_their_best_postings_inline() {
+        let docs: Vec<u32> = (0..600).map(|d| d * 3).collect();
+        let levels: Vec<u8> = (0..600).map(|i| (i % 50 + 1) as u8).collect();
+        let t = term(docs, Some(levels.clone()));
+        let best = t.best(TIER0);
+        assert_eq!(best.len(), TIER0);
+        assert!(
+            best.iter().all(|&i| levels[i] >= 29),
+            "the best levels first"
+        );
+        let (mut out, mut rest) = (vec![9], vec![7]);
+        encode_term(&mut out, &mut rest, &t);
+        assert_eq!(
+            rest.len(),
+            1 + 600 - TIER0,
+            "the other levels go to the rest file"
+        );
+        assert_eq!(&out[out.len() - 2..], &[29, 1], "bound 29, rest offset 1");
+    }
+
+    #[test]
+    fn sealed_files_end_with_their_checksum() {
+        let f = sealed(b"TSGB", &[1, 2, 3]);
+        assert_eq!(&f[..5], b"TSGB\x02");
+        let crc = crc32fast::hash(&f[..f.len() - 4]);
+        assert_eq!(&f[f.len() - 4..], &crc.to_le_bytes());
     }
 }

@@ -17,6 +17,19 @@
 
 use unicode_normalization::UnicodeNormalization;
 
+/// Code points on which NFKC differs between the Unicode versions of the two implementations
+/// (this crate's `unicode-normalization`: Unicode 18.0; the browser's ICU: 17.0). Both turn them
+/// into spaces before NFKC; `tests/nfkc.json` pins the list and a checksum of every code point.
+pub const UNICODE_SEPARATORS: &[char] = &[
+    '\u{209D}',
+    '\u{209E}',
+    '\u{209F}',
+    '\u{1B123}',
+    '\u{1B124}',
+    '\u{1B125}',
+    '\u{1B126}',
+];
+
 /// Version of this specification, written into exported indexes.
 pub const TOKENIZER_VERSION: u32 = 1;
 
@@ -44,7 +57,14 @@ fn is_word(c: char) -> bool {
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    for c in text.nfkc() {
+    let pinned = text.chars().map(|c| {
+        if UNICODE_SEPARATORS.contains(&c) {
+            ' '
+        } else {
+            c
+        }
+    });
+    for c in pinned.nfkc() {
         let c = match c {
             'A'..='Z' => c.to_ascii_lowercase(),
             '\u{30A1}'..='\u{30F6}' => char::from_u32(c as u32 - 0x60).unwrap_or(c),

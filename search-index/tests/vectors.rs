@@ -54,6 +54,8 @@ const INPUTS: &[&str] = &[
     "日本語とEnglish混在text",
     "1",
     "12345678901234567890",
+    // Unicode 18 maps these (subscript w, hiragana こと); Unicode 17 does not: both separate.
+    "a\u{209D}b こ\u{1B123}と",
 ];
 
 /// One vector; a struct (not a JSON map) so the key order is the same whatever serde_json
@@ -93,4 +95,50 @@ fn vectors_match() {
         "tests/vectors.json differs from the Rust normaliser: run with UPDATE_VECTORS=1 after a deliberate change"
     );
     assert!(vectors.len() >= 40);
+}
+
+/// Every code point normalised on its own, as `<hex>:<normalised>\n` lines (non-empty results
+/// only): the JavaScript test computes the same text with the browser's NFKC.
+fn code_point_table() -> String {
+    let mut lines = String::new();
+    for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+        let n = normalize(&c.to_string());
+        if !n.is_empty() {
+            lines.push_str(&format!("{:x}:{n}\n", c as u32));
+        }
+    }
+    lines
+}
+
+/// The Unicode pin (docs/search-index-format.md): the separators listed in `tests/nfkc.json` are
+/// the ones in `normalize.rs`, and the checksum of every code point's normalisation is the one
+/// the JavaScript test checks too. `TSUNAGU_NFKC_DUMP=FILE` writes the table (to compare).
+#[test]
+fn every_code_point_normalises_as_pinned() {
+    let table = code_point_table();
+    if let Some(path) = std::env::var_os("TSUNAGU_NFKC_DUMP") {
+        std::fs::write(path, &table).unwrap();
+    }
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/nfkc.json");
+    let pin: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let listed: Vec<u32> = pin["separators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| u32::from_str_radix(v.as_str().unwrap().trim_start_matches("U+"), 16).unwrap())
+        .collect();
+    let ours: Vec<u32> = tsunagu_search::normalize::UNICODE_SEPARATORS
+        .iter()
+        .map(|&c| c as u32)
+        .collect();
+    assert_eq!(ours, listed, "UNICODE_SEPARATORS and tests/nfkc.json");
+    for &c in &ours {
+        let c = char::from_u32(c).unwrap();
+        assert_eq!(normalize(&format!("a{c}b")), "a b", "{c:?} separates words");
+    }
+    assert_eq!(
+        pin["crc32"].as_u64().unwrap(),
+        u64::from(crc32fast::hash(table.as_bytes())),
+        "the NFKC of some code point changed: see tests/nfkc.json"
+    );
 }

@@ -85,17 +85,11 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
 ];
 
 /// The browser reader of the search index, written into `search/` beside the exported index. Not
-/// a theme file: it must match the index format. `search.js` imports `./normalize.js`.
-const SEARCH_READER: &[(&str, &[u8])] = &[
-    (
-        "search/tsunagu-search.js",
-        include_bytes!("../../search-index/js/search.js"),
-    ),
-    (
-        "search/normalize.js",
-        include_bytes!("../../search-index/js/normalize.js"),
-    ),
-];
+/// a theme file: it must match the index format. One module with no imports.
+const SEARCH_READER: &[(&str, &[u8])] = &[(
+    "search/tsunagu-search.js",
+    include_bytes!("../../search-index/js/search.js"),
+)];
 
 /// A theme ready to render: templates minified and parsed once, static files loaded.
 pub struct Theme {

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { exactKey, indexTokens, normalize, queryTokens, TOKENIZER_VERSION } from '../normalize.js';
+import { exactKey, indexTokens, normalize, queryTokens, TOKENIZER_VERSION, UNICODE_SEPARATORS } from '../search.js';
 
 const vectors = JSON.parse(
   readFileSync(new URL('../../tests/vectors.json', import.meta.url), 'utf8'),
@@ -47,4 +47,28 @@ test('bad input never throws', () => {
     exactKey(x);
   }
   assert.deepEqual(queryTokens('\uD800abc'), ['abc']);
+});
+
+test('the Unicode pin: separators and the checksum of every code point (tests/nfkc.json)', () => {
+  const pin = JSON.parse(readFileSync(new URL('../../tests/nfkc.json', import.meta.url), 'utf8'));
+  const ours = UNICODE_SEPARATORS.source.match(/\\u\{([0-9a-f]+)\}/g) ?? [];
+  assert.deepEqual(
+    ours.map((u) => 'U+' + u.slice(3, -1).toUpperCase().padStart(4, '0')),
+    pin.separators,
+  );
+  for (const u of pin.separators) assert.equal(normalize(`a${String.fromCodePoint(parseInt(u.slice(2), 16))}b`), 'a b', u);
+  let lines = '';
+  for (let c = 0; c <= 0x10ffff; c++) {
+    if (c >= 0xd800 && c <= 0xdfff) continue;
+    const n = normalize(String.fromCodePoint(c));
+    if (n) lines += `${c.toString(16)}:${n}\n`;
+  }
+  const table = new Int32Array(256).map((_, i) => {
+    let x = i;
+    for (let k = 0; k < 8; k++) x = x & 1 ? 0xedb88320 ^ (x >>> 1) : x >>> 1;
+    return x;
+  });
+  let crc = -1;
+  for (const b of new TextEncoder().encode(lines)) crc = table[(crc ^ b) & 255] ^ (crc >>> 8);
+  assert.equal((crc ^ -1) >>> 0, pin.crc32, `the NFKC of some code point differs from Rust's (Unicode ${process.versions.unicode})`);
 });

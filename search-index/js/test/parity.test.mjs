@@ -6,13 +6,13 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
-import { SearchClient } from '../search.js';
+import { fnv1a, SearchClient } from '../search.js';
 import { assertSame, buildSample as buildSampleIn, buildSynth as buildSynthIn, cliResults, COMMON, label, PAGES, randomNear, SYNTH } from './oracle.mjs';
 
 /** A fetch over the file system; it records the URLs it serves. */
@@ -60,7 +60,8 @@ after(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
 
 let sampleSite;
 const buildSample = () => (sampleSite ??= buildSampleIn(temp('tsunagu-sample-')));
-const buildSynth = () => buildSynthIn(join(temp('tsunagu-synth-'), 'site'), 10000);
+let synthSite;
+const buildSynth = () => (synthSite ??= buildSynthIn(join(temp('tsunagu-synth-'), 'site'), 10000));
 
 parity('sample site', buildSample, [...COMMON, ...PAGES]);
 
@@ -94,7 +95,7 @@ describe('sample site: loading', () => {
     assert.equal(h.distance_km, null);
   });
 
-  test('the manifest once with no-cache; only the needed shards, each once', async () => {
+  test('the manifest once with no-cache; only the needed buckets, each once', async () => {
     const fetch = fsFetch();
     const client = new SearchClient({ base, fetch });
     await client.search({ text: '津', category: 'facility' });
@@ -103,17 +104,15 @@ describe('sample site: loading', () => {
     assert.equal(urls.filter((u) => u === 'manifest.json').length, 1);
     assert.equal(fetch.log[0].init.cache, 'no-cache');
     assert.equal(new Set(urls).size, urls.length, 'no file twice');
-    const terms = urls.filter((u) => u.startsWith('t-'));
-    assert.ok(terms.length >= 1 && terms.length <= 3, terms.join());
-    // Document shards: only those of the returned hits.
-    const r = await new SearchClient({ base, fetch: fsFetch() }).search({ text: 'はなまる療育園', limit: 1 });
-    assert.equal(r.hits.length, 1);
+    // One token, its exact name in the same bucket, the category a range: one bucket.
+    const buckets = urls.filter((u) => /\/\d+\.bin$/.test(u));
+    assert.deepEqual(buckets, [`${manifest.dir}/${fnv1a('津') % manifest.buckets}.bin`]);
+    // Display shards: only for hits that no loaded bucket shows, and only theirs.
     const log2 = fsFetch();
-    const c2 = new SearchClient({ base, fetch: log2 });
-    const r2 = await c2.search({ text: '訪問看護', limit: 3 });
-    const docShards = log2.log.map((l) => l.url.slice(base.length)).filter((u) => u.endsWith('.json') && u !== 'manifest.json');
-    const want = new Set(r2.hits.map((h) => `${manifest.docs_dir}/${Math.floor(h.doc / manifest.docs_per_shard)}.json`));
-    assert.deepEqual(new Set(docShards), want);
+    const r2 = await new SearchClient({ base, fetch: log2 }).search({ text: '訪問看護', limit: 40 });
+    const shards = log2.log.map((l) => l.url.slice(base.length)).filter((u) => /\/d\d+\.bin$/.test(u));
+    const hitShards = new Set(r2.hits.map((h) => `${manifest.dir}/d${Math.floor(h.doc / manifest.docs_per_shard)}.bin`));
+    assert.ok(shards.every((u) => hitShards.has(u)), shards.join());
     assert.ok(!log2.log.some((l) => /\/g\d+\.bin$/.test(l.url)), 'no coordinates without near');
   });
 
@@ -163,7 +162,7 @@ describe('sample site: loading', () => {
     const real = readFileSync(fileURLToPath(base + 'manifest.json'), 'utf8');
     const m = JSON.parse(real);
     const stale = JSON.parse(real);
-    stale.shards = stale.shards.map(([k, f, n]) => [k, f.replace(/^t-/, 't-0'), n]);
+    stale.dir = 'x-00000000';
     let manifests = 0;
     const inner = fsFetch();
     const fetch = async (url, init) => {
@@ -185,8 +184,8 @@ describe('sample site: loading', () => {
     const dir = temp('tsunagu-corrupt-');
     cpSync(fileURLToPath(base), dir, { recursive: true });
     const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    for (const [, file] of m.shards) {
-      const p = join(dir, file);
+    for (const file of readdirSync(join(dir, m.dir)).filter((f) => /^\d+\.bin$/.test(f))) {
+      const p = join(dir, m.dir, file);
       const b = readFileSync(p);
       b[b.length - 1] ^= 1;
       writeFileSync(p, b);
@@ -211,13 +210,27 @@ describe('sample site: loading', () => {
     assert.equal(fetch.log.filter((l) => l.url.endsWith('manifest.json')).length, 2);
     const other = pathToFileURL(dir).href + '/';
     const bad = async (url) =>
-      String(url).endsWith('manifest.json') ? new Response('{"format":2,"tokenizer":1}') : new Response('', { status: 404 });
-    await assert.rejects(new SearchClient({ base: other, fetch: bad }).search({}), /format 2/);
+      String(url).endsWith('manifest.json') ? new Response('{"format":3,"tokenizer":1}') : new Response('', { status: 404 });
+    await assert.rejects(new SearchClient({ base: other, fetch: bad }).search({}), /format 3/);
   });
 });
 
 function manifestDocsDir(dir) {
-  return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).docs_dir;
+  return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).dir;
 }
 
 parity('synthetic site, 10 000 entries', buildSynth, [...COMMON, ...SYNTH, ...PAGES, ...randomNear()]);
+
+describe('synthetic site: loading', () => {
+  test('a one-token query reads the manifest and one bucket, which shows its top 10', async () => {
+    const base = pathToFileURL(join(buildSynth(), 'public', 'search')).href + '/';
+    for (const text of ['吸引', '津', '送迎']) {
+      const fetch = fsFetch();
+      const r = await new SearchClient({ base, fetch }).search({ text });
+      assert.equal(r.hits.length, 10);
+      const urls = fetch.log.map((l) => l.url.slice(base.length));
+      assert.equal(urls.length, 2, urls.join());
+      assert.match(urls[1], /^x-[0-9a-f]{8}\/\d+\.bin$/);
+    }
+  });
+});

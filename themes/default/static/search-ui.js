@@ -288,9 +288,9 @@ async function start() {
   if (matchMedia('(min-width: 48rem)').matches) $('search-facets').open = true;
   history.scrollRestoration = 'manual';
   try {
-    const [reader, norm] = await Promise.all([import('./search/tsunagu-search.js'), import('./search/normalize.js')]);
+    const reader = await import('./search/tsunagu-search.js');
     client = new reader.SearchClient({ base: new URL('./search/', import.meta.url).href });
-    tokens = norm.queryTokens;
+    tokens = reader.queryTokens;
     fc = (await client.manifest()).facets;
   } catch (e) {
     fail(e); // the form cannot work; the browse lists still do
