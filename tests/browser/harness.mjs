@@ -130,8 +130,13 @@ export async function newPage(browser, viewport = VIEWPORTS[1], options = {}) {
   });
   page.on('load', () => record.urls.add(page.url()));
   page.on('pageerror', (err) => note(`page error: ${err.message}`));
+  // Not failed loads: requests still in flight when the tab navigated or closed, and, in a tab
+  // without JavaScript, the search page's module preloads.
+  const noScripts = options.javaScriptEnabled === false;
+  const dropped = (error) => error === 'net::ERR_ABORTED' || (noScripts && error === 'csp');
   page.on('requestfailed', (req) => {
-    if (!record.expect(req.url(), 'failed')) note(`request failed: ${req.url()} ${req.failure()?.errorText}`);
+    const error = req.failure()?.errorText;
+    if (!dropped(error) && !record.expect(req.url(), 'failed')) note(`request failed: ${req.url()} ${error}`);
   });
   page.on('response', (res) => {
     if (res.status() >= 400 && !expected(res.url(), res.status())) note(`HTTP ${res.status()}: ${res.url()}`);
