@@ -113,21 +113,28 @@ pub fn build(root: &Path, site: &site::Site, out: &Path) -> Result<BuildReport, 
     let staging = output::Staging::new(out)?;
     let report = gaps::compute(site);
     timings.push(clock.lap("gaps"));
-    // The pages on one side, the open data and the search index (mostly single-threaded) on the
-    // other, so both cores stay busy.
-    let (pages, data_and_index) = rayon::join(
+    // The search index is the longest chain of work that cannot be split (tantivy indexes on one
+    // thread, then the export): it starts at once on this thread, while the other core renders
+    // the pages and writes the open data, and this one joins in when the index is done.
+    let (index, (pages, data)) = rayon::join(
+        || search_index(root, site, &staging),
         || {
-            let started = std::time::Instant::now();
-            let pages = render::render_site(site, &report, &mut theme, &|path, bytes| {
-                staging.write(path, bytes)
-            })?;
-            Ok::<_, String>((pages, concurrent_stage("pages", started)))
+            rayon::join(
+                || {
+                    let started = std::time::Instant::now();
+                    let pages = render::render_site(site, &report, &mut theme, &|path, bytes| {
+                        staging.write(path, bytes)
+                    })?;
+                    Ok::<_, String>((pages, concurrent_stage("pages", started)))
+                },
+                || open_data(site, &staging),
+            )
         },
-        || data_and_index(root, site, &staging),
     );
     let (pages, pages_time) = pages?;
     timings.push(pages_time);
-    timings.extend(data_and_index?);
+    timings.push(data?);
+    timings.extend(index?);
     timings.push(clock.lap("all output"));
     staging.commit()?;
     timings.push(clock.lap("swap"));
@@ -148,36 +155,29 @@ fn concurrent_stage(stage: &'static str, started: std::time::Instant) -> StageTi
     }
 }
 
-/// Writes the open-data files and the exported search index, each beside the other, returning
-/// their stage times.
-fn data_and_index(
+/// Writes the open-data files, one at a time so a large site holds only one of them in memory.
+fn open_data(site: &site::Site, staging: &output::Staging) -> Result<StageTime, String> {
+    let started = std::time::Instant::now();
+    for (path, make) in opendata::FILES {
+        staging.write(path, &make(site))?;
+    }
+    Ok(concurrent_stage("open data", started))
+}
+
+/// Builds the search index and writes its static export, returning the times of both.
+fn search_index(
     root: &Path,
     site: &site::Site,
     staging: &output::Staging,
-) -> Result<Vec<StageTime>, String> {
-    let (data, index) = rayon::join(
-        || {
-            let started = std::time::Instant::now();
-            // One file at a time, so a large site holds only one of them in memory.
-            for (path, make) in opendata::FILES {
-                staging.write(path, &make(site))?;
-            }
-            Ok::<_, String>(concurrent_stage("open data", started))
-        },
-        || {
-            let started = std::time::Instant::now();
-            let index = search::build_index(root, site)?;
-            let built = concurrent_stage("search index", started);
-            let started = std::time::Instant::now();
-            let files = tsunagu_search::export::export(&index)
-                .map_err(|e| format!("検索インデックスを書き出せません: {e}"))?;
-            for (path, bytes) in files {
-                staging.write(&format!("search/{path}"), &bytes)?;
-            }
-            Ok::<_, String>([built, concurrent_stage("search export", started)])
-        },
-    );
-    let mut times = vec![data?];
-    times.extend(index?);
-    Ok(times)
+) -> Result<[StageTime; 2], String> {
+    let started = std::time::Instant::now();
+    let index = search::build_index(root, site)?;
+    let built = concurrent_stage("search index", started);
+    let started = std::time::Instant::now();
+    let files = tsunagu_search::export::export(&index)
+        .map_err(|e| format!("検索インデックスを書き出せません: {e}"))?;
+    for (path, bytes) in files {
+        staging.write(&format!("search/{path}"), &bytes)?;
+    }
+    Ok([built, concurrent_stage("search export", started)])
 }
