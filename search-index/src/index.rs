@@ -261,6 +261,10 @@ impl SearchIndex {
             serde_json::to_vec(&facets)
                 .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?,
         )?;
+        SearchIndex::with_reader(index, facets)
+    }
+
+    fn with_reader(index: Index, facets: Facets) -> tantivy::Result<SearchIndex> {
         let reader = index.reader()?;
         let docs = reader.searcher().num_docs() as u32;
         Ok(SearchIndex {
@@ -277,14 +281,7 @@ impl SearchIndex {
         register(&index);
         let facets: Facets = serde_json::from_slice(&std::fs::read(dir.join(FACETS_FILE))?)
             .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
-        let reader = index.reader()?;
-        let docs = reader.searcher().num_docs() as u32;
-        Ok(SearchIndex {
-            index,
-            reader,
-            facets,
-            docs,
-        })
+        SearchIndex::with_reader(index, facets)
     }
 
     pub(crate) fn searcher(&self) -> Searcher {
