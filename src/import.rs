@@ -14,7 +14,7 @@ use toml_edit::{DocumentMut, Item, value};
 
 use crate::config::{Config, in_japan};
 use crate::date::Date;
-use crate::entry::{MAX_CAPACITY, is_forbidden_char, is_kana_char};
+use crate::entry::{MAX_CAPACITY, is_kana_char, without_forbidden_chars};
 
 /// The open-data layouts `tsunagu import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -284,10 +284,7 @@ fn rows(
         let get = |names: &[&str]| -> String {
             find(names)
                 .and_then(|i| record.get(i))
-                .map(|v| {
-                    let v: String = v.chars().filter(|&c| !is_forbidden_char(c)).collect();
-                    v.trim().to_owned()
-                })
+                .map(|v| without_forbidden_chars(v).trim().to_owned())
                 .unwrap_or_default()
         };
         let name = get(cols.name);
