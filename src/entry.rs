@@ -245,7 +245,7 @@ pub const MAX_CAPACITY: i64 = 100_000;
 
 /// Characters never allowed in published text: C0/C1 controls (except tab and line breaks) and the
 /// bidirectional overrides that can make text read differently from what it is.
-pub fn is_forbidden_char(c: char) -> bool {
+fn is_forbidden_char(c: char) -> bool {
     (c.is_control() && c != '\n' && c != '\t' && c != '\r')
         || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}')
 }

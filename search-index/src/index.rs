@@ -349,8 +349,7 @@ pub(crate) fn single_segment(searcher: &Searcher) -> tantivy::Result<&tantivy::S
 
 /// Computes impacts from term infos of one segment: the one place scores are defined, used by
 /// the CLI reader and by the export.
-pub(crate) struct ImpactScorer<'a> {
-    segment: std::marker::PhantomData<&'a tantivy::SegmentReader>,
+pub(crate) struct ImpactScorer {
     /// The text fields, then the exact-name field, with their boosts.
     pub(crate) fields: Vec<(Field, f64)>,
     /// Average field length per field, as tantivy's BM25 computes it.
@@ -362,12 +361,12 @@ pub(crate) struct ImpactScorer<'a> {
     doc_numbers: tantivy::columnar::Column<u64>,
 }
 
-impl<'a> ImpactScorer<'a> {
+impl ImpactScorer {
     pub(crate) fn new(
         index: &SearchIndex,
         searcher: &Searcher,
-        segment: &'a tantivy::SegmentReader,
-    ) -> tantivy::Result<ImpactScorer<'a>> {
+        segment: &tantivy::SegmentReader,
+    ) -> tantivy::Result<ImpactScorer> {
         use tantivy::query::Bm25StatisticsProvider;
         let mut fields: Vec<(Field, f64)> = TEXT_FIELDS
             .iter()
@@ -388,7 +387,6 @@ impl<'a> ImpactScorer<'a> {
             .map(|(f, _)| segment.get_fieldnorms_reader(*f))
             .collect::<tantivy::Result<Vec<_>>>()?;
         Ok(ImpactScorer {
-            segment: std::marker::PhantomData,
             fields,
             averages,
             inverted,
