@@ -7,6 +7,25 @@ use clap::Parser;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// mimalloc's `arena_eager_commit` option (its `mi_option_t` number in the vendored mimalloc 3).
+const MI_OPTION_ARENA_EAGER_COMMIT: libmimalloc_sys::mi_option_t = 4;
+
+/// Commits arena memory lazily. By default mimalloc commits its first arena eagerly on Linux and
+/// then does not return freed pages to the kernel, so a small build's peak RSS doubles (112 MB
+/// against 62 MB at 1,000 entries) for no gain in speed. The first arena is reserved by the first
+/// allocation, which Rust's runtime makes before `main`, so the option is set from a constructor.
+/// `set_default` keeps `MIMALLOC_ARENA_EAGER_COMMIT` from the environment in charge.
+#[cfg(target_os = "linux")]
+#[used]
+#[unsafe(link_section = ".init_array")]
+static LAZY_ARENA_COMMIT: extern "C" fn() = {
+    extern "C" fn lazy_arena_commit() {
+        // SAFETY: sets a plain integer option; mimalloc reads it when it reserves an arena.
+        unsafe { libmimalloc_sys::mi_option_set_default(MI_OPTION_ARENA_EAGER_COMMIT, 0) }
+    }
+    lazy_arena_commit
+};
+
 fn main() -> ExitCode {
     tsunagu::cli::run(tsunagu::cli::Cli::parse())
 }

@@ -695,3 +695,26 @@ fn out_with_dot_dot_may_not_reach_the_content_folder() {
 fn out_with_dot_dot_may_not_reach_the_root() {
     assert_out_refused("../site");
 }
+
+/// The binary sets mimalloc's `arena_eager_commit` to 0 before its first allocation (src/main.rs):
+/// mimalloc's verbose option dump names the option, so this also checks the option number.
+#[test]
+fn the_allocator_commits_arenas_lazily_unless_the_environment_says_otherwise() {
+    let option = |env: &[(&str, &str)]| {
+        let run = run_with_env(&std::env::temp_dir(), ["--version"], env);
+        run.assert_code(0);
+        run.stderr
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("option 'arena_eager_commit': "))
+            .map(str::to_owned)
+    };
+    assert_eq!(option(&[("MIMALLOC_VERBOSE", "1")]).as_deref(), Some("0"));
+    assert_eq!(
+        option(&[
+            ("MIMALLOC_VERBOSE", "1"),
+            ("MIMALLOC_ARENA_EAGER_COMMIT", "1")
+        ])
+        .as_deref(),
+        Some("1")
+    );
+}
