@@ -67,7 +67,7 @@ def kind(side, path):
     name = path.rsplit("/", 1)[-1]
     if side == "tsunagu":
         if name.endswith(".js"):
-            return "reader code (tsunagu-search.js)"
+            return "reader code and manifest (tsunagu-search.js)"
         if name == "manifest.json":
             return "manifest.json"
         if name.endswith("r.bin"):
@@ -97,7 +97,7 @@ def kind(side, path):
 # What a search page has loaded before the first query (its code, wasm, manifest or metadata)
 # is not per-query data; the rest is.
 SETUP = (
-    "reader code (tsunagu-search.js)",
+    "reader code and manifest (tsunagu-search.js)",
     "manifest.json",
     "code (pagefind.js, pagefind-worker.js)",
     "wasm",

@@ -11,6 +11,11 @@ const MAX_TOKENS = 16;
 const EARTH_RADIUS_KM = 6371.0088;
 const FILTER = '\u0001';
 
+// `tsunagu build` writes the site's copy of this module with the manifest (search/manifest.json)
+// here, so a query needs no request for it. This source, and a copy that reloads after a stale
+// file, fetch the manifest instead. The build replaces exactly this line.
+const BUILT_MANIFEST = null;
+
 // ---- normalisation and tokens ----------------------------------------------------------------
 
 // Hiragana (after folding katakana), 々 〆, CJK extension A, unified and compatibility ideographs.
@@ -312,6 +317,29 @@ const count = (v, fallback) => {
   return n >= 0 ? Math.floor(n) : fallback;
 };
 
+/** The manifest built into this module, if `base` is the module's own directory. */
+function builtManifest(base) {
+  if (!BUILT_MANIFEST) return null;
+  try {
+    return new URL(base).href === new URL('./', import.meta.url).href ? BUILT_MANIFEST : null;
+  } catch {
+    return null;
+  }
+}
+
+/** `m` if it is a manifest this reader reads, else a clear error. */
+function checked(m, name) {
+  if (!m || m.format !== FORMAT || m.tokenizer !== TOKENIZER_VERSION)
+    throw new Error(
+      `tsunagu search: index format ${m && m.format}, tokenizer ${m && m.tokenizer}; this reader reads format ${FORMAT}, tokenizer ${TOKENIZER_VERSION}`,
+    );
+  const f = m.facets || {};
+  const lists = [m.geo, m.ranges, f.categories, f.regions, f.municipalities, f.care_items, f.flags, f.bbox];
+  if (!(m.docs >= 0 && m.buckets > 0 && m.docs_per_shard > 0 && m.geo_per_chunk > 0 && typeof m.dir === 'string' && lists.every(Array.isArray)))
+    throw formatError(name);
+  return m;
+}
+
 export class SearchClient {
   /** @param {{base: string, fetch?: typeof fetch}} options `base`: URL of the `search/` directory. */
   constructor({ base, fetch } = {}) {
@@ -322,6 +350,8 @@ export class SearchClient {
   #fetch;
   /** The manifest's promise (null until asked for, or after a failure or a stale file). */
   #manifest = null;
+  /** The built-in manifest was used or passed over: from now on, fetch `manifest.json`. */
+  #fetched = false;
   /** Files below the manifest's content-named directory, by path, parsed. */
   #files = new Map();
 
@@ -337,27 +367,27 @@ export class SearchClient {
     return res;
   }
 
-  /** The manifest, loaded once (revalidated with the server: its name never changes). */
+  /**
+   * The manifest, loaded once: the one built into this module when `base` is the module's own
+   * directory, else `manifest.json` (revalidated with the server: its name never changes). After
+   * a stale file, always `manifest.json`.
+   */
   manifest() {
     if (!this.#manifest) {
-      const p = (this.#manifest = (async () => {
-        const res = await this.#get('manifest.json', { cache: 'no-cache' }, false);
-        let m;
-        try {
-          m = JSON.parse(await res.text());
-        } catch {
-          throw formatError('manifest.json');
-        }
-        if (!m || m.format !== FORMAT || m.tokenizer !== TOKENIZER_VERSION)
-          throw new Error(
-            `tsunagu search: index format ${m && m.format}, tokenizer ${m && m.tokenizer}; this reader reads format ${FORMAT}, tokenizer ${TOKENIZER_VERSION}`,
-          );
-        const f = m.facets || {};
-        const lists = [m.geo, m.ranges, f.categories, f.regions, f.municipalities, f.care_items, f.flags, f.bbox];
-        if (!(m.docs >= 0 && m.buckets > 0 && m.docs_per_shard > 0 && m.geo_per_chunk > 0 && typeof m.dir === 'string' && lists.every(Array.isArray)))
-          throw formatError('manifest.json');
-        return m;
-      })());
+      const built = this.#fetched ? null : builtManifest(this.base);
+      this.#fetched = true;
+      const p = (this.#manifest = built
+        ? Promise.resolve().then(() => checked(built, 'tsunagu-search.js'))
+        : (async () => {
+            const res = await this.#get('manifest.json', { cache: 'no-cache' }, false);
+            let m;
+            try {
+              m = JSON.parse(await res.text());
+            } catch {
+              throw formatError('manifest.json');
+            }
+            return checked(m, 'manifest.json');
+          })());
       p.catch(() => {
         if (this.#manifest === p) this.#manifest = null;
       });

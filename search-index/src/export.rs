@@ -1,5 +1,6 @@
-//! The static export the browser reader loads: a manifest, term buckets (with their rest files),
-//! display shards and coordinate chunks. The format is specified in `docs/search-index-format.md`.
+//! The static export: the browser reader (with the manifest built in), the manifest, term buckets
+//! (with their rest files), display shards and coordinate chunks. The format is specified in
+//! `docs/search-index-format.md`.
 
 use serde_json::json;
 
@@ -14,6 +15,13 @@ const FACET_PREFIX: char = '\u{1}';
 /// Prefix of exact-name keys.
 const EXACT_PREFIX: char = '=';
 
+/// The browser reader (`js/search.js`), written beside the index with the manifest built in.
+const READER: &str = include_str!("../js/search.js");
+/// The reader's line that the build replaces with the manifest.
+const READER_MANIFEST_LINE: &str = "const BUILT_MANIFEST = null;";
+/// Name of the reader in the export.
+pub const READER_FILE: &str = "tsunagu-search.js";
+
 /// Sizes that trade requests against bytes (see the format document).
 pub struct Layout {
     /// Number of term buckets.
@@ -27,7 +35,7 @@ const BUCKET_BYTES: usize = 3072;
 /// A term with more postings than this keeps only its best ones (tier 0) in its bucket.
 const TIER0: usize = 256;
 /// Display records of a term's best documents kept in its bucket.
-const DISPLAY: usize = 10;
+const DISPLAY: usize = 20;
 
 impl Layout {
     /// Buckets average [`BUCKET_BYTES`]: a query fetches one per token, so they stay small.
@@ -377,15 +385,36 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
         "ranges": ranges,
         "facets": f,
     });
-    let mut m = serde_json::to_vec(&manifest).expect("JSON");
-    m.push(b'\n');
-    files.push(("manifest.json".to_owned(), m));
+    let m = serde_json::to_string(&manifest).expect("JSON");
+    files.push((READER_FILE.to_owned(), reader_with(&m).into_bytes()));
+    files.push(("manifest.json".to_owned(), format!("{m}\n").into_bytes()));
     Ok(files)
+}
+
+/// The reader with `manifest` (JSON, which is JavaScript) built in: a cold query needs no request
+/// for the manifest.
+fn reader_with(manifest: &str) -> String {
+    READER.replacen(
+        READER_MANIFEST_LINE,
+        &format!("const BUILT_MANIFEST = {manifest};"),
+        1,
+    )
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_reader_has_one_line_for_the_manifest() {
+        assert_eq!(READER.matches(READER_MANIFEST_LINE).count(), 1);
+        let reader = reader_with(r#"{"format":2}"#);
+        assert!(reader.contains("\nconst BUILT_MANIFEST = {\"format\":2};\n"));
+        assert_eq!(
+            reader.len(),
+            READER.len() - "null".len() + r#"{"format":2}"#.len()
+        );
+    }
 
     #[test]
     fn varints() {

@@ -84,13 +84,6 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
     ),
 ];
 
-/// The browser reader of the search index, written into `search/` beside the exported index. Not
-/// a theme file: it must match the index format. One module with no imports.
-const SEARCH_READER: &[(&str, &[u8])] = &[(
-    "search/tsunagu-search.js",
-    include_bytes!("../../search-index/js/search.js"),
-)];
-
 /// A theme ready to render: templates minified and parsed once, static files loaded.
 pub struct Theme {
     tera: tera::Tera,
@@ -267,9 +260,6 @@ pub fn render_site(
     })?;
     progress.finish_and_clear();
     for (path, bytes) in theme.statics.iter().chain(&gap_files) {
-        write(path, bytes)?;
-    }
-    for (path, bytes) in SEARCH_READER {
         write(path, bytes)?;
     }
     Ok(jobs.len())

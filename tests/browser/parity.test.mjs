@@ -1,11 +1,7 @@
 // Parity in Chromium (issue 3): the search reader the site ships (search/tsunagu-search.js), loaded
 // in a page of the served site, must answer the queries of search-index/js/test/parity.test.mjs as
 // `tsunagu search --json` does — same total, same ids in the same order, same scores and
-// distances, same ignored filters — on the sample site and on a synthetic site.
-//
-// The synthetic site has 2 000 entries here, not 10 000 as in the Node test: the debug binary's
-// build and the oracle's queries of a 10 000-entry site would add about two minutes to the test
-// command; the Node test covers that size with the same reader code.
+// distances, same ignored filters — on the sample site and on a synthetic site of 10 000 entries.
 
 import { after, before, describe, test } from 'node:test';
 import { readFile } from 'node:fs/promises';
@@ -16,7 +12,7 @@ import {
 import { assertNoProblems, launch, newPage, tempDir } from './harness.mjs';
 import { serve } from './serve.mjs';
 
-const SYNTH_ENTRIES = 2000;
+const SYNTH_ENTRIES = 10000;
 
 /** The path of the site's base_url (content/site.toml): where the server must put it. */
 async function basePath(site) {

@@ -102,7 +102,7 @@ describe('search page in a real browser', () => {
       const prev = copySample(join(work.dir, 'previous'));
       rmSync(join(prev, 'content', 'entries', 'iga'), { recursive: true });
       buildSite(prev);
-      stale = join(prev, 'public', 'search', 'manifest.json');
+      stale = join(prev, 'public', 'search', 'tsunagu-search.js'); // its manifest built in
       server = await serve({ root: join(site, 'public'), base: '/tsunagu/' });
       browser = await launch();
       mkdirSync(ARTIFACTS, { recursive: true });
@@ -145,14 +145,14 @@ describe('search page in a real browser', () => {
   test('Enter before the script is ready (slow index): the form is sent, the results page works', async () => {
     const page = await newPage(VIEWPORTS[0]);
     let delayed = false;
-    await page.route('**/search/manifest.json', async (route) => {
+    await page.route('**/search/tsunagu-search.js', async (route) => {
       if (!delayed) {
         delayed = true;
         await new Promise((ok) => setTimeout(ok, 2000));
       }
       await route.continue().catch(() => {}); // the first one is dropped by the navigation
     });
-    page.record.expect = (at) => at.endsWith('/search/manifest.json'); // the aborted first load
+    page.record.expect = (at) => at.endsWith('/search/tsunagu-search.js'); // the aborted first load
     try {
       await page.goto(url('search/'));
       await page.fill('#search-q', '訪問看護');
@@ -371,18 +371,22 @@ describe('search page in a real browser', () => {
     }
   });
 
-  test('a stale index (manifest of an earlier deploy): reloaded once, right results', async (t) => {
+  test('a stale index (the reader and manifest of an earlier deploy): manifest reloaded once, right results', async (t) => {
     const page = await newPage();
     const missing = [];
     page.record.expect = (at, status) => status === 404 && at.includes('/tsunagu/search/') && missing.push(at);
+    let readers = 0;
     let manifests = 0;
-    await page.route('**/search/manifest.json', (route) => (++manifests === 1 ? route.fulfill({ path: stale }) : route.continue()));
+    await page.route('**/search/tsunagu-search.js', (route) => (++readers === 1 ? route.fulfill({ path: stale }) : route.continue()));
+    await page.route('**/search/manifest.json', (route) => (++manifests, route.continue()));
     try {
       await open(page, 'search/');
       await page.fill('#search-q', '訪問看護');
       await page.press('#search-q', 'Enter');
       await expectOracle(page, { text: '訪問看護' });
-      assert.equal(manifests, 2, 'the manifest is loaded again once');
+      assert.equal(readers, 1);
+      assert.equal(manifests, 1, 'manifest.json is loaded once, after the first stale file');
+      assert.ok(missing.length > 0, "the earlier deploy's files were asked for first");
       assert.equal((await shown(page)).alert, '');
       t.diagnostic(`${missing.length} files of the earlier deploy were missing`);
     } finally {
@@ -390,7 +394,7 @@ describe('search page in a real browser', () => {
     }
   });
 
-  test('missing index files: a clear message, no error; no manifest: the browse lists', async () => {
+  test('missing index files: a clear message, no error; no reader: the browse lists', async () => {
     const page = await newPage(VIEWPORTS[0]);
     page.record.expect = (at, status) => status === 404 && at.includes('/tsunagu/search/');
     const gone = (route) => route.fulfill({ status: 404, contentType: 'text/plain', body: 'not found' });
@@ -405,8 +409,8 @@ describe('search page in a real browser', () => {
       assert.equal(await page.getAttribute('#search-alert', 'role'), 'alert');
       assert.equal((await shown(page)).status, '');
 
-      // The manifest too: the page offers the lists to browse instead of the form.
-      await page.route('**/search/manifest.json', gone);
+      // The reader too: the page offers the lists to browse instead of the form.
+      await page.route('**/search/tsunagu-search.js', gone);
       await open(page, 'search/');
       await page.waitForFunction(() => !document.getElementById('search-fallback').hidden);
       assert.equal(await page.locator('#search-form').isVisible(), false);

@@ -215,6 +215,55 @@ describe('sample site: loading', () => {
   });
 });
 
+describe("sample site: the site's copy of the reader", () => {
+  // `tsunagu build` writes search/tsunagu-search.js with the manifest built in.
+  let dir;
+  let built;
+  before(async () => {
+    dir = join(buildSample(), 'public', 'search');
+    built = await import(pathToFileURL(join(dir, 'tsunagu-search.js')).href);
+  });
+
+  test('it uses its built-in manifest: no request for manifest.json, the same results', async () => {
+    const base = pathToFileURL(dir).href + '/';
+    const fetch = fsFetch();
+    const client = new built.SearchClient({ base, fetch });
+    assert.deepEqual(await client.manifest(), JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')));
+    const r = await client.search({ text: '訪問看護', region: 'tsu' });
+    assert.deepEqual(r, await new SearchClient({ base, fetch: fsFetch() }).search({ text: '訪問看護', region: 'tsu' }));
+    assert.ok(fetch.log.length > 0);
+    assert.ok(!fetch.log.some((l) => l.url.endsWith('manifest.json')), fetch.log.map((l) => l.url).join());
+  });
+
+  test('for another directory it fetches that manifest', async () => {
+    const other = temp('tsunagu-other-');
+    cpSync(dir, other, { recursive: true });
+    const fetch = fsFetch();
+    await new built.SearchClient({ base: pathToFileURL(other).href + '/', fetch }).search({ text: '津' });
+    assert.equal(fetch.log.filter((l) => l.url.endsWith('manifest.json')).length, 1);
+  });
+
+  test('after a redeploy (its directory gone) it loads manifest.json once, then works', async () => {
+    // A copy of the site's search/ whose index directory was renamed by a later deploy: the
+    // reader copied with it still names the old one.
+    const site = temp('tsunagu-redeploy-');
+    cpSync(dir, site, { recursive: true });
+    const m = JSON.parse(readFileSync(join(site, 'manifest.json'), 'utf8'));
+    cpSync(join(site, m.dir), join(site, 'x-00000001'), { recursive: true });
+    rmSync(join(site, m.dir), { recursive: true });
+    writeFileSync(join(site, 'manifest.json'), JSON.stringify({ ...m, dir: 'x-00000001' }));
+    const { SearchClient: Copy } = await import(pathToFileURL(join(site, 'tsunagu-search.js')).href);
+    const fetch = fsFetch();
+    const client = new Copy({ base: pathToFileURL(site).href + '/', fetch });
+    const r = await client.search({ text: '津' });
+    assert.deepEqual(r, await new SearchClient({ base: pathToFileURL(dir).href + '/', fetch: fsFetch() }).search({ text: '津' }));
+    assert.equal(fetch.log.filter((l) => l.url.endsWith('manifest.json')).length, 1);
+    assert.ok(fetch.log.some((l) => l.url.includes(`/${m.dir}/`) ), 'the old directory was tried first');
+    await client.search({ text: '訪問' });
+    assert.equal(fetch.log.filter((l) => l.url.endsWith('manifest.json')).length, 1, 'the fresh manifest is kept');
+  });
+});
+
 function manifestDocsDir(dir) {
   return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).dir;
 }
