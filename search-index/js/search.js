@@ -1,11 +1,11 @@
 // tsunagu's browser search reader, one ES module with no dependencies (served as is).
 // Normalisation: the specification of search-index/src/normalize.rs (vectors: search-index/tests/vectors.json).
-// Index: format 2 of docs/search-index-format.md, ranked exactly as `tsunagu search` (search-index/src/search.rs):
+// Index: format 3 of docs/search-index-format.md, ranked exactly as `tsunagu search` (search-index/src/search.rs):
 // same candidates, same f64 sums in the same order, same tie-breaks.
 
 /** Version of the tokenizer specification; the manifest's `tokenizer` must equal it. */
 export const TOKENIZER_VERSION = 1;
-const FORMAT = 2;
+const FORMAT = 3;
 const MAX_CHARS = 1000;
 const MAX_TOKENS = 16;
 const EARTH_RADIUS_KM = 6371.0088;
@@ -185,6 +185,16 @@ function cursor(bytes, p, name) {
     },
   };
   return r;
+}
+
+/** The body of a sealed file, which is stored deflated (raw, RFC 1951); else a stale file. */
+async function inflate(res, url) {
+  try {
+    const body = res.body ?? new Blob([await res.arrayBuffer()]).stream();
+    return new Uint8Array(await new Response(body.pipeThrough(new DecompressionStream('deflate-raw'))).arrayBuffer());
+  } catch {
+    throw new Stale(`tsunagu search: ${url} is not a deflated index file`);
+  }
 }
 
 /** Checks a sealed file (magic, format, …, CRC-32 of the rest) and returns a cursor after its header. */
@@ -395,12 +405,13 @@ export class SearchClient {
     return this.#manifest;
   }
 
-  /** A file of the index directory, loaded and parsed once; failures are not cached. */
-  #load(m, name, parse) {
+  /** A file of the index directory (inflated unless `deflated` is false), loaded and parsed once; failures are not cached. */
+  #load(m, name, parse, deflated = true) {
     const path = `${m.dir}/${name}`;
     let p = this.#files.get(path);
     if (!p) {
-      p = this.#get(path).then(async (res) => parse(new Uint8Array(await res.arrayBuffer()), this.base + path));
+      const url = this.base + path;
+      p = this.#get(path).then(async (res) => parse(deflated ? await inflate(res, url) : new Uint8Array(await res.arrayBuffer()), url));
       this.#files.set(path, p);
       p.catch(() => this.#files.delete(path));
     }
@@ -408,15 +419,20 @@ export class SearchClient {
   }
 
   /** A fixed-size part (display shard, coordinate chunk) with `expected` records, else a stale file. */
-  #part(m, name, expected, parse) {
-    return this.#load(m, name, (bytes, url) => {
-      let value;
-      try {
-        value = parse(bytes, url);
-      } catch {}
-      if (!Array.isArray(value) || value.length !== expected) throw new Stale(`tsunagu search: ${url} does not match the manifest`);
-      return value;
-    });
+  #part(m, name, expected, parse, deflated = true) {
+    return this.#load(
+      m,
+      name,
+      (bytes, url) => {
+        let value;
+        try {
+          value = parse(bytes, url);
+        } catch {}
+        if (!Array.isArray(value) || value.length !== expected) throw new Stale(`tsunagu search: ${url} does not match the manifest`);
+        return value;
+      },
+      deflated,
+    );
   }
 
   /**
@@ -652,7 +668,7 @@ export class SearchClient {
       if (!batch.length) break;
       await Promise.all(
         batch.map(async ({ k, from, to }) => {
-          const q = await this.#part(m, `g${k}.bin`, Math.min(per, m.docs - k * per), geo);
+          const q = await this.#part(m, `g${k}.bin`, Math.min(per, m.docs - k * per), geo, false);
           for (let i = from; i < to; i++) {
             const j = docs[i] - k * per;
             const lat = s + (q[j][0] * (n - s)) / 65535;

@@ -8,7 +8,7 @@ use crate::index::{EXACT_INDEX, ImpactScorer, SearchIndex, single_segment};
 use crate::normalize::{TOKENIZER_VERSION, query_tokens};
 
 /// Version of the exported format.
-pub const FORMAT_VERSION: u32 = 2;
+pub const FORMAT_VERSION: u32 = 3;
 
 /// Prefix of filter keys in the term shards; sorts before every token.
 const FACET_PREFIX: char = '\u{1}';
@@ -165,14 +165,42 @@ fn display_record(out: &mut Vec<u8>, x: &crate::search::DocFacts, t: &crate::sea
     out.push(u8::from(x.approx));
 }
 
-/// A file with its magic and format, then `body`, then the CRC-32 of everything before it.
-fn sealed(magic: &[u8; 4], body: &[u8]) -> Vec<u8> {
+/// A file with its magic and format, then `body`, then the CRC-32 of everything before it;
+/// stored deflated.
+fn sealed(magic: &[u8; 4], body: &[u8], deflater: &mut Deflater) -> Vec<u8> {
     let mut bytes = magic.to_vec();
     bytes.push(FORMAT_VERSION as u8);
     bytes.extend_from_slice(body);
     let crc = crc32fast::hash(&bytes);
     bytes.extend_from_slice(&crc.to_le_bytes());
-    bytes
+    deflater.deflate(&bytes)
+}
+
+/// Raw deflate (RFC 1951), which browsers inflate natively (`DecompressionStream`): it halves what
+/// a query downloads from a host that does not compress `.bin` files. One compressor serves every
+/// file, as setting up its tables costs more than compressing a small file.
+struct Deflater(flate2::Compress);
+
+impl Deflater {
+    fn new() -> Deflater {
+        Deflater(flate2::Compress::new(flate2::Compression::new(1), false))
+    }
+
+    fn deflate(&mut self, bytes: &[u8]) -> Vec<u8> {
+        self.0.reset();
+        let mut out = Vec::with_capacity(bytes.len() / 2 + 64);
+        loop {
+            let done = self.0.total_in() as usize;
+            let status = self
+                .0
+                .compress_vec(&bytes[done..], &mut out, flate2::FlushCompress::Finish)
+                .expect("deflate into memory");
+            if status == flate2::Status::StreamEnd {
+                return out;
+            }
+            out.reserve(out.capacity());
+        }
+    }
 }
 
 /// The exported files as (path below `search/`, bytes).
@@ -310,6 +338,7 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
         buckets[(fnv1a(&t.bucket_key) % layout.buckets) as usize].push(t);
     }
     let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    let mut deflater = Deflater::new();
     for (b, list) in buckets.iter().enumerate() {
         let mut shown: Vec<u32> = list
             .iter()
@@ -330,9 +359,9 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
         for t in list {
             encode_term(&mut body, &mut rest, t);
         }
-        files.push((format!("{b}.bin"), sealed(b"TSGB", &body)));
+        files.push((format!("{b}.bin"), sealed(b"TSGB", &body, &mut deflater)));
         if !rest.is_empty() {
-            files.push((format!("{b}r.bin"), sealed(b"TSGR", &rest)));
+            files.push((format!("{b}r.bin"), sealed(b"TSGR", &rest, &mut deflater)));
         }
     }
 
@@ -342,7 +371,7 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
         for d in start..(start + layout.docs_per_shard).min(n as usize) {
             display_record(&mut body, &facts[d], &texts[d]);
         }
-        files.push((format!("d{k}.bin"), sealed(b"TSGD", &body)));
+        files.push((format!("d{k}.bin"), sealed(b"TSGD", &body, &mut deflater)));
     }
     let mut geo_boxes = Vec::new();
     for (k, chunk) in facts.chunks(layout.geo_per_chunk).enumerate() {
@@ -485,11 +514,37 @@ mod tests {
         assert_eq!(&out[out.len() - 2..], &[29, 1], "bound 29, rest offset 1");
     }
 
+    fn inflate(bytes: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        std::io::Read::read_to_end(&mut flate2::read::DeflateDecoder::new(bytes), &mut out)
+            .expect("raw deflate");
+        out
+    }
+
     #[test]
-    fn sealed_files_end_with_their_checksum() {
-        let f = sealed(b"TSGB", &[1, 2, 3]);
-        assert_eq!(&f[..5], b"TSGB\x02");
+    fn sealed_files_are_deflated_and_end_with_their_checksum() {
+        let mut deflater = Deflater::new();
+        let body: Vec<u8> = (0..5000u32).map(|i| (i % 7) as u8).collect();
+        let stored = sealed(b"TSGB", &body, &mut deflater);
+        assert!(stored.len() < body.len() / 10, "{} bytes", stored.len());
+        let f = inflate(&stored);
+        assert_eq!(&f[..5], b"TSGB\x03");
+        assert_eq!(&f[5..f.len() - 4], &body[..]);
         let crc = crc32fast::hash(&f[..f.len() - 4]);
         assert_eq!(&f[f.len() - 4..], &crc.to_le_bytes());
+        // The compressor is reused: the next file is a whole stream of its own.
+        assert_eq!(inflate(&sealed(b"TSGD", &[9], &mut deflater)), {
+            let mut x = b"TSGD\x03\x09".to_vec();
+            x.extend_from_slice(&crc32fast::hash(b"TSGD\x03\x09").to_le_bytes());
+            x
+        });
+        // Incompressible input larger than the first output buffer.
+        let noise: Vec<u8> = (0..100_000u64)
+            .map(|i| (i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as u8)
+            .collect();
+        assert_eq!(
+            inflate(&sealed(b"TSGR", &noise, &mut deflater))[5..100_005],
+            noise[..]
+        );
     }
 }

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -180,20 +181,29 @@ describe('sample site: loading', () => {
     assert.equal(manifests, 2, 'the fresh manifest is kept');
   });
 
-  test('a shard that does not match its checksum: reload once, then a clear error', async () => {
-    const dir = temp('tsunagu-corrupt-');
-    cpSync(fileURLToPath(base), dir, { recursive: true });
-    const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
-    for (const file of readdirSync(join(dir, m.dir)).filter((f) => /^\d+\.bin$/.test(f))) {
-      const p = join(dir, m.dir, file);
-      const b = readFileSync(p);
-      b[b.length - 1] ^= 1;
-      writeFileSync(p, b);
-    }
-    const fetch = fsFetch();
-    const client = new SearchClient({ base: pathToFileURL(dir).href + '/', fetch });
-    await assert.rejects(client.search({ text: '津' }), /checksum.*after reloading the manifest/);
-    assert.equal(fetch.log.filter((l) => l.url.endsWith('manifest.json')).length, 2);
+  test('a shard that does not match its checksum or does not inflate: reload once, then a clear error', async () => {
+    const corrupt = (change, message) => async () => {
+      const dir = temp('tsunagu-corrupt-');
+      cpSync(fileURLToPath(base), dir, { recursive: true });
+      const m = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8'));
+      for (const file of readdirSync(join(dir, m.dir)).filter((f) => /^\d+\.bin$/.test(f))) {
+        const p = join(dir, m.dir, file);
+        writeFileSync(p, change(readFileSync(p)));
+      }
+      const fetch = fsFetch();
+      const client = new SearchClient({ base: pathToFileURL(dir).href + '/', fetch });
+      await assert.rejects(client.search({ text: '津' }), message);
+      assert.equal(fetch.log.filter((l) => l.url.endsWith('manifest.json')).length, 2);
+    };
+    // One bit of the content (the files are deflated: change it inside).
+    await corrupt((b) => {
+      const x = inflateRawSync(b);
+      x[x.length - 1] ^= 1;
+      return deflateRawSync(x);
+    }, /checksum.*after reloading the manifest/)();
+    // Not deflate at all, or cut short.
+    await corrupt((b) => inflateRawSync(b), /not a deflated index file.*after reloading the manifest/)();
+    await corrupt((b) => b.subarray(0, b.length >> 1), /not a deflated index file.*after reloading the manifest/)();
   });
 
   test('HTTP errors: a missing manifest or document shard throws', async () => {
@@ -210,8 +220,8 @@ describe('sample site: loading', () => {
     assert.equal(fetch.log.filter((l) => l.url.endsWith('manifest.json')).length, 2);
     const other = pathToFileURL(dir).href + '/';
     const bad = async (url) =>
-      String(url).endsWith('manifest.json') ? new Response('{"format":3,"tokenizer":1}') : new Response('', { status: 404 });
-    await assert.rejects(new SearchClient({ base: other, fetch: bad }).search({}), /format 3/);
+      String(url).endsWith('manifest.json') ? new Response('{"format":4,"tokenizer":1}') : new Response('', { status: 404 });
+    await assert.rejects(new SearchClient({ base: other, fetch: bad }).search({}), /format 4/);
   });
 });
 
