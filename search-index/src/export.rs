@@ -35,7 +35,7 @@ const BUCKET_BYTES: usize = 3072;
 /// A term with more postings than this keeps only its best ones (tier 0) in its bucket.
 const TIER0: usize = 256;
 /// Display records of a term's best documents kept in its bucket.
-const DISPLAY: usize = 20;
+const DISPLAY: usize = 64;
 
 impl Layout {
     /// Buckets average [`BUCKET_BYTES`]: a query fetches one per token, so they stay small.
@@ -85,9 +85,13 @@ impl Term {
         let Some((_, lv)) = &self.levels else {
             return Vec::new();
         };
+        let key = |&i: &usize| (std::cmp::Reverse(lv[i]), self.docs[i]);
         let mut order: Vec<usize> = (0..lv.len()).collect();
-        order.sort_by_key(|&i| (std::cmp::Reverse(lv[i]), self.docs[i]));
-        order.truncate(count);
+        if count < order.len() {
+            order.select_nth_unstable_by_key(count, key);
+            order.truncate(count);
+        }
+        order.sort_unstable_by_key(key);
         order
     }
 }
