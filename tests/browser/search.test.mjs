@@ -421,6 +421,25 @@ describe('search page in a real browser', () => {
     }
   });
 
+  test('a browser that cannot inflate the index (no DecompressionStream): the browse lists, no index request', async () => {
+    const page = await newPage(VIEWPORTS[0]);
+    const asked = [];
+    page.on('request', (r) => /\/search\/x-[0-9a-f]{8}\//.test(r.url()) && asked.push(r.url()));
+    await page.addInitScript(() => {
+      delete globalThis.DecompressionStream;
+    });
+    try {
+      await open(page, 'search/?q=' + encodeURIComponent('訪問看護'));
+      await page.waitForFunction(() => !document.getElementById('search-fallback').hidden);
+      assert.equal(await page.locator('#search-form').isVisible(), false);
+      assert.equal(await page.locator('#search-alert').innerText(), 'このブラウザーでは検索を使えません。種類や地域の一覧から探してください。');
+      assert.ok(await page.locator('#search-fallback a[href$="/categories/short-stay/"]').isVisible());
+      assert.deepEqual(asked, []);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('no JavaScript: the browse lists instead of the form; a category and a gap page open', async () => {
     const page = await newPage(VIEWPORTS[0], { javaScriptEnabled: false });
     try {

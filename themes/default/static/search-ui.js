@@ -287,6 +287,17 @@ async function start() {
   $('search-app').hidden = false;
   if (matchMedia('(min-width: 48rem)').matches) $('search-facets').open = true;
   history.scrollRestoration = 'manual';
+  const lists = () => {
+    form.hidden = $('search-results').hidden = $('search-nojs').hidden = true;
+    $('search-fallback').hidden = false;
+  };
+  if (typeof DecompressionStream !== 'function') {
+    // The index files are deflated; a browser from before 2023 cannot read them. Reloading
+    // would not help: the browse lists instead.
+    alert.textContent = 'このブラウザーでは検索を使えません。種類や地域の一覧から探してください。';
+    lists();
+    return;
+  }
   try {
     const reader = await import('./search/tsunagu-search.js');
     client = new reader.SearchClient({ base: new URL('./search/', import.meta.url).href });
@@ -294,8 +305,7 @@ async function start() {
     fc = (await client.manifest()).facets;
   } catch (e) {
     fail(e); // the form cannot work; the browse lists still do
-    form.hidden = $('search-results').hidden = $('search-nojs').hidden = true;
-    $('search-fallback').hidden = false;
+    lists();
     return;
   }
   form.addEventListener('submit', (ev) => {
