@@ -20,7 +20,7 @@ const READER: &str = include_str!("../js/search.js");
 /// The reader's line that the build replaces with the manifest.
 const READER_MANIFEST_LINE: &str = "const BUILT_MANIFEST = null;";
 /// Name of the reader in the export.
-pub const READER_FILE: &str = "tsunagu-search.js";
+const READER_FILE: &str = "tsunagu-search.js";
 
 /// Sizes that trade requests against bytes (see the format document).
 pub struct Layout {
