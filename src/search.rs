@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use tsunagu_search::normalize::Words;
 use tsunagu_search::{Doc, Facets, Label, Municipality, SearchIndex};
 
 use crate::entry::{Entry, FLAGS};
@@ -79,7 +80,29 @@ pub fn facets(site: &Site) -> Facets {
             .collect(),
         flags: FLAGS.iter().map(|(id, l)| label(id, l)).collect(),
         bbox,
+        words: site_words(site).list().to_vec(),
     }
+}
+
+/// The site's own vocabulary, which the tokenizer keeps whole (`normalize::Words`): the names
+/// families type — kinds of service, care items, needs, regions and municipalities (also without
+/// their 市・町・村, as 四日市 for 四日市市).
+fn site_words(site: &Site) -> Words {
+    let cfg = &site.config;
+    let municipalities = cfg.regions.iter().flat_map(|r| &r.municipalities);
+    let names = cfg
+        .categories
+        .iter()
+        .flat_map(|c| std::iter::once(&c.label).chain(&c.services))
+        .chain(cfg.care_items.iter().map(|c| &c.label))
+        .map(String::as_str)
+        .chain(FLAGS.iter().map(|(_, l)| *l))
+        .chain(cfg.regions.iter().map(|r| r.name.as_str()))
+        .chain(municipalities.flat_map(|m| {
+            let stem = m.name.strip_suffix(['市', '町', '村']);
+            std::iter::once(m.name.as_str()).chain(stem)
+        }));
+    Words::new(names)
 }
 
 /// Search documents in index order.

@@ -4,7 +4,7 @@
 // same candidates, same f64 sums in the same order, same tie-breaks.
 
 /** Version of the tokenizer specification; the manifest's `tokenizer` must equal it. */
-export const TOKENIZER_VERSION = 1;
+export const TOKENIZER_VERSION = 2;
 const FORMAT = 3;
 const MAX_CHARS = 1000;
 const MAX_TOKENS = 16;
@@ -67,18 +67,47 @@ function runs(normalized) {
   return out;
 }
 
+// Site words (the manifest's `facets.words`: normalised, three or more Japanese characters):
+// by first character, as arrays of characters, longest first.
+const lookups = new WeakMap();
+function lookup(words) {
+  let m = lookups.get(words);
+  if (!m) {
+    m = new Map();
+    for (const w of words) {
+      const chars = [...w];
+      if (!m.has(chars[0])) m.set(chars[0], []);
+      m.get(chars[0]).push(chars);
+    }
+    for (const list of m.values()) list.sort((a, b) => b.length - a.length);
+    lookups.set(words, m);
+  }
+  return m;
+}
+
+/** Lengths of the words starting at `chars[i]` that end within `chars`, longest first. */
+const wordsAt = (m, chars, i) =>
+  (m.get(chars[i]) ?? []).filter((w) => w.length <= chars.length - i && w.every((c, k) => chars[i + k] === c)).map((w) => w.length);
+
 /** Tokens for indexing, in text order (duplicates kept). */
-export function indexTokens(text) {
+export function indexTokens(text, words = []) {
+  const m = lookup(words);
   const out = [];
   for (const [jp, chars] of runs(normalize(text))) {
     if (!jp) out.push(chars.join(''));
-    else chars.forEach((c, i) => out.push(c, ...(i + 1 < chars.length ? [c + chars[i + 1]] : [])));
+    else
+      chars.forEach((c, i) => {
+        out.push(c);
+        if (i + 1 < chars.length) out.push(c + chars[i + 1]);
+        for (const n of wordsAt(m, chars, i)) out.push(chars.slice(i, i + n).join(''));
+      });
   }
   return out;
 }
 
-/** Distinct tokens of a query, in order, at most 16. */
-export function queryTokens(query) {
+/** Distinct tokens of a query, in order, at most 16: site words where they fit, else pairs. */
+export function queryTokens(query, words = []) {
+  const m = lookup(words);
   const out = [];
   const push = (t) => out.includes(t) || out.push(t);
   for (const [jp, chars] of runs(normalize(cut(String(query ?? ''), MAX_CHARS)))) {
@@ -87,8 +116,25 @@ export function queryTokens(query) {
       push(chars.join(''));
       continue;
     }
-    for (let i = 0; i + 1 < n; i += 2) push(chars[i] + chars[i + 1]);
-    if (n % 2) push(chars[n - 2] + chars[n - 1]);
+    // Pairs without overlap of chars[a..b] (an odd last one with the one before it); a lone
+    // character with its neighbour in the run (before it, else after it).
+    const pairs = (a, b) => {
+      if (b - a === 1) push(a > 0 ? chars[a - 1] + chars[a] : chars[a] + chars[a + 1]);
+      else if (b > a) {
+        for (let i = a; i + 1 < b; i += 2) push(chars[i] + chars[i + 1]);
+        if ((b - a) % 2) push(chars[b - 2] + chars[b - 1]);
+      }
+    };
+    let plain = 0;
+    for (let i = 0; i < n; ) {
+      const len = wordsAt(m, chars, i)[0];
+      if (len) {
+        pairs(plain, i);
+        push(chars.slice(i, i + len).join(''));
+        plain = i += len;
+      } else i++;
+    }
+    pairs(plain, n);
   }
   return out.slice(0, MAX_TOKENS);
 }
@@ -344,7 +390,7 @@ function checked(m, name) {
       `tsunagu search: index format ${m && m.format}, tokenizer ${m && m.tokenizer}; this reader reads format ${FORMAT}, tokenizer ${TOKENIZER_VERSION}`,
     );
   const f = m.facets || {};
-  const lists = [m.geo, m.ranges, f.categories, f.regions, f.municipalities, f.care_items, f.flags, f.bbox];
+  const lists = [m.geo, m.ranges, f.categories, f.regions, f.municipalities, f.care_items, f.flags, f.bbox, f.words];
   if (!(m.docs >= 0 && m.buckets > 0 && m.docs_per_shard > 0 && m.geo_per_chunk > 0 && typeof m.dir === 'string' && lists.every(Array.isArray)))
     throw formatError(name);
   return m;
@@ -496,7 +542,7 @@ export class SearchClient {
     const end = offset + limit;
 
     const text = absent(q.text) ? '' : String(q.text);
-    const tokens = queryTokens(text);
+    const tokens = queryTokens(text, f.words);
     // Text with nothing searchable in it (symbols, emoji) finds nothing; blank text lists.
     if (!tokens.length && !BLANK.test(text)) return { total: 0, hits: [], ignored };
     const exact = tokens.length ? exactKey(text) : '';
@@ -513,7 +559,7 @@ export class SearchClient {
     if (exact && terms.slice(0, tokens.length).every((t) => t.docs.length)) {
       // The exact name lives with the rarest query token of its key (the first of the rarest):
       // the query's own tokens when the query is the name, else their buckets are loaded first.
-      const own = queryTokens(exact);
+      const own = queryTokens(exact, f.words);
       await fetchBuckets(own.map(home));
       let best = own[0];
       let df = Infinity;

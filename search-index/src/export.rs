@@ -279,7 +279,7 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
         let (name, bucket_key) = if group == [EXACT_INDEX] {
             // An exact name lives with the rarest query token of its key (fetched anyway; the
             // first of the rarest), so that names sharing common words do not crowd one bucket.
-            let home = query_tokens(&token)
+            let home = query_tokens(&token, &index.words)
                 .into_iter()
                 .min_by_key(|t| df.get(t).copied().unwrap_or(0))
                 .unwrap_or_default();

@@ -12,7 +12,7 @@ use tantivy::schema::{
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{Directory, Index, IndexReader, IndexSettings, Searcher, TantivyDocument, Term, doc};
 
-use crate::normalize::{IndexTokenSpans, exact_key};
+use crate::normalize::{IndexTokenSpans, Words, exact_key};
 
 /// Searchable text fields and their boosts: a match in the name counts most, the description least.
 pub const TEXT_FIELDS: [(&str, f64); 8] = [
@@ -89,6 +89,8 @@ pub struct Facets {
     pub flags: Vec<Label>,
     /// [south, west, north, east]
     pub bbox: [f64; 4],
+    /// The site words of the tokenizer ([`Words::list`]).
+    pub words: Vec<String>,
 }
 
 impl Facets {
@@ -118,9 +120,9 @@ impl Facets {
     }
 }
 
-/// The tokenizer of [`crate::normalize`] as a tantivy tokenizer (index side).
+/// The tokenizer of [`crate::normalize`] as a tantivy tokenizer (index side), with its site words.
 #[derive(Clone, Default)]
-pub struct JapaneseTokenizer;
+pub struct JapaneseTokenizer(pub std::sync::Arc<Words>);
 
 /// Index tokens of one text, each copied into the same [`Token`] as the indexer asks for it.
 pub struct SpanTokenStream {
@@ -154,7 +156,7 @@ impl Tokenizer for JapaneseTokenizer {
     type TokenStream<'a> = SpanTokenStream;
     fn token_stream<'a>(&'a mut self, text: &'a str) -> SpanTokenStream {
         SpanTokenStream {
-            spans: IndexTokenSpans::new(text),
+            spans: IndexTokenSpans::new(text, &self.0),
             next: 0,
             token: Token::default(),
         }
@@ -197,6 +199,8 @@ pub struct SearchIndex {
     pub(crate) index: Index,
     pub(crate) reader: IndexReader,
     pub facets: Facets,
+    /// The tokenizer's site words (from [`Facets::words`]).
+    pub words: Words,
     /// Number of documents.
     pub docs: u32,
 }
@@ -213,7 +217,8 @@ impl SearchIndex {
         let schema = schema();
         let ram = RamDirectory::create();
         let index = Index::create(ram.clone(), schema.clone(), IndexSettings::default())?;
-        register(&index);
+        let words = Words::new(facets.words.iter().map(String::as_str));
+        register(&index, &words);
         let f = |n: &str| schema.get_field(n).expect("field in schema");
         let text_fields: Vec<Field> = TEXT_FIELDS.iter().map(|(n, _)| f(n)).collect();
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 256 * 1024 * 1024)?;
@@ -261,16 +266,17 @@ impl SearchIndex {
             serde_json::to_vec(&facets)
                 .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?,
         )?;
-        SearchIndex::with_reader(index, facets)
+        SearchIndex::with_reader(index, facets, words)
     }
 
-    fn with_reader(index: Index, facets: Facets) -> tantivy::Result<SearchIndex> {
+    fn with_reader(index: Index, facets: Facets, words: Words) -> tantivy::Result<SearchIndex> {
         let reader = index.reader()?;
         let docs = reader.searcher().num_docs() as u32;
         Ok(SearchIndex {
             index,
             reader,
             facets,
+            words,
             docs,
         })
     }
@@ -278,10 +284,11 @@ impl SearchIndex {
     /// Opens an index built by [`SearchIndex::build`].
     pub fn open(dir: &Path) -> tantivy::Result<SearchIndex> {
         let index = Index::open_in_dir(dir)?;
-        register(&index);
         let facets: Facets = serde_json::from_slice(&std::fs::read(dir.join(FACETS_FILE))?)
             .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
-        SearchIndex::with_reader(index, facets)
+        let words = Words::new(facets.words.iter().map(String::as_str));
+        register(&index, &words);
+        SearchIndex::with_reader(index, facets, words)
     }
 
     pub(crate) fn searcher(&self) -> Searcher {
@@ -443,10 +450,11 @@ impl ImpactScorer {
     }
 }
 
-fn register(index: &Index) {
+fn register(index: &Index, words: &Words) {
+    let tokenizer = JapaneseTokenizer(std::sync::Arc::new(words.clone()));
     index
         .tokenizers()
-        .register(TOKENIZER, TextAnalyzer::builder(JapaneseTokenizer).build());
+        .register(TOKENIZER, TextAnalyzer::builder(tokenizer).build());
 }
 
 /// A token's documents with their impacts, quantised to one byte against the token's maximum.

@@ -14,6 +14,12 @@
 //! characters (so one-character queries like 津 work); when querying, the run's pairs without
 //! overlap (`ひまわり` → `ひま`, `わり`; an odd last character pairs with its neighbour), or the
 //! character itself for a one-character run.
+//!
+//! Site words ([`Words`]): the site's own vocabulary (category, service, care-item, flag, region
+//! and municipality names) is indexed whole as well, wherever it occurs in a Japanese run, and a
+//! query reads a run as those words where it can, left to right and longest first, with pairs for
+//! the characters between them. `放課後等デイサービス` is then one token, not five: a query
+//! fetches one bucket per token, and the word matches only where it is written whole.
 
 use unicode_normalization::UnicodeNormalization;
 
@@ -31,7 +37,7 @@ pub const UNICODE_SEPARATORS: &[char] = &[
 ];
 
 /// Version of this specification, written into exported indexes.
-pub const TOKENIZER_VERSION: u32 = 1;
+pub const TOKENIZER_VERSION: u32 = 2;
 
 /// Queries are cut to this many characters before anything else.
 pub const MAX_QUERY_CHARS: usize = 1000;
@@ -104,9 +110,60 @@ fn runs(normalized: &str) -> Vec<(bool, Vec<char>)> {
     runs
 }
 
+/// Site words: Japanese runs of three or more characters, indexed and queried whole.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Words {
+    /// Every word, normalised, sorted and without duplicates (the manifest's `words`).
+    list: Vec<String>,
+    /// Words by their first character, longest first.
+    by_first: std::collections::BTreeMap<char, Vec<Vec<char>>>,
+}
+
+/// Site words are at least this many characters: a shorter run is one query token already.
+const MIN_WORD_CHARS: usize = 3;
+
+impl Words {
+    /// The words of some names (labels, place names): each name is normalised and each of its
+    /// Japanese runs of at least three characters is a word. Normalised words give themselves.
+    pub fn new<'a>(names: impl IntoIterator<Item = &'a str>) -> Words {
+        let mut list: Vec<String> = names
+            .into_iter()
+            .flat_map(|n| runs(&normalize(n)))
+            .filter(|(jp, chars)| *jp && chars.len() >= MIN_WORD_CHARS)
+            .map(|(_, chars)| chars.into_iter().collect())
+            .collect();
+        list.sort();
+        list.dedup();
+        let mut by_first: std::collections::BTreeMap<char, Vec<Vec<char>>> = Default::default();
+        for w in &list {
+            let chars: Vec<char> = w.chars().collect();
+            by_first.entry(chars[0]).or_default().push(chars);
+        }
+        for words in by_first.values_mut() {
+            words.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        }
+        Words { list, by_first }
+    }
+
+    /// The words, sorted.
+    pub fn list(&self) -> &[String] {
+        &self.list
+    }
+
+    /// Lengths of the words that start at `chars[i]` and end within `chars`, longest first.
+    fn at<'a>(&'a self, chars: &'a [char], i: usize) -> impl Iterator<Item = usize> + 'a {
+        self.by_first
+            .get(&chars[i])
+            .into_iter()
+            .flatten()
+            .filter(move |w| chars[i..].starts_with(w))
+            .map(Vec::len)
+    }
+}
+
 /// Tokens for indexing, in text order (duplicates kept: they are term frequencies).
-pub fn index_tokens(text: &str) -> Vec<String> {
-    let spans = IndexTokenSpans::new(text);
+pub fn index_tokens(text: &str, words: &Words) -> Vec<String> {
+    let spans = IndexTokenSpans::new(text, words);
     spans
         .spans
         .iter()
@@ -123,9 +180,9 @@ pub struct IndexTokenSpans {
 }
 
 impl IndexTokenSpans {
-    /// Japanese runs give every character and every pair of neighbours (in that order); other
-    /// runs (words, numbers) are one token each.
-    pub fn new(text: &str) -> IndexTokenSpans {
+    /// Japanese runs give, at each character, the character, the pair it starts and the site
+    /// words it starts (longest first); other runs (words, numbers) are one token each.
+    pub fn new(text: &str, words: &Words) -> IndexTokenSpans {
         let chars: Vec<char> = normalize(text).chars().collect();
         let mut spans = Vec::new();
         let mut i = 0;
@@ -140,11 +197,13 @@ impl IndexTokenSpans {
                 i += 1;
             }
             if jp {
-                for k in start..i {
-                    spans.push((k, 1));
-                    if k + 1 < i {
-                        spans.push((k, 2));
+                let run = &chars[start..i];
+                for k in 0..run.len() {
+                    spans.push((start + k, 1));
+                    if k + 1 < run.len() {
+                        spans.push((start + k, 2));
                     }
+                    spans.extend(words.at(run, k).map(|len| (start + k, len)));
                 }
             } else {
                 spans.push((start, i - start));
@@ -155,30 +214,59 @@ impl IndexTokenSpans {
 }
 
 /// Distinct tokens of a query, in order, at most [`MAX_QUERY_TOKENS`].
-pub fn query_tokens(query: &str) -> Vec<String> {
+pub fn query_tokens(query: &str, words: &Words) -> Vec<String> {
     let cut: String = query.chars().take(MAX_QUERY_CHARS).collect();
     let mut out: Vec<String> = Vec::new();
-    let mut push = |t: String| {
+    let mut push = |t: &[char]| {
+        let t: String = t.iter().collect();
         if !out.contains(&t) {
             out.push(t);
         }
     };
     for (jp, chars) in runs(&normalize(&cut)) {
         if !jp || chars.len() == 1 {
-            push(chars.iter().collect());
+            push(&chars);
             continue;
         }
+        // Site words, left to right and longest first; pairs for the characters between them.
+        let mut plain = 0;
         let mut i = 0;
-        while i + 1 < chars.len() {
-            push(chars[i..i + 2].iter().collect());
-            i += 2;
+        while i < chars.len() {
+            match words.at(&chars, i).next() {
+                Some(len) => {
+                    pairs(&chars, plain, i, &mut push);
+                    push(&chars[i..i + len]);
+                    i += len;
+                    plain = i;
+                }
+                None => i += 1,
+            }
         }
-        if chars.len() % 2 == 1 {
-            push(chars[chars.len() - 2..].iter().collect());
-        }
+        pairs(&chars, plain, chars.len(), &mut push);
     }
     out.truncate(MAX_QUERY_TOKENS);
     out
+}
+
+/// Query tokens of `run[a..b]`, part of a Japanese run of two or more characters: its pairs
+/// without overlap, an odd last character paired with the one before it; a lone character
+/// paired with its neighbour in the run (the one before it, else the one after).
+fn pairs(run: &[char], a: usize, b: usize, push: &mut impl FnMut(&[char])) {
+    match b - a {
+        0 => {}
+        1 if a > 0 => push(&run[a - 1..b]),
+        1 => push(&run[a..a + 2]),
+        n => {
+            let mut i = a;
+            while i + 1 < b {
+                push(&run[i..i + 2]);
+                i += 2;
+            }
+            if n % 2 == 1 {
+                push(&run[b - 2..b]);
+            }
+        }
+    }
 }
 
 /// The key of an exact whole-name match: the normalised text without spaces.
@@ -200,38 +288,106 @@ mod tests {
         assert_eq!(normalize("059-000-1234"), "059 000 1234");
     }
 
+    fn none() -> Words {
+        Words::default()
+    }
+
     #[test]
     fn index_has_unigrams_and_bigrams() {
-        assert_eq!(index_tokens("津市"), ["津", "津市", "市"]);
-        assert_eq!(index_tokens("ABC 12"), ["abc", "12"]);
-        assert_eq!(index_tokens("吸引OK"), ["吸", "吸引", "引", "ok"]);
+        assert_eq!(index_tokens("津市", &none()), ["津", "津市", "市"]);
+        assert_eq!(index_tokens("ABC 12", &none()), ["abc", "12"]);
+        assert_eq!(index_tokens("吸引OK", &none()), ["吸", "吸引", "引", "ok"]);
     }
 
     #[test]
     fn queries_use_non_overlapping_pairs() {
-        assert_eq!(query_tokens("ひまわり"), ["ひま", "わり"]);
-        assert_eq!(query_tokens("訪問看護師"), ["訪問", "看護", "護師"]);
-        assert_eq!(query_tokens("津"), ["津"]);
-        assert_eq!(query_tokens("津 津"), ["津"]);
-        assert!(query_tokens("！？ 🙂").is_empty());
-        assert_eq!(query_tokens(&"あ".repeat(5000)).len(), 1);
+        let q = |text: &str| query_tokens(text, &none());
+        assert_eq!(q("ひまわり"), ["ひま", "わり"]);
+        assert_eq!(q("訪問看護師"), ["訪問", "看護", "護師"]);
+        assert_eq!(q("津"), ["津"]);
+        assert_eq!(q("津 津"), ["津"]);
+        assert!(q("！？ 🙂").is_empty());
+        assert_eq!(q(&"あ".repeat(5000)).len(), 1);
         assert_eq!(
-            query_tokens(&(0..100).map(|i| format!("w{i} ")).collect::<String>()).len(),
+            q(&(0..100).map(|i| format!("w{i} ")).collect::<String>()).len(),
             MAX_QUERY_TOKENS
         );
     }
 
+    fn site_words() -> Words {
+        Words::new([
+            "放課後等デイサービス",
+            "短期入所・レスパイト",
+            "医療型短期入所",
+            "人工呼吸器",
+            "津市",
+            "四日市市",
+            "吸引",
+            "Ａ型作業所",
+        ])
+    }
+
+    #[test]
+    fn words_are_normalised_japanese_runs_of_three_or_more() {
+        // Sorted by UTF-8 bytes; `Ａ型` is an ASCII run and a Japanese one.
+        assert_eq!(
+            site_words().list(),
+            [
+                "れすぱいと",
+                "人工呼吸器",
+                "医療型短期入所",
+                "四日市市",
+                "型作業所",
+                "放課後等でいさびす",
+                "短期入所"
+            ]
+        );
+        // Normalised words give themselves.
+        assert_eq!(Words::new(site_words().list().iter().map(String::as_str)), site_words());
+    }
+
+    #[test]
+    fn words_are_indexed_whole_where_they_occur() {
+        let w = site_words();
+        let t = index_tokens("医療型短期入所あり", &w);
+        assert_eq!(t.iter().filter(|t| *t == "医療型短期入所").count(), 1);
+        assert_eq!(t.iter().filter(|t| *t == "短期入所").count(), 1);
+        assert_eq!(
+            t.len(),
+            index_tokens("医療型短期入所あり", &none()).len() + 2
+        );
+        // Not across a separator.
+        assert!(!index_tokens("短期 入所", &w).contains(&"短期入所".to_owned()));
+    }
+
+    #[test]
+    fn queries_read_words_longest_first_and_pair_the_rest() {
+        let q = |text: &str| query_tokens(text, &site_words());
+        assert_eq!(q("放課後等デイサービス"), ["放課後等でいさびす"]);
+        assert_eq!(q("医療型短期入所"), ["医療型短期入所"]);
+        assert_eq!(q("桑名の短期入所"), ["桑名", "名の", "短期入所"]);
+        assert_eq!(q("短期入所ひまわり"), ["短期入所", "ひま", "わり"]);
+        assert_eq!(q("短期入所を探す"), ["短期入所", "を探", "探す"]);
+        assert_eq!(q("人工呼吸器と吸引"), ["人工呼吸器", "と吸", "吸引"]);
+        assert_eq!(q("あ人工呼吸器"), ["あ人", "人工呼吸器"]);
+        assert_eq!(q("四日市"), ["四日", "日市"]);
+    }
+
     #[test]
     fn every_query_token_is_an_index_token_of_the_same_text() {
-        for text in [
-            "ひまわり児童発達支援センター",
-            "訪問看護ステーション",
-            "津",
-            "ｱｵｿﾞﾗ 059-000",
-        ] {
-            let index = index_tokens(text);
-            for t in query_tokens(text) {
-                assert!(index.contains(&t), "{t} of {text}");
+        for words in [none(), site_words()] {
+            for text in [
+                "ひまわり児童発達支援センター",
+                "訪問看護ステーション",
+                "津",
+                "ｱｵｿﾞﾗ 059-000",
+                "桑名の短期入所と放課後等デイサービス",
+                "あ人工呼吸器",
+            ] {
+                let index = index_tokens(text, &words);
+                for t in query_tokens(text, &words) {
+                    assert!(index.contains(&t), "{t} of {text}");
+                }
             }
         }
     }

@@ -219,7 +219,7 @@ impl SearchIndex {
                 })
         };
 
-        let tokens = query_tokens(&q.text);
+        let tokens = query_tokens(&q.text, &self.words);
         // Text with nothing searchable in it (symbols, emoji) finds nothing; blank text lists.
         let mut scored: Vec<(u32, f64)> = if tokens.is_empty() && !q.text.trim().is_empty() {
             Vec::new()

@@ -3,7 +3,7 @@
 //! Regenerate after a deliberate change with `UPDATE_VECTORS=1 cargo test -p tsunagu-search`.
 
 use serde_json::Value;
-use tsunagu_search::normalize::{exact_key, index_tokens, normalize, query_tokens};
+use tsunagu_search::normalize::{Words, exact_key, index_tokens, normalize, query_tokens};
 
 const INPUTS: &[&str] = &[
     "",
@@ -58,11 +58,45 @@ const INPUTS: &[&str] = &[
     "a\u{209D}b こ\u{1B123}と",
 ];
 
+/// Site words for the vectors that have them (`words` in the file): names as a site lists them.
+const WORDS: &[&str] = &[
+    "放課後等デイサービス",
+    "医療型短期入所",
+    "短期入所・レスパイト",
+    "人工呼吸器",
+    "経管栄養",
+    "訪問看護",
+    "特別支援学校",
+    "四日市市",
+    "四日市",
+    "動ける医ケア児",
+];
+
+/// Inputs tokenized with [`WORDS`].
+const WORD_INPUTS: &[&str] = &[
+    "放課後等デイサービス",
+    "ﾎｳｶｺﾞﾄｳﾃﾞｲｻｰﾋﾞｽ",
+    "医療型短期入所",
+    "桑名の短期入所",
+    "短期入所ひまわり",
+    "レスパイト入院",
+    "人工呼吸器と吸引",
+    "あ人工呼吸器",
+    "訪問看護ステーション 四日市",
+    "四日市市の訪問看護",
+    "特別支援学校・放課後等デイサービス",
+    "短期 入所",
+    "ABC人工呼吸器",
+    "動ける医ケア児",
+];
+
 /// One vector; a struct (not a JSON map) so the key order is the same whatever serde_json
 /// features the workspace enables.
 #[derive(serde::Serialize)]
 struct Vector<'a> {
     input: &'a str,
+    #[serde(skip_serializing_if = "<[String]>::is_empty")]
+    words: &'a [String],
     normalized: String,
     index_tokens: Vec<String>,
     query_tokens: Vec<String>,
@@ -71,13 +105,17 @@ struct Vector<'a> {
 
 #[test]
 fn vectors_match() {
+    let (none, words) = (Words::default(), Words::new(WORDS.iter().copied()));
     let vectors: Vec<Vector> = INPUTS
         .iter()
-        .map(|input| Vector {
+        .map(|input| (input, &none))
+        .chain(WORD_INPUTS.iter().map(|input| (input, &words)))
+        .map(|(input, w)| Vector {
             input,
+            words: w.list(),
             normalized: normalize(input),
-            index_tokens: index_tokens(input),
-            query_tokens: query_tokens(input),
+            index_tokens: index_tokens(input, w),
+            query_tokens: query_tokens(input, w),
             exact_key: exact_key(input),
         })
         .collect();
@@ -94,7 +132,7 @@ fn vectors_match() {
         committed == computed,
         "tests/vectors.json differs from the Rust normaliser: run with UPDATE_VECTORS=1 after a deliberate change"
     );
-    assert!(vectors.len() >= 40);
+    assert!(vectors.len() >= 60);
 }
 
 /// Every code point normalised on its own, as `<hex>:<normalised>\n` lines (non-empty results
