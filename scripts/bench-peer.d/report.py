@@ -8,6 +8,7 @@ key, value) and WORK_DIR/search-SIZE.json (scripts/bench-peer.d/search.mjs), pri
 Ratios are tsunagu / Hugo + Pagefind. MB and KB are 10^6 and 10^3 bytes.
 """
 
+import re
 import json
 import os
 import statistics
@@ -70,8 +71,8 @@ def kind(side, path):
             return "reader code and manifest (tsunagu-search.js)"
         if name == "manifest.json":
             return "manifest.json"
-        if name.endswith("r.bin"):
-            return "rest files (x-*/Br.bin)"
+        if re.fullmatch(r"\d+r\d+\.bin", name):
+            return "rest files (x-*/BrJ.bin)"
         if name.startswith("d") and name.endswith(".bin"):
             return "display shards (x-*/dK.bin)"
         if name.startswith("g") and name.endswith(".bin"):

@@ -1,11 +1,11 @@
 // tsunagu's browser search reader, one ES module with no dependencies (served as is).
 // Normalisation: the specification of search-index/src/normalize.rs (vectors: search-index/tests/vectors.json).
-// Index: format 3 of docs/search-index-format.md, ranked exactly as `tsunagu search` (search-index/src/search.rs):
+// Index: format 4 of docs/search-index-format.md, ranked exactly as `tsunagu search` (search-index/src/search.rs):
 // same candidates, same f64 sums in the same order, same tie-breaks.
 
 /** Version of the tokenizer specification; the manifest's `tokenizer` must equal it. */
 export const TOKENIZER_VERSION = 2;
-const FORMAT = 3;
+const FORMAT = 4;
 const MAX_CHARS = 1000;
 const MAX_TOKENS = 16;
 const EARTH_RADIUS_KM = 6371.0088;
@@ -255,16 +255,22 @@ function unseal(bytes, magic, name) {
 /** A display record: [id, name, category, municipality, care_bits, flag_bits, age_min, age_max, approx]. */
 const record = (c) => [c.s(), c.s(), c.v(), c.v(), c.v(), c.v(), c.v() - 1, c.v() - 1, c.b()];
 
-/** Reads a term bucket: its display records by document, and each key's entry offset. */
-function parseBucket(bytes, name) {
-  const c = unseal(bytes, 'TSGB', name);
-  let count = c.v();
+/** Display records after their document numbers (the first absolute, then differences), by document. */
+function shownRecords(c) {
   const shown = new Map();
   for (let k = c.v(), d = 0; k > 0; k--) shown.set((d += c.v()), record(c));
+  return shown;
+}
+
+/** Reads a term bucket: its display records by document, and each key's entry offset. */
+function parseBucket(bytes, name, cells, number) {
+  const c = unseal(bytes, 'TSGB', name);
+  let count = c.v();
+  const shown = shownRecords(c);
   const keys = new Map();
-  for (; count > 0; count--) {
+  for (let j = 0; j < count; j++) {
     const key = c.s();
-    keys.set(key, c.p);
+    keys.set(key, [c.p, j]);
     const n = c.v();
     const kind = c.b();
     if (kind > 3) c.fail();
@@ -280,27 +286,35 @@ function parseBucket(bytes, name) {
       if (t === n) c.p += n;
       else {
         for (let i = 0; i < t; i++) c.v(), c.b();
-        c.b(), c.v();
+        c.p += cells;
       }
     }
     if (c.p > c.bytes.length) c.fail();
   }
   if (c.p !== c.bytes.length) c.fail();
-  return { c, keys, shown, terms: new Map(), name };
+  return { c, keys, shown, terms: new Map(), name, cells, number };
+}
+
+/** Reads a rest file: the display records of its long terms' tier 0, and their other levels. */
+function parseRest(bytes, name) {
+  const c = unseal(bytes, 'TSGR', name);
+  const shown = shownRecords(c);
+  return { shown, levels: c.bytes.subarray(c.p) };
 }
 
 /**
  * A key's term, decoded once: `docs` (sorted Uint32Array) and, for tokens, `max`, `lv` (levels in
- * document order, 0 where not loaded yet), `bound` (the largest level not loaded), `rest` (offset in
- * the rest file, or -1 once complete). An absent key has no documents.
+ * document order, 0 where not loaded yet), `t0` (non-zero where the level is in the bucket:
+ * tier 0), `bounds` (per cell, the largest level not loaded, until complete) and `rest` (the name of
+ * its rest file, for a long term). An absent key has no documents.
  */
 function term(bucket, key) {
   let t = bucket?.terms.get(key);
   if (t) return t;
-  const at = bucket?.keys.get(key);
-  if (at === undefined) return { docs: new Uint32Array(0), lv: new Uint8Array(0), max: 0, bound: 0, rest: -1 };
+  const entry = bucket?.keys.get(key);
+  if (entry === undefined) return { docs: new Uint32Array(0), lv: new Uint8Array(0), max: 0, bounds: null, rest: null };
   const c = bucket.c;
-  c.p = at;
+  c.p = entry[0];
   const n = c.v();
   const kind = c.b();
   const docs = new Uint32Array(n);
@@ -315,7 +329,7 @@ function term(bucket, key) {
     c.p += len;
     if (j !== n) c.fail();
   } else for (let i = 0, d = 0; i < n; i++) docs[i] = d += c.v();
-  t = { docs, lv: null, max: 0, bound: 0, rest: -1 };
+  t = { docs, lv: null, max: 0, bounds: null, rest: null };
   if (kind & 2) {
     t.max = new DataView(c.bytes.buffer, c.bytes.byteOffset + c.p, 4).getFloat32(0, true);
     c.p += 4;
@@ -324,21 +338,34 @@ function term(bucket, key) {
     else {
       t.lv = new Uint8Array(n);
       for (let i = 0, j = 0; i < k; i++) t.lv[(j += c.v())] = c.b();
-      t.bound = c.b();
-      t.rest = c.v();
+      t.t0 = t.lv.slice();
+      t.rest = `${bucket.number}r${entry[1]}.bin`;
+      t.bounds = c.bytes.slice(c.p, c.p + bucket.cells);
     }
   }
   bucket.terms.set(key, t);
   return t;
 }
 
-/** Fills a term's levels from its bucket's rest file (the levels not in the bucket, in document order). */
+/** Fills a term's levels from its rest file (the levels not in the bucket, in document order). */
 function complete(t, rest, name) {
-  let j = t.rest;
+  let j = 0;
   for (let i = 0; i < t.lv.length; i++) if (!t.lv[i]) t.lv[i] = rest[j++];
-  if (j > rest.length || t.lv.includes(0)) throw formatError(name);
-  t.rest = -1;
-  t.bound = 0;
+  if (j !== rest.length || t.lv.includes(0)) throw formatError(name);
+  t.bounds = null;
+}
+
+/** The cell (municipality × categories + category) of each of `docs` (sorted), from the manifest's ranges. */
+function cellsOf(ranges, C, docs) {
+  const out = new Uint32Array(docs.length);
+  let m = 0;
+  let c = 0;
+  for (let i = 0; i < docs.length; i++) {
+    // Documents are ordered by cell: move forward to the cell that holds docs[i].
+    while (m < ranges.length && docs[i] >= ranges[m][c + 1]) if (++c === C) (c = 0), m++;
+    out[i] = m * C + c;
+  }
+  return out;
 }
 
 /** Positions in `docs` (sorted) of each of `cand` (sorted, a subset). */
@@ -550,8 +577,14 @@ export class SearchClient {
     // Every bucket the keys need, in parallel.
     const buckets = new Map();
     const home = (k) => fnv1a(k) % m.buckets;
+    const C = f.categories.length;
+    const cells = m.ranges.length * C;
     const fetchBuckets = (list) =>
-      Promise.all(list.filter((b) => !buckets.has(b)).map(async (b) => buckets.set(b, await this.#load(m, `${b}.bin`, parseBucket))));
+      Promise.all(
+        list
+          .filter((b) => !buckets.has(b))
+          .map(async (b) => buckets.set(b, await this.#load(m, `${b}.bin`, (bytes, url) => parseBucket(bytes, url, cells, b)))),
+      );
     const keys = [...tokens, ...filterKeys];
     const homes = keys.map(home);
     await fetchBuckets([...new Set(homes)]);
@@ -580,7 +613,6 @@ export class SearchClient {
     let cand = null;
     const required = terms.filter((_, i) => i < tokens.length || i > scored.length - 1);
     for (const t of required.sort((a, b) => a.docs.length - b.docs.length)) cand = cand ? intersect(cand, t.docs) : t.docs;
-    const C = f.categories.length;
     const spans = [];
     m.ranges.forEach((r, i) => {
       if ((municipality < 0 || i === municipality) && (region < 0 || f.municipalities[i].region === region))
@@ -595,7 +627,9 @@ export class SearchClient {
     const total = cand.length;
 
     // Scores: the tokens' values summed in query-token order, then the exact name's. A level not
-    // loaded yet counts as its term's bound: an upper bound (f64 addition is monotonic).
+    // loaded yet counts as the largest such level of its cell: an upper bound (f64 addition is
+    // monotonic).
+    const cellOf = scored.some((t) => t.bounds) ? cellsOf(m.ranges, C, cand) : null;
     const score = new Float64Array(total);
     const partial = new Uint32Array(total); // bit i: term i's level is not loaded
     const rescore = () => {
@@ -606,18 +640,20 @@ export class SearchClient {
         for (let i = 0; i < total; i++) {
           if (pos[i] < 0) continue;
           let l = t.lv[pos[i]];
-          if (!l) (l = t.bound), (partial[i] |= 1 << k);
+          if (!l) (l = t.bounds[cellOf[i]]), (partial[i] |= 1 << k);
           const v = (l * t.max) / 255;
           score[i] = k ? score[i] + v : v;
         }
       });
     };
+    const rests = new Map();
+    const loadRest = async (t) => rests.set(t.rest, await this.#load(m, t.rest, parseRest)).get(t.rest);
     const completeTerms = async (bits) => {
       await Promise.all(
         scored.map(async (t, k) => {
-          if (!((bits >>> k) & 1) || t.rest < 0) return;
-          const rest = await this.#load(m, `${homes[k]}r.bin`, (b, url) => unseal(b, 'TSGR', url).bytes.subarray(5));
-          if (t.rest >= 0) complete(t, rest, homes[k]);
+          if (!((bits >>> k) & 1) || !t.bounds) return;
+          const rest = await loadRest(t);
+          if (t.bounds) complete(t, rest.levels, `${m.dir}/${t.rest}`);
         }),
       );
       rescore();
@@ -640,11 +676,24 @@ export class SearchClient {
       }
     const page = order.slice(offset, end);
 
-    // Display records: from the buckets, else from the display shards.
+    // Display records: from the buckets, else from the rest file of a long term whose tier 0 has
+    // the document (already loaded, most often), else from the display shards.
     const per = m.docs_per_shard;
     const shown = (d) => {
-      for (const b of buckets.values()) if (b.shown.has(d)) return b.shown.get(d);
+      for (const b of [...buckets.values(), ...rests.values()]) if (b.shown.has(d)) return b.shown.get(d);
     };
+    const restFor = (d) =>
+      scored.find((t) => {
+        if (!t.t0) return false;
+        const p = positions(Uint32Array.of(d), t.docs)[0];
+        return p >= 0 && t.t0[p] > 0;
+      });
+    const needed = new Map();
+    for (const i of page) {
+      const t = shown(cand[i]) ? null : restFor(cand[i]);
+      if (t) needed.set(t.rest, t);
+    }
+    await Promise.all([...needed.values()].map(loadRest));
     const shards = new Map();
     await Promise.all(
       [...new Set(page.filter((i) => !shown(cand[i])).map((i) => Math.floor(cand[i] / per)))].map(async (k) =>

@@ -8,7 +8,7 @@ use crate::index::{EXACT_INDEX, ImpactScorer, SearchIndex, single_segment};
 use crate::normalize::{TOKENIZER_VERSION, query_tokens};
 
 /// Version of the exported format.
-pub const FORMAT_VERSION: u32 = 3;
+pub const FORMAT_VERSION: u32 = 4;
 
 /// Prefix of filter keys in the term shards; sorts before every token.
 const FACET_PREFIX: char = '\u{1}';
@@ -34,6 +34,9 @@ pub struct Layout {
 const BUCKET_BYTES: usize = 3072;
 /// A term with more postings than this keeps only its best ones (tier 0) in its bucket.
 const TIER0: usize = 256;
+/// ... and also the best ones of each cell (municipality × category), so that a query filtered to
+/// cells finds its first page among them.
+const CELL_TIER0: usize = 10;
 /// Display records of a term's best documents kept in its bucket.
 const DISPLAY: usize = 64;
 
@@ -96,8 +99,48 @@ impl Term {
     }
 }
 
-/// One term's entry in its bucket; levels beyond tier 0 go to `rest` (the bucket's rest file).
-fn encode_term(out: &mut Vec<u8>, rest: &mut Vec<u8>, t: &Term) {
+/// Where the postings of a long term go: positions (in `docs`) of tier 0, sorted; the others'
+/// levels go to the rest file. `cells[d]` is document d's cell (municipality × categories +
+/// category): cells are contiguous runs of documents.
+fn tier0(t: &Term, cells: &[u32]) -> Vec<usize> {
+    let Some((_, lv)) = &t.levels else {
+        return Vec::new();
+    };
+    if lv.len() <= TIER0 {
+        return (0..lv.len()).collect();
+    }
+    let mut keep = vec![false; lv.len()];
+    for i in t.best(TIER0) {
+        keep[i] = true;
+    }
+    let key = |&i: &usize| (std::cmp::Reverse(lv[i]), t.docs[i]);
+    let mut start = 0;
+    while start < lv.len() {
+        let cell = cells[t.docs[start] as usize];
+        let end = start + t.docs[start..].partition_point(|&d| cells[d as usize] == cell);
+        let mut run: Vec<usize> = (start..end).collect();
+        if run.len() > CELL_TIER0 {
+            run.select_nth_unstable_by_key(CELL_TIER0, key);
+            run.truncate(CELL_TIER0);
+        }
+        for i in run {
+            keep[i] = true;
+        }
+        start = end;
+    }
+    (0..lv.len()).filter(|&i| keep[i]).collect()
+}
+
+/// One term's entry in its bucket; levels beyond tier 0 (`tier0`, see [`tier0`]) go to `rest`
+/// (the term's rest file), the largest of them per cell to the bucket.
+fn encode_term(
+    out: &mut Vec<u8>,
+    rest: &mut Vec<u8>,
+    t: &Term,
+    tier0: &[usize],
+    cells: &[u32],
+    cell_count: usize,
+) {
     string(out, &t.key);
     let docs = &t.docs;
     varint(out, docs.len() as u64);
@@ -128,13 +171,11 @@ fn encode_term(out: &mut Vec<u8>, rest: &mut Vec<u8>, t: &Term) {
         return;
     };
     out.extend_from_slice(&max.to_le_bytes());
-    if lv.len() <= TIER0 {
+    if tier0.len() == lv.len() {
         varint(out, lv.len() as u64);
         out.extend_from_slice(lv);
         return;
     }
-    let mut tier0 = t.best(TIER0);
-    tier0.sort_unstable();
     varint(out, tier0.len() as u64);
     let mut prev = 0;
     for (j, &i) in tier0.iter().enumerate() {
@@ -143,16 +184,33 @@ fn encode_term(out: &mut Vec<u8>, rest: &mut Vec<u8>, t: &Term) {
         prev = i;
     }
     let mut in_tier0 = vec![false; lv.len()];
-    for &i in &tier0 {
+    for &i in tier0 {
         in_tier0[i] = true;
     }
-    let others: Vec<u8> = (0..lv.len())
-        .filter(|&i| !in_tier0[i])
-        .map(|i| lv[i])
-        .collect();
-    out.push(others.iter().copied().max().unwrap_or(0));
-    varint(out, rest.len() as u64);
-    rest.extend_from_slice(&others);
+    let mut bounds = vec![0u8; cell_count];
+    for i in (0..lv.len()).filter(|&i| !in_tier0[i]) {
+        let b = &mut bounds[cells[docs[i] as usize] as usize];
+        *b = (*b).max(lv[i]);
+        rest.push(lv[i]);
+    }
+    out.extend_from_slice(&bounds);
+}
+
+/// Display records of `docs` (sorted, distinct), each after its document number (the first
+/// absolute, then differences).
+fn display_records(
+    out: &mut Vec<u8>,
+    docs: &[u32],
+    facts: &[crate::search::DocFacts],
+    texts: &[crate::search::DocText],
+) {
+    varint(out, docs.len() as u64);
+    let mut prev = 0;
+    for (j, &d) in docs.iter().enumerate() {
+        varint(out, u64::from(if j == 0 { d } else { d - prev }));
+        display_record(out, &facts[d as usize], &texts[d as usize]);
+        prev = d;
+    }
 }
 
 /// A display record: what a result list shows of a document.
@@ -327,13 +385,30 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
 
     // Buckets: every term hashed by its bucket key, with the display records of the best
     // documents of its terms.
-    // The estimate: key, doc set (about a byte per posting, at most a bitmap), tier-0 levels and
-    // the display records (about 50 bytes) of the best documents.
+    // Cells (municipality × category), contiguous runs of documents.
+    let cell_count = f.municipalities.len() * categories;
+    let cells: Vec<u32> = facts
+        .iter()
+        .map(|x| (usize::from(x.municipality) * categories + usize::from(x.category)) as u32)
+        .collect();
+    // The estimate: key, doc set (about a byte per posting, at most a bitmap), tier-0 levels, the
+    // cell bounds and the display records (about 50 bytes) of the best documents.
     let estimate: usize = terms
         .iter()
         .map(|t| {
             let docs = t.docs.len().min(n as usize / 8);
-            t.key.len() + 8 + docs + t.docs.len().min(TIER0) * 2 + t.docs.len().min(DISPLAY) * 50
+            let long = t.docs.len() > TIER0;
+            let tier0 = if long {
+                TIER0 + cell_count * CELL_TIER0 / 4
+            } else {
+                t.docs.len()
+            };
+            t.key.len()
+                + 8
+                + docs
+                + tier0.min(t.docs.len()) * 2
+                + if long { cell_count } else { 0 }
+                + t.docs.len().min(DISPLAY) * 50
         })
         .sum();
     let layout = Layout::for_bytes(estimate);
@@ -352,21 +427,28 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
         shown.dedup();
         let mut body = Vec::new();
         varint(&mut body, list.len() as u64);
-        varint(&mut body, shown.len() as u64);
-        let mut prev = 0;
-        for (j, &d) in shown.iter().enumerate() {
-            varint(&mut body, u64::from(if j == 0 { d } else { d - prev }));
-            display_record(&mut body, &facts[d as usize], &texts[d as usize]);
-            prev = d;
-        }
-        let mut rest = Vec::new();
-        for t in list {
-            encode_term(&mut body, &mut rest, t);
+        display_records(&mut body, &shown, &facts, &texts);
+        // A long term's rest file: the display records of its tier 0 that the bucket does not
+        // show, then its other levels.
+        let mut rests = Vec::new();
+        for (j, t) in list.iter().enumerate() {
+            let tier0 = tier0(t, &cells);
+            let mut levels = Vec::new();
+            encode_term(&mut body, &mut levels, t, &tier0, &cells, cell_count);
+            if !levels.is_empty() {
+                let docs: Vec<u32> = tier0
+                    .iter()
+                    .map(|&i| t.docs[i])
+                    .filter(|d| shown.binary_search(d).is_err())
+                    .collect();
+                let mut rest = Vec::new();
+                display_records(&mut rest, &docs, &facts, &texts);
+                rest.extend_from_slice(&levels);
+                rests.push((format!("{b}r{j}.bin"), sealed(b"TSGR", &rest, &mut deflater)));
+            }
         }
         files.push((format!("{b}.bin"), sealed(b"TSGB", &body, &mut deflater)));
-        if !rest.is_empty() {
-            files.push((format!("{b}r.bin"), sealed(b"TSGR", &rest, &mut deflater)));
-        }
+        files.extend(rests);
     }
 
     // Display shards (for results no bucket shows) and coordinate chunks.
@@ -501,15 +583,21 @@ mod tests {
         }
     }
 
+    /// Encodes a term whose documents all lie in one cell (of one).
+    fn encode(out: &mut Vec<u8>, rest: &mut Vec<u8>, t: &Term) {
+        let cells = vec![0; t.docs.last().map_or(0, |&d| d as usize + 1)];
+        encode_term(out, rest, t, &tier0(t, &cells), &cells, 1);
+    }
+
     #[test]
     fn dense_sets_become_bitmaps() {
         let (mut out, mut rest) = (Vec::new(), Vec::new());
-        encode_term(&mut out, &mut rest, &term((100..400).collect(), None));
+        encode(&mut out, &mut rest, &term((100..400).collect(), None));
         // key, count (2 bytes), kind 1 (bitmap), base 96 (1 byte), length (1 byte), bitmap.
         assert_eq!(out[0], 1);
         assert_eq!(out[4], 1, "bitmap kind");
         let mut sparse = Vec::new();
-        encode_term(
+        encode(
             &mut sparse,
             &mut rest,
             &term(vec![5, 5000, 90000], Some(vec![1, 2, 255])),
@@ -535,13 +623,47 @@ mod tests {
             "the best levels first"
         );
         let (mut out, mut rest) = (vec![9], vec![7]);
-        encode_term(&mut out, &mut rest, &t);
+        encode(&mut out, &mut rest, &t);
         assert_eq!(
             rest.len(),
             1 + 600 - TIER0,
             "the other levels go to the rest file"
         );
-        assert_eq!(&out[out.len() - 2..], &[29, 1], "bound 29, rest offset 1");
+        assert_eq!(
+            &out[out.len() - 2..],
+            &[1, 29],
+            "rest offset 1, bound 29 of the one cell"
+        );
+    }
+
+    #[test]
+    fn tier0_holds_the_best_of_every_cell() {
+        // 600 postings in 3 cells of 200 documents; the third cell's levels are all low.
+        let docs: Vec<u32> = (0..600).collect();
+        let levels: Vec<u8> = (0..600)
+            .map(|i| {
+                if i < 400 {
+                    100 + (i % 100) as u8
+                } else {
+                    1 + (i % 7) as u8
+                }
+            })
+            .collect();
+        let cells: Vec<u32> = (0..600).map(|d| d / 200).collect();
+        let t = term(docs, Some(levels.clone()));
+        let tier = tier0(&t, &cells);
+        assert!(tier.windows(2).all(|w| w[0] < w[1]), "sorted");
+        let weak: Vec<usize> = tier.iter().copied().filter(|&i| i >= 400).collect();
+        assert_eq!(weak.len(), CELL_TIER0, "the third cell's best ten");
+        assert!(weak.iter().all(|&i| levels[i] == 7));
+        assert_eq!(tier.len(), TIER0 + CELL_TIER0);
+        // Its bounds: cells 0 and 1 below their tier-0 levels, cell 2 at most 7.
+        let (mut out, mut rest) = (Vec::new(), Vec::new());
+        encode_term(&mut out, &mut rest, &t, &tier, &cells, 3);
+        let bounds = &out[out.len() - 3..];
+        assert_eq!(bounds[2], 7);
+        assert!(bounds[0] < 200 && bounds[1] < 200);
+        assert_eq!(rest.len(), 600 - tier.len());
     }
 
     fn inflate(bytes: &[u8]) -> Vec<u8> {
@@ -558,14 +680,14 @@ mod tests {
         let stored = sealed(b"TSGB", &body, &mut deflater);
         assert!(stored.len() < body.len() / 10, "{} bytes", stored.len());
         let f = inflate(&stored);
-        assert_eq!(&f[..5], b"TSGB\x03");
+        assert_eq!(&f[..5], b"TSGB\x04");
         assert_eq!(&f[5..f.len() - 4], &body[..]);
         let crc = crc32fast::hash(&f[..f.len() - 4]);
         assert_eq!(&f[f.len() - 4..], &crc.to_le_bytes());
         // The compressor is reused: the next file is a whole stream of its own.
         assert_eq!(inflate(&sealed(b"TSGD", &[9], &mut deflater)), {
-            let mut x = b"TSGD\x03\x09".to_vec();
-            x.extend_from_slice(&crc32fast::hash(b"TSGD\x03\x09").to_le_bytes());
+            let mut x = b"TSGD\x04\x09".to_vec();
+            x.extend_from_slice(&crc32fast::hash(b"TSGD\x04\x09").to_le_bytes());
             x
         });
         // Incompressible input larger than the first output buffer.

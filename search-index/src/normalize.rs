@@ -343,7 +343,10 @@ mod tests {
             ]
         );
         // Normalised words give themselves.
-        assert_eq!(Words::new(site_words().list().iter().map(String::as_str)), site_words());
+        assert_eq!(
+            Words::new(site_words().list().iter().map(String::as_str)),
+            site_words()
+        );
     }
 
     #[test]
