@@ -73,6 +73,8 @@ def kind(side, path):
             return "manifest.json"
         if re.fullmatch(r"\d+r\d+\.bin", name):
             return "rest files (x-*/BrJ.bin)"
+        if re.fullmatch(r"\d+s\d+\.bin", name):
+            return "shown files (x-*/BsJ.bin)"
         if name.startswith("d") and name.endswith(".bin"):
             return "display shards (x-*/dK.bin)"
         if name.startswith("g") and name.endswith(".bin"):

@@ -10,6 +10,8 @@ const MAX_CHARS = 1000;
 const MAX_TOKENS = 16;
 const EARTH_RADIUS_KM = 6371.0088;
 const FILTER = '\u0001';
+/** A long term's bucket has the 10 best postings of every cell, its shown file their records. */
+const CELL_PAGE = 10;
 
 // `tsunagu build` writes the site's copy of this module with the manifest (search/manifest.json)
 // here, so a query needs no request for it. This source, and a copy that reloads after a stale
@@ -295,18 +297,14 @@ function parseBucket(bytes, name, cells, number) {
   return { c, keys, shown, terms: new Map(), name, cells, number };
 }
 
-/** Reads a rest file: the display records of its long terms' tier 0, and their other levels. */
-function parseRest(bytes, name) {
-  const c = unseal(bytes, 'TSGR', name);
-  const shown = shownRecords(c);
-  return { shown, levels: c.bytes.subarray(c.p) };
-}
+/** Reads a shown file: display records of the first page of each cell of a long term, by document. */
+const parseShown = (bytes, name) => shownRecords(unseal(bytes, 'TSGS', name));
 
 /**
  * A key's term, decoded once: `docs` (sorted Uint32Array) and, for tokens, `max`, `lv` (levels in
  * document order, 0 where not loaded yet), `t0` (non-zero where the level is in the bucket:
- * tier 0), `bounds` (per cell, the largest level not loaded, until complete) and `rest` (the name of
- * its rest file, for a long term). An absent key has no documents.
+ * tier 0), `bounds` (per cell, the largest level not loaded, until complete), and for a long term
+ * `rest` and `show`, the names of its rest and shown files. An absent key has no documents.
  */
 function term(bucket, key) {
   let t = bucket?.terms.get(key);
@@ -340,6 +338,7 @@ function term(bucket, key) {
       for (let i = 0, j = 0; i < k; i++) t.lv[(j += c.v())] = c.b();
       t.t0 = t.lv.slice();
       t.rest = `${bucket.number}r${entry[1]}.bin`;
+      t.show = `${bucket.number}s${entry[1]}.bin`;
       t.bounds = c.bytes.slice(c.p, c.p + bucket.cells);
     }
   }
@@ -366,6 +365,33 @@ function cellsOf(ranges, C, docs) {
     out[i] = m * C + c;
   }
   return out;
+}
+
+/** The first index of sorted `a` whose value is at least `x`. */
+function lowerBound(a, x) {
+  let lo = 0;
+  for (let hi = a.length; lo < hi; ) {
+    const mid = (lo + hi) >>> 1;
+    if (a[mid] < x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/**
+ * Whether document `d` is among the first 10 of its cell in long term `t` (by level, then
+ * document): its shown file has those. Tier 0 holds every posting that ranks before them.
+ */
+function onCellPage(t, d, ranges, C) {
+  const cell = cellsOf(ranges, C, [d])[0];
+  const row = ranges[Math.floor(cell / C)];
+  const p = lowerBound(t.docs, d);
+  const l = t.docs[p] === d ? t.t0[p] : 0;
+  if (!l || !row) return false;
+  let before = 0;
+  for (let i = lowerBound(t.docs, row[cell % C]), end = lowerBound(t.docs, row[(cell % C) + 1]); i < end; i++)
+    if (t.t0[i] > l || (t.t0[i] === l && t.docs[i] < d)) before++;
+  return before < CELL_PAGE;
 }
 
 /** Positions in `docs` (sorted) of each of `cand` (sorted, a subset). */
@@ -589,11 +615,10 @@ export class SearchClient {
     const homes = keys.map(home);
     await fetchBuckets([...new Set(homes)]);
     const terms = keys.map((k, i) => term(buckets.get(homes[i]), k));
-    if (exact && terms.slice(0, tokens.length).every((t) => t.docs.length)) {
-      // The exact name lives with the rarest query token of its key (the first of the rarest):
-      // the query's own tokens when the query is the name, else their buckets are loaded first.
-      const own = queryTokens(exact, f.words);
-      await fetchBuckets(own.map(home));
+    const own = exact ? queryTokens(exact, f.words) : [];
+    if (exact && own.every((t) => tokens.includes(t)) && terms.slice(0, tokens.length).every((t) => t.docs.length)) {
+      // The exact name lives with the rarest query token of its key (the first of the rarest),
+      // whose bucket is loaded: the name is looked up only when its tokens are the query's.
       let best = own[0];
       let df = Infinity;
       for (const t of own) {
@@ -646,14 +671,12 @@ export class SearchClient {
         }
       });
     };
-    const rests = new Map();
-    const loadRest = async (t) => rests.set(t.rest, await this.#load(m, t.rest, parseRest)).get(t.rest);
     const completeTerms = async (bits) => {
       await Promise.all(
         scored.map(async (t, k) => {
           if (!((bits >>> k) & 1) || !t.bounds) return;
-          const rest = await loadRest(t);
-          if (t.bounds) complete(t, rest.levels, `${m.dir}/${t.rest}`);
+          const rest = await this.#load(m, t.rest, (b, url) => unseal(b, 'TSGR', url).bytes.subarray(5));
+          if (t.bounds) complete(t, rest, `${m.dir}/${t.rest}`);
         }),
       );
       rescore();
@@ -676,24 +699,17 @@ export class SearchClient {
       }
     const page = order.slice(offset, end);
 
-    // Display records: from the buckets, else from the rest file of a long term whose tier 0 has
-    // the document (already loaded, most often), else from the display shards.
+    // Display records: from the buckets; else, when every missing one is on the first page of its
+    // cell in one long term (a one-token query filtered to cells), from that term's shown file;
+    // else from the display shards, smaller when the missing records are few or spread.
     const per = m.docs_per_shard;
+    const showns = [...buckets.values()].map((b) => b.shown);
     const shown = (d) => {
-      for (const b of [...buckets.values(), ...rests.values()]) if (b.shown.has(d)) return b.shown.get(d);
+      for (const s of showns) if (s.has(d)) return s.get(d);
     };
-    const restFor = (d) =>
-      scored.find((t) => {
-        if (!t.t0) return false;
-        const p = positions(Uint32Array.of(d), t.docs)[0];
-        return p >= 0 && t.t0[p] > 0;
-      });
-    const needed = new Map();
-    for (const i of page) {
-      const t = shown(cand[i]) ? null : restFor(cand[i]);
-      if (t) needed.set(t.rest, t);
-    }
-    await Promise.all([...needed.values()].map(loadRest));
+    const missing = Uint32Array.from(page.map((i) => cand[i]).filter((d) => !shown(d))).sort();
+    const holder = missing.length ? scored.find((t) => t.t0 && missing.every((d) => onCellPage(t, d, m.ranges, C))) : null;
+    if (holder) showns.push(await this.#load(m, holder.show, parseShown));
     const shards = new Map();
     await Promise.all(
       [...new Set(page.filter((i) => !shown(cand[i])).map((i) => Math.floor(cand[i] / per)))].map(async (k) =>

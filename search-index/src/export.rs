@@ -1,7 +1,9 @@
-//! The static export: the browser reader (with the manifest built in), the manifest, term buckets
-//! (with their rest files), display shards and coordinate chunks. The format is specified in
+//! The static export: the browser reader (minified, with the manifest built in), the manifest,
+//! term buckets (with the rest and shown files of their long terms), display shards and
+//! coordinate chunks. The format is specified in
 //! `docs/search-index-format.md`.
 
+use rayon::prelude::*;
 use serde_json::json;
 
 use crate::index::{EXACT_INDEX, ImpactScorer, SearchIndex, single_segment};
@@ -34,8 +36,8 @@ pub struct Layout {
 const BUCKET_BYTES: usize = 3072;
 /// A term with more postings than this keeps only its best ones (tier 0) in its bucket.
 const TIER0: usize = 256;
-/// ... and also the best ones of each cell (municipality × category), so that a query filtered to
-/// cells finds its first page among them.
+/// ... and also the best ones of each cell (municipality × category) with any ties of the last, so
+/// that a query filtered to cells finds its first page among them.
 const CELL_TIER0: usize = 10;
 /// Display records of a term's best documents kept in its bucket.
 const DISPLAY: usize = 64;
@@ -99,9 +101,41 @@ impl Term {
     }
 }
 
-/// Where the postings of a long term go: positions (in `docs`) of tier 0, sorted; the others'
-/// levels go to the rest file. `cells[d]` is document d's cell (municipality × categories +
-/// category): cells are contiguous runs of documents.
+/// The postings of each cell (`cells[d]`: document d's cell, municipality × categories +
+/// category; cells are contiguous runs of documents), as ranges of positions in `t.docs`.
+fn cell_runs<'a>(
+    t: &'a Term,
+    cells: &'a [u32],
+) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
+    let mut start = 0;
+    std::iter::from_fn(move || {
+        let cell = cells[*t.docs.get(start)? as usize];
+        let end = start + t.docs[start..].partition_point(|&d| cells[d as usize] == cell);
+        Some(std::mem::replace(&mut start, end)..end)
+    })
+}
+
+/// Positions of a cell's best postings: its first [`CELL_TIER0`] by level (descending), then
+/// document; with `ties`, also every other posting as good as the last of them.
+fn cell_best(t: &Term, lv: &[u8], run: std::ops::Range<usize>, ties: bool) -> Vec<usize> {
+    let mut order: Vec<usize> = run.clone().collect();
+    if order.len() <= CELL_TIER0 {
+        return order;
+    }
+    let key = |&i: &usize| (std::cmp::Reverse(lv[i]), t.docs[i]);
+    let least = lv[*order.select_nth_unstable_by_key(CELL_TIER0 - 1, key).1];
+    if ties {
+        return run.filter(|&i| lv[i] >= least).collect();
+    }
+    order.truncate(CELL_TIER0);
+    order.sort_unstable();
+    order
+}
+
+/// Where the postings of a term go: positions (in `docs`) of tier 0, sorted; the others' levels
+/// go to the rest file. Tier 0 of a long term is its best postings and the best of every cell
+/// with their ties: the others' bound in a cell is then below every level of the cell's first
+/// page.
 fn tier0(t: &Term, cells: &[u32]) -> Vec<usize> {
     let Some((_, lv)) = &t.levels else {
         return Vec::new();
@@ -113,22 +147,23 @@ fn tier0(t: &Term, cells: &[u32]) -> Vec<usize> {
     for i in t.best(TIER0) {
         keep[i] = true;
     }
-    let key = |&i: &usize| (std::cmp::Reverse(lv[i]), t.docs[i]);
-    let mut start = 0;
-    while start < lv.len() {
-        let cell = cells[t.docs[start] as usize];
-        let end = start + t.docs[start..].partition_point(|&d| cells[d as usize] == cell);
-        let mut run: Vec<usize> = (start..end).collect();
-        if run.len() > CELL_TIER0 {
-            run.select_nth_unstable_by_key(CELL_TIER0, key);
-            run.truncate(CELL_TIER0);
-        }
-        for i in run {
+    for run in cell_runs(t, cells) {
+        for i in cell_best(t, lv, run, true) {
             keep[i] = true;
         }
-        start = end;
     }
     (0..lv.len()).filter(|&i| keep[i]).collect()
+}
+
+/// Documents of a long term's shown file: the first page of every cell (see [`cell_best`]).
+fn cell_pages(t: &Term, cells: &[u32]) -> Vec<u32> {
+    let Some((_, lv)) = &t.levels else {
+        return Vec::new();
+    };
+    cell_runs(t, cells)
+        .flat_map(|run| cell_best(t, lv, run, false))
+        .map(|i| t.docs[i])
+        .collect()
 }
 
 /// One term's entry in its bucket; levels beyond tier 0 (`tier0`, see [`tier0`]) go to `rest`
@@ -197,34 +232,31 @@ fn encode_term(
 }
 
 /// Display records of `docs` (sorted, distinct), each after its document number (the first
-/// absolute, then differences).
-fn display_records(
-    out: &mut Vec<u8>,
-    docs: &[u32],
-    facts: &[crate::search::DocFacts],
-    texts: &[crate::search::DocText],
-) {
+/// absolute, then differences); `records[d]` is document d's, encoded once.
+fn display_records(out: &mut Vec<u8>, docs: &[u32], records: &[Vec<u8>]) {
     varint(out, docs.len() as u64);
     let mut prev = 0;
     for (j, &d) in docs.iter().enumerate() {
         varint(out, u64::from(if j == 0 { d } else { d - prev }));
-        display_record(out, &facts[d as usize], &texts[d as usize]);
+        out.extend_from_slice(&records[d as usize]);
         prev = d;
     }
 }
 
 /// A display record: what a result list shows of a document.
-fn display_record(out: &mut Vec<u8>, x: &crate::search::DocFacts, t: &crate::search::DocText) {
-    string(out, &t.id);
-    string(out, &t.name);
-    varint(out, u64::from(x.category));
-    varint(out, u64::from(x.municipality));
-    varint(out, u64::from(x.care_bits));
-    varint(out, u64::from(x.flag_bits));
+fn display_record(x: &crate::search::DocFacts, t: &crate::search::DocText) -> Vec<u8> {
+    let mut out = Vec::with_capacity(t.id.len() + t.name.len() + 12);
+    string(&mut out, &t.id);
+    string(&mut out, &t.name);
+    varint(&mut out, u64::from(x.category));
+    varint(&mut out, u64::from(x.municipality));
+    varint(&mut out, u64::from(x.care_bits));
+    varint(&mut out, u64::from(x.flag_bits));
     let age = |a: i64| if a < 0 { 0 } else { (a + 1) as u64 };
-    varint(out, age(x.age_min));
-    varint(out, age(x.age_max));
+    varint(&mut out, age(x.age_min));
+    varint(&mut out, age(x.age_max));
     out.push(u8::from(x.approx));
+    out
 }
 
 /// A file with its magic and format, then `body`, then the CRC-32 of everything before it;
@@ -240,7 +272,9 @@ fn sealed(magic: &[u8; 4], body: &[u8], deflater: &mut Deflater) -> Vec<u8> {
 
 /// Raw deflate (RFC 1951), which browsers inflate natively (`DecompressionStream`): it halves what
 /// a query downloads from a host that does not compress `.bin` files. One compressor serves every
-/// file, as setting up its tables costs more than compressing a small file.
+/// file, as setting up its tables costs more than compressing a small file; it is zlib-rs's
+/// level 1, which takes a sixth fewer instructions for a whole build than miniz's for about 3 %
+/// more bytes.
 struct Deflater(flate2::Compress);
 
 impl Deflater {
@@ -263,6 +297,45 @@ impl Deflater {
             out.reserve(out.capacity());
         }
     }
+}
+
+/// A bucket's file, then the rest and shown files of its long terms.
+fn bucket_files(
+    b: usize,
+    list: &[&Term],
+    records: &[Vec<u8>],
+    cells: &[u32],
+    cell_count: usize,
+    deflater: &mut Deflater,
+) -> Vec<(String, Vec<u8>)> {
+    let mut shown: Vec<u32> = list
+        .iter()
+        .flat_map(|t| t.best(DISPLAY).into_iter().map(|i| t.docs[i]))
+        .collect();
+    shown.sort_unstable();
+    shown.dedup();
+    let mut body = Vec::new();
+    varint(&mut body, list.len() as u64);
+    display_records(&mut body, &shown, records);
+    // A long term's rest file (its other levels) and shown file (the display records of the
+    // first page of each cell that the bucket does not show).
+    let mut rests = Vec::new();
+    for (j, t) in list.iter().enumerate() {
+        let tier0 = tier0(t, cells);
+        let mut levels = Vec::new();
+        encode_term(&mut body, &mut levels, t, &tier0, cells, cell_count);
+        if !levels.is_empty() {
+            rests.push((format!("{b}r{j}.bin"), sealed(b"TSGR", &levels, deflater)));
+            let mut docs = cell_pages(t, cells);
+            docs.retain(|d| shown.binary_search(d).is_err());
+            let mut page = Vec::new();
+            display_records(&mut page, &docs, records);
+            rests.push((format!("{b}s{j}.bin"), sealed(b"TSGS", &page, deflater)));
+        }
+    }
+    let mut files = vec![(format!("{b}.bin"), sealed(b"TSGB", &body, deflater))];
+    files.extend(rests);
+    files
 }
 
 /// The exported files as (path below `search/`, bytes).
@@ -412,50 +485,31 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
         })
         .sum();
     let layout = Layout::for_bytes(estimate);
+    let records: Vec<Vec<u8>> = facts
+        .iter()
+        .zip(&texts)
+        .map(|(x, t)| display_record(x, t))
+        .collect();
     let mut buckets: Vec<Vec<&Term>> = vec![Vec::new(); layout.buckets as usize];
     for t in &terms {
         buckets[(fnv1a(&t.bucket_key) % layout.buckets) as usize].push(t);
     }
-    let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+    // Buckets in parallel (a core that has rendered its pages helps), in order.
+    let bucket_files: Vec<Vec<(String, Vec<u8>)>> = buckets
+        .par_iter()
+        .enumerate()
+        .map_init(Deflater::new, |deflater, (b, list)| {
+            bucket_files(b, list, &records, &cells, cell_count, deflater)
+        })
+        .collect();
+    let mut files: Vec<(String, Vec<u8>)> = bucket_files.into_iter().flatten().collect();
     let mut deflater = Deflater::new();
-    for (b, list) in buckets.iter().enumerate() {
-        let mut shown: Vec<u32> = list
-            .iter()
-            .flat_map(|t| t.best(DISPLAY).into_iter().map(|i| t.docs[i]))
-            .collect();
-        shown.sort_unstable();
-        shown.dedup();
-        let mut body = Vec::new();
-        varint(&mut body, list.len() as u64);
-        display_records(&mut body, &shown, &facts, &texts);
-        // A long term's rest file: the display records of its tier 0 that the bucket does not
-        // show, then its other levels.
-        let mut rests = Vec::new();
-        for (j, t) in list.iter().enumerate() {
-            let tier0 = tier0(t, &cells);
-            let mut levels = Vec::new();
-            encode_term(&mut body, &mut levels, t, &tier0, &cells, cell_count);
-            if !levels.is_empty() {
-                let docs: Vec<u32> = tier0
-                    .iter()
-                    .map(|&i| t.docs[i])
-                    .filter(|d| shown.binary_search(d).is_err())
-                    .collect();
-                let mut rest = Vec::new();
-                display_records(&mut rest, &docs, &facts, &texts);
-                rest.extend_from_slice(&levels);
-                rests.push((format!("{b}r{j}.bin"), sealed(b"TSGR", &rest, &mut deflater)));
-            }
-        }
-        files.push((format!("{b}.bin"), sealed(b"TSGB", &body, &mut deflater)));
-        files.extend(rests);
-    }
 
     // Display shards (for results no bucket shows) and coordinate chunks.
     for (k, start) in (0..n as usize).step_by(layout.docs_per_shard).enumerate() {
         let mut body = Vec::new();
-        for d in start..(start + layout.docs_per_shard).min(n as usize) {
-            display_record(&mut body, &facts[d], &texts[d]);
+        for record in &records[start..(start + layout.docs_per_shard).min(n as usize)] {
+            body.extend_from_slice(record);
         }
         files.push((format!("d{k}.bin"), sealed(b"TSGD", &body, &mut deflater)));
     }
@@ -501,7 +555,9 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
         "facets": f,
     });
     let m = serde_json::to_string(&manifest).expect("JSON");
-    files.push((READER_FILE.to_owned(), reader_with(&m).into_bytes()));
+    let reader = reader_with(&m);
+    let reader = minify_module(&reader).unwrap_or(reader);
+    files.push((READER_FILE.to_owned(), reader.into_bytes()));
     files.push(("manifest.json".to_owned(), format!("{m}\n").into_bytes()));
     Ok(files)
 }
@@ -525,6 +581,33 @@ fn reader_with(manifest: &str) -> String {
     )
 }
 
+/// An ES module minified by oxc (names mangled, safe compression only): every cold query
+/// downloads the reader, and its comments and long names are most of it. `None` if it does not
+/// parse.
+fn minify_module(code: &str) -> Option<String> {
+    let allocator = oxc_allocator::Allocator::default();
+    let parsed = oxc_parser::Parser::new(&allocator, code, oxc_span::SourceType::mjs()).parse();
+    if !parsed.errors.is_empty() || parsed.panicked {
+        return None;
+    }
+    let mut program = parsed.program;
+    let minified = oxc_minifier::Minifier::new(oxc_minifier::MinifierOptions {
+        // A module's top level is its own: only its exports keep their names.
+        mangle: Some(oxc_minifier::MangleOptions {
+            top_level: true,
+            ..oxc_minifier::MangleOptions::default()
+        }),
+        compress: Some(oxc_minifier::CompressOptions::safest()),
+    })
+    .minify(&allocator, &mut program);
+    let out = oxc_codegen::Codegen::new()
+        .with_options(oxc_codegen::CodegenOptions::minify())
+        .with_scoping(minified.scoping)
+        .with_private_member_mappings(minified.class_private_mappings)
+        .build(&program);
+    Some(out.code)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -538,6 +621,34 @@ mod tests {
             reader.len(),
             READER.len() - "null".len() + r#"{"format":2}"#.len()
         );
+    }
+
+    #[test]
+    fn the_reader_is_minified_with_its_manifest() {
+        let source = reader_with(r#"{"format":4,"dir":"x-0000abcd"}"#);
+        let min = minify_module(&source).expect("the reader parses");
+        assert!(
+            min.len() * 2 < source.len(),
+            "{} of {} bytes",
+            min.len(),
+            source.len()
+        );
+        assert!(min.contains("x-0000abcd"), "the manifest is kept");
+        for export in [
+            "SearchClient",
+            "queryTokens",
+            "normalize",
+            "TOKENIZER_VERSION",
+        ] {
+            assert!(min.contains(export), "export {export}");
+        }
+        assert!(!min.contains("// "), "no comments");
+        assert_eq!(
+            minify_module(&source),
+            Some(min),
+            "the same bytes every time"
+        );
+        assert_eq!(minify_module("export const = ;"), None);
     }
 
     #[test]
@@ -631,8 +742,8 @@ mod tests {
         );
         assert_eq!(
             &out[out.len() - 2..],
-            &[1, 29],
-            "rest offset 1, bound 29 of the one cell"
+            &[50, 29],
+            "the last tier-0 level, then the bound 29 of the one cell"
         );
     }
 
@@ -653,15 +764,16 @@ mod tests {
         let t = term(docs, Some(levels.clone()));
         let tier = tier0(&t, &cells);
         assert!(tier.windows(2).all(|w| w[0] < w[1]), "sorted");
+        // The third cell's best ten are level 7, as are 18 others of its 200: all 28 are kept.
         let weak: Vec<usize> = tier.iter().copied().filter(|&i| i >= 400).collect();
-        assert_eq!(weak.len(), CELL_TIER0, "the third cell's best ten");
+        assert_eq!(weak.len(), 28, "the third cell's best ten and their ties");
         assert!(weak.iter().all(|&i| levels[i] == 7));
-        assert_eq!(tier.len(), TIER0 + CELL_TIER0);
-        // Its bounds: cells 0 and 1 below their tier-0 levels, cell 2 at most 7.
+        assert_eq!(tier.len(), TIER0 + 28);
+        // Its bounds: cells 0 and 1 below their tier-0 levels, cell 2 below 7.
         let (mut out, mut rest) = (Vec::new(), Vec::new());
         encode_term(&mut out, &mut rest, &t, &tier, &cells, 3);
         let bounds = &out[out.len() - 3..];
-        assert_eq!(bounds[2], 7);
+        assert_eq!(bounds[2], 6);
         assert!(bounds[0] < 200 && bounds[1] < 200);
         assert_eq!(rest.len(), 600 - tier.len());
     }

@@ -459,7 +459,7 @@ fn register(index: &Index, words: &Words) {
 
 /// A token's documents with their impacts, quantised to one byte against the token's maximum.
 /// The score of a document for a query is the sum, in query-token order, of [`Impacts::value`].
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct Impacts {
     /// Largest raw impact (f32), the scale of the levels.
     pub max: f32,

@@ -239,7 +239,15 @@ impl SearchIndex {
                 });
             }
             let mut acc = acc.unwrap_or_default();
-            let exact = self.impacts(&exact_key(&q.text), true)?;
+            // The exact name counts when its query tokens are the query's (the browser reader
+            // finds it in a bucket it has loaded then).
+            let key = exact_key(&q.text);
+            let own = query_tokens(&key, &self.words);
+            let exact = if own.iter().all(|t| tokens.contains(t)) {
+                self.impacts(&key, true)?
+            } else {
+                crate::Impacts::default()
+            };
             for (d, l) in exact.postings {
                 if let Ok(i) = acc.binary_search_by_key(&d, |x| x.0) {
                     acc[i].1 += crate::Impacts::value(exact.max, l);

@@ -292,4 +292,31 @@ describe('synthetic site: loading', () => {
       assert.match(urls[1], /^x-[0-9a-f]{8}\/\d+\.bin$/);
     }
   });
+
+  test('a site word is one token, one bucket', async () => {
+    const base = pathToFileURL(join(buildSynth(), 'public', 'search')).href + '/';
+    for (const text of ['放課後等デイサービス', '人工呼吸器', '特別支援学校', '四日市']) {
+      const fetch = fsFetch();
+      const r = await new SearchClient({ base, fetch }).search({ text });
+      assert.equal(r.hits.length, 10, text);
+      assert.equal(fetch.log.length, 2, `${text}: ${fetch.log.map((l) => l.url.slice(base.length)).join()}`);
+    }
+  });
+
+  test('a one-token query filtered to cells: its bucket and at most its shown file, no display shard', async () => {
+    const base = pathToFileURL(join(buildSynth(), 'public', 'search')).href + '/';
+    for (const q of [
+      { text: '送迎', category: 'facility', municipality: '津市' },
+      { text: '人工呼吸器', category: 'short-stay' },
+      { text: '訪問看護', region: 'tsu' },
+      { text: '吸引', region: 'iga', category: 'visiting-nurse' },
+      { text: '経管栄養', municipality: '伊勢市' },
+    ]) {
+      const fetch = fsFetch();
+      const r = await new SearchClient({ base, fetch }).search(q);
+      assert.equal(r.hits.length, 10, JSON.stringify(q));
+      const urls = fetch.log.map((l) => l.url.slice(base.length));
+      assert.ok(urls.length <= 3 && urls.slice(2).every((u) => /\/\d+s\d+\.bin$/.test(u)), `${JSON.stringify(q)}: ${urls.join()}`);
+    }
+  });
 });
