@@ -220,7 +220,7 @@ def size_section(n, builds, facts, search, runs):
     if "reader_min_bytes" in f:
         rmin = int(f["reader_min_bytes"])
         rows.append((
-            "JS reader: served as is, with the manifest (its code minified by esbuild)",
+            "JS reader: as served (minified by the build, with the manifest); its source minified by esbuild",
             f"{kb(int(f['reader_bytes']))} ({kb(rmin)})",
             "—", "—", "≤ 15 KB minified", verdict(rmin <= 15_000),
         ))

@@ -10,7 +10,9 @@ const MAX_CHARS = 1000;
 const MAX_TOKENS = 16;
 const EARTH_RADIUS_KM = 6371.0088;
 const FILTER = '\u0001';
-/** A long term's bucket has the 10 best postings of every cell, its shown file their records. */
+/** A bucket shows the 64 best documents of each of its terms; a term with more has a shown file. */
+const DISPLAY = 64;
+/** The shown file has the display records of the 10 best postings of every cell (a cell page). */
 const CELL_PAGE = 10;
 
 // `tsunagu build` writes the site's copy of this module with the manifest (search/manifest.json)
@@ -303,8 +305,9 @@ const parseShown = (bytes, name) => shownRecords(unseal(bytes, 'TSGS', name));
 /**
  * A key's term, decoded once: `docs` (sorted Uint32Array) and, for tokens, `max`, `lv` (levels in
  * document order, 0 where not loaded yet), `t0` (non-zero where the level is in the bucket:
- * tier 0), `bounds` (per cell, the largest level not loaded, until complete), and for a long term
- * `rest` and `show`, the names of its rest and shown files. An absent key has no documents.
+ * tier 0), for a long term `bounds` (per cell, the largest level not loaded, until complete) and
+ * `rest` (its rest file), and for a term of more than 64 documents `show` (its shown file, which
+ * may not exist when the bucket shows all its cell pages). An absent key has no documents.
  */
 function term(bucket, key) {
   let t = bucket?.terms.get(key);
@@ -332,15 +335,15 @@ function term(bucket, key) {
     t.max = new DataView(c.bytes.buffer, c.bytes.byteOffset + c.p, 4).getFloat32(0, true);
     c.p += 4;
     const k = c.v();
-    if (k === n) t.lv = c.bytes.slice(c.p, c.p + n);
+    if (k === n) t.t0 = t.lv = c.bytes.slice(c.p, c.p + n);
     else {
       t.lv = new Uint8Array(n);
       for (let i = 0, j = 0; i < k; i++) t.lv[(j += c.v())] = c.b();
       t.t0 = t.lv.slice();
       t.rest = `${bucket.number}r${entry[1]}.bin`;
-      t.show = `${bucket.number}s${entry[1]}.bin`;
       t.bounds = c.bytes.slice(c.p, c.p + bucket.cells);
     }
+    if (n > DISPLAY) t.show = `${bucket.number}s${entry[1]}.bin`;
   }
   bucket.terms.set(key, t);
   return t;
@@ -379,8 +382,8 @@ function lowerBound(a, x) {
 }
 
 /**
- * Whether document `d` is among the first 10 of its cell in long term `t` (by level, then
- * document): its shown file has those. Tier 0 holds every posting that ranks before them.
+ * Whether document `d` is among the first 10 of its cell in term `t` (by level, then document):
+ * its shown file has those, or its bucket. Tier 0 holds every posting that ranks before them.
  */
 function onCellPage(t, d, ranges, C) {
   const cell = cellsOf(ranges, C, [d])[0];
@@ -700,7 +703,7 @@ export class SearchClient {
     const page = order.slice(offset, end);
 
     // Display records: from the buckets; else, when every missing one is on the first page of its
-    // cell in one long term (a one-token query filtered to cells), from that term's shown file;
+    // cell in one term (a one-token query filtered to cells), from that term's shown file;
     // else from the display shards, smaller when the missing records are few or spread.
     const per = m.docs_per_shard;
     const showns = [...buckets.values()].map((b) => b.shown);
@@ -708,7 +711,7 @@ export class SearchClient {
       for (const s of showns) if (s.has(d)) return s.get(d);
     };
     const missing = Uint32Array.from(page.map((i) => cand[i]).filter((d) => !shown(d))).sort();
-    const holder = missing.length ? scored.find((t) => t.t0 && missing.every((d) => onCellPage(t, d, m.ranges, C))) : null;
+    const holder = missing.length ? scored.find((t) => t.show && missing.every((d) => onCellPage(t, d, m.ranges, C))) : null;
     if (holder) showns.push(await this.#load(m, holder.show, parseShown));
     const shards = new Map();
     await Promise.all(

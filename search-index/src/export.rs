@@ -32,8 +32,9 @@ pub struct Layout {
     pub geo_per_chunk: usize,
 }
 
-/// Average bytes of a term bucket the layout aims at.
-const BUCKET_BYTES: usize = 3072;
+/// Average bytes of a term bucket (before compression) the layout aims at: small enough that a
+/// query loads little, large enough that a build writes few files.
+const BUCKET_BYTES: usize = 8192;
 /// A term with more postings than this keeps only its best ones (tier 0) in its bucket.
 const TIER0: usize = 256;
 /// ... and also the best ones of each cell (municipality × category) with any ties of the last, so
@@ -317,8 +318,9 @@ fn bucket_files(
     let mut body = Vec::new();
     varint(&mut body, list.len() as u64);
     display_records(&mut body, &shown, records);
-    // A long term's rest file (its other levels) and shown file (the display records of the
-    // first page of each cell that the bucket does not show).
+    // A long term's rest file (its other levels); the shown file of a term with more documents
+    // than the bucket shows (the display records of the first page of each cell that the bucket
+    // does not show, if any).
     let mut rests = Vec::new();
     for (j, t) in list.iter().enumerate() {
         let tier0 = tier0(t, cells);
@@ -326,11 +328,15 @@ fn bucket_files(
         encode_term(&mut body, &mut levels, t, &tier0, cells, cell_count);
         if !levels.is_empty() {
             rests.push((format!("{b}r{j}.bin"), sealed(b"TSGR", &levels, deflater)));
+        }
+        if t.docs.len() > DISPLAY {
             let mut docs = cell_pages(t, cells);
             docs.retain(|d| shown.binary_search(d).is_err());
-            let mut page = Vec::new();
-            display_records(&mut page, &docs, records);
-            rests.push((format!("{b}s{j}.bin"), sealed(b"TSGS", &page, deflater)));
+            if !docs.is_empty() {
+                let mut page = Vec::new();
+                display_records(&mut page, &docs, records);
+                rests.push((format!("{b}s{j}.bin"), sealed(b"TSGS", &page, deflater)));
+            }
         }
     }
     let mut files = vec![(format!("{b}.bin"), sealed(b"TSGB", &body, deflater))];
