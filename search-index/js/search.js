@@ -296,7 +296,7 @@ function parseBucket(bytes, name, cells, number) {
     if (c.p > c.bytes.length) c.fail();
   }
   if (c.p !== c.bytes.length) c.fail();
-  return { c, keys, shown, terms: new Map(), name, cells, number };
+  return { c, keys, shown, terms: new Map(), cells, number };
 }
 
 /** Reads a shown file: display records of the first page of each cell of a long term, by document. */
