@@ -164,6 +164,21 @@ fn open_data(site: &site::Site, staging: &output::Staging) -> Result<StageTime, 
     Ok(concurrent_stage("open data", started))
 }
 
+/// The search export's options: the defaults, but `TSUNAGU_SEARCH_INLINE` (a posting count) sets
+/// the longest term whose levels all stay in its bucket; tests lower it to cover rest files on a
+/// small site.
+fn export_options() -> Result<tsunagu_search::export::Options, String> {
+    let mut options = tsunagu_search::export::Options::default();
+    if let Ok(v) = std::env::var("TSUNAGU_SEARCH_INLINE") {
+        options.inline_levels = v.parse().map_err(|_| {
+            format!(
+                "環境変数 TSUNAGU_SEARCH_INLINE は件数（0 以上の整数）で指定してください（値: {v}）"
+            )
+        })?;
+    }
+    Ok(options)
+}
+
 /// Builds the search index and writes its static export, returning the times of both.
 fn search_index(
     root: &Path,
@@ -174,7 +189,7 @@ fn search_index(
     let index = search::build_index(root, site)?;
     let built = concurrent_stage("search index", started);
     let started = std::time::Instant::now();
-    let files = tsunagu_search::export::export(&index)
+    let files = tsunagu_search::export::export(&index, &export_options()?)
         .map_err(|e| format!("検索インデックスを書き出せません: {e}"))?;
     for (path, bytes) in files {
         staging.write(&format!("search/{path}"), &bytes)?;

@@ -1,17 +1,18 @@
 // tsunagu's browser search reader, one ES module with no dependencies (served as is).
 // Normalisation: the specification of search-index/src/normalize.rs (vectors: search-index/tests/vectors.json).
-// Index: format 4 of docs/search-index-format.md, ranked exactly as `tsunagu search` (search-index/src/search.rs):
+// Index: format 5 of docs/search-index-format.md, ranked exactly as `tsunagu search` (search-index/src/search.rs):
 // same candidates, same f64 sums in the same order, same tie-breaks.
 
 /** Version of the tokenizer specification; the manifest's `tokenizer` must equal it. */
 export const TOKENIZER_VERSION = 2;
-const FORMAT = 4;
+const FORMAT = 5;
 const MAX_CHARS = 1000;
 const MAX_TOKENS = 16;
 const EARTH_RADIUS_KM = 6371.0088;
 const FILTER = '\u0001';
-/** A bucket shows the 64 best documents of each of its terms; a term with more has a shown file. */
-const DISPLAY = 64;
+/** A bucket shows the 256 best documents of each of its terms (64 of a long one); a term with more has a shown file. */
+const DISPLAY = 256;
+const DISPLAY_LONG = 64;
 /** The shown file has the display records of the 10 best postings of every cell (a cell page). */
 const CELL_PAGE = 10;
 
@@ -305,9 +306,10 @@ const parseShown = (bytes, name) => shownRecords(unseal(bytes, 'TSGS', name));
 /**
  * A key's term, decoded once: `docs` (sorted Uint32Array) and, for tokens, `max`, `lv` (levels in
  * document order, 0 where not loaded yet), `t0` (non-zero where the level is in the bucket:
- * tier 0), for a long term `bounds` (per cell, the largest level not loaded, until complete) and
- * `rest` (its rest file), and for a term of more than 64 documents `show` (its shown file, which
- * may not exist when the bucket shows all its cell pages). An absent key has no documents.
+ * tier 0), for a long term `bounds` (per cell, the largest level not in the bucket), `rest` (the
+ * name of its rest files, one per category: `${rest}-${category}.bin`) and `cats` (once needed,
+ * each posting's category), and for a term of more documents than its bucket shows `show` (its shown file,
+ * which may not exist when the bucket shows all its cell pages). An absent key has no documents.
  */
 function term(bucket, key) {
   let t = bucket?.terms.get(key);
@@ -340,21 +342,20 @@ function term(bucket, key) {
       t.lv = new Uint8Array(n);
       for (let i = 0, j = 0; i < k; i++) t.lv[(j += c.v())] = c.b();
       t.t0 = t.lv.slice();
-      t.rest = `${bucket.number}r${entry[1]}.bin`;
+      t.rest = `${bucket.number}r${entry[1]}`;
       t.bounds = c.bytes.slice(c.p, c.p + bucket.cells);
     }
-    if (n > DISPLAY) t.show = `${bucket.number}s${entry[1]}.bin`;
+    if (n > (t.rest ? DISPLAY_LONG : DISPLAY)) t.show = `${bucket.number}s${entry[1]}.bin`;
   }
   bucket.terms.set(key, t);
   return t;
 }
 
-/** Fills a term's levels from its rest file (the levels not in the bucket, in document order). */
-function complete(t, rest, name) {
+/** Fills a term's levels of category `c` from its rest file for `c` (those not in the bucket, in document order). */
+function complete(t, c, rest, name) {
   let j = 0;
-  for (let i = 0; i < t.lv.length; i++) if (!t.lv[i]) t.lv[i] = rest[j++];
-  if (j !== rest.length || t.lv.includes(0)) throw formatError(name);
-  t.bounds = null;
+  for (let i = 0; i < t.lv.length; i++) if (!t.lv[i] && t.cats[i] === c) t.lv[i] = rest[j++];
+  if (j !== rest.length || rest.includes(0)) throw formatError(name);
 }
 
 /** The cell (municipality × categories + category) of each of `docs` (sorted), from the manifest's ranges. */
@@ -674,15 +675,22 @@ export class SearchClient {
         }
       });
     };
-    const completeTerms = async (bits) => {
+    // The levels that candidates `list` lack, by term and category: load those rest files.
+    const completeFor = async (list) => {
+      const need = new Set();
+      for (const i of list) for (let k = 0; k < scored.length; k++) if ((partial[i] >>> k) & 1) need.add(k * C + (cellOf[i] % C));
       await Promise.all(
-        scored.map(async (t, k) => {
-          if (!((bits >>> k) & 1) || !t.bounds) return;
-          const rest = await this.#load(m, t.rest, (b, url) => unseal(b, 'TSGR', url).bytes.subarray(5));
-          if (t.bounds) complete(t, rest, `${m.dir}/${t.rest}`);
+        [...need].map(async (x) => {
+          const t = scored[Math.floor(x / C)];
+          const c = x % C;
+          const name = `${t.rest}-${c}.bin`;
+          const rest = await this.#load(m, name, (b, url) => unseal(b, 'TSGR', url).bytes.subarray(5));
+          t.cats ??= cellsOf(m.ranges, C, t.docs).map((cell) => cell % C);
+          if (t.lv.some((l, i) => !l && t.cats[i] === c)) complete(t, c, rest, `${m.dir}/${name}`);
         }),
       );
       rescore();
+      return need.size > 0;
     };
     rescore();
 
@@ -690,16 +698,11 @@ export class SearchClient {
     let dist = null;
     if (near) {
       ({ order, dist } = await this.#nearest(m, near, cand, end));
-      const bits = order.slice(offset, end).reduce((a, i) => a | partial[i], 0);
-      if (bits) await completeTerms(bits);
+      await completeFor(order.slice(offset, end));
     } else if (!tokens.length) order = Array.from({ length: Math.min(total, end) }, (_, i) => i);
     else
-      for (;;) {
-        order = top(score, cand, end);
-        const bits = order.reduce((a, i) => a | partial[i], 0);
-        if (!bits) break;
-        await completeTerms(bits);
-      }
+      do order = top(score, cand, end);
+      while (await completeFor(order));
     const page = order.slice(offset, end);
 
     // Display records: from the buckets; else, when every missing one is on the first page of its

@@ -10,7 +10,7 @@ use crate::index::{EXACT_INDEX, ImpactScorer, SearchIndex, single_segment};
 use crate::normalize::{TOKENIZER_VERSION, query_tokens};
 
 /// Version of the exported format.
-pub const FORMAT_VERSION: u32 = 4;
+pub const FORMAT_VERSION: u32 = 5;
 
 /// Prefix of filter keys in the term shards; sorts before every token.
 const FACET_PREFIX: char = '\u{1}';
@@ -24,6 +24,25 @@ const READER_MANIFEST_LINE: &str = "const BUILT_MANIFEST = null;";
 /// Name of the reader in the export.
 const READER_FILE: &str = "tsunagu-search.js";
 
+/// Choices of the export that a site's owner never needs to make.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// A term with at most this many postings keeps all its levels in its bucket, so that a query
+    /// of such terms ranks exactly from its buckets; a longer one has rest files. Tests lower it
+    /// to cover rest files on a small site.
+    pub inline_levels: usize,
+}
+
+impl Default for Options {
+    /// 8192 postings: at most 8 KiB of levels, about what a bucket holds; every term of a
+    /// 10 000-entry site but the very commonest.
+    fn default() -> Options {
+        Options {
+            inline_levels: 8192,
+        }
+    }
+}
+
 /// Sizes that trade requests against bytes (see the format document).
 pub struct Layout {
     /// Number of term buckets.
@@ -35,13 +54,29 @@ pub struct Layout {
 /// Average bytes of a term bucket (before compression) the layout aims at: small enough that a
 /// query loads little, large enough that a build writes few files.
 const BUCKET_BYTES: usize = 8192;
-/// A term with more postings than this keeps only its best ones (tier 0) in its bucket.
+/// A long term (more postings than [`Options::inline_levels`]) keeps in its bucket only its best
+/// postings (tier 0): this many ...
 const TIER0: usize = 256;
 /// ... and also the best ones of each cell (municipality × category) with any ties of the last, so
 /// that a query filtered to cells finds its first page among them.
 const CELL_TIER0: usize = 10;
-/// Display records of a term's best documents kept in its bucket.
-const DISPLAY: usize = 64;
+/// Display records of a term's best documents kept in its bucket, for a term with all its levels
+/// there: the first page of a conjunction of such terms, which ranks from their buckets, is
+/// usually among the best documents of one of them, and then shows from them too.
+const DISPLAY: usize = 256;
+/// ... and for a long term: a query of one needs more files anyway.
+const DISPLAY_LONG: usize = 64;
+
+impl Options {
+    /// How many of a term's best documents its bucket shows.
+    fn display(&self, t: &Term) -> usize {
+        if t.docs.len() > self.inline_levels {
+            DISPLAY_LONG
+        } else {
+            DISPLAY
+        }
+    }
+}
 
 impl Layout {
     /// Buckets average [`BUCKET_BYTES`]: a query fetches one per token, so they stay small.
@@ -102,81 +137,86 @@ impl Term {
     }
 }
 
-/// The postings of each cell (`cells[d]`: document d's cell, municipality × categories +
-/// category; cells are contiguous runs of documents), as ranges of positions in `t.docs`.
-fn cell_runs<'a>(
-    t: &'a Term,
-    cells: &'a [u32],
-) -> impl Iterator<Item = std::ops::Range<usize>> + 'a {
-    let mut start = 0;
-    std::iter::from_fn(move || {
-        let cell = cells[*t.docs.get(start)? as usize];
-        let end = start + t.docs[start..].partition_point(|&d| cells[d as usize] == cell);
-        Some(std::mem::replace(&mut start, end)..end)
-    })
+/// The cells of the documents: cell `m × C + c` is municipality m's documents of category c, a
+/// contiguous run (documents are ordered by municipality, then category).
+struct Cells {
+    /// Each document's cell.
+    of: Vec<u32>,
+    /// C, the number of categories.
+    categories: usize,
+    /// M × C.
+    count: usize,
 }
 
-/// Positions of a cell's best postings: its first [`CELL_TIER0`] by level (descending), then
-/// document; with `ties`, also every other posting as good as the last of them.
-fn cell_best(t: &Term, lv: &[u8], run: std::ops::Range<usize>, ties: bool) -> Vec<usize> {
-    let mut order: Vec<usize> = run.clone().collect();
-    if order.len() <= CELL_TIER0 {
-        return order;
+impl Cells {
+    fn category(&self, doc: u32) -> usize {
+        self.of[doc as usize] as usize % self.categories
     }
-    let key = |&i: &usize| (std::cmp::Reverse(lv[i]), t.docs[i]);
-    let least = lv[*order.select_nth_unstable_by_key(CELL_TIER0 - 1, key).1];
-    if ties {
-        return run.filter(|&i| lv[i] >= least).collect();
-    }
-    order.truncate(CELL_TIER0);
-    order.sort_unstable();
-    order
 }
 
-/// Where the postings of a term go: positions (in `docs`) of tier 0, sorted; the others' levels
-/// go to the rest file. Tier 0 of a long term is its best postings and the best of every cell
-/// with their ties: the others' bound in a cell is then below every level of the cell's first
-/// page.
-fn tier0(t: &Term, cells: &[u32]) -> Vec<usize> {
+/// One cell's postings of a term: their positions in `docs`, the positions of the cell's first
+/// page (its [`CELL_TIER0`] best, by level (descending), then document; sorted), and the level
+/// of the last of them.
+struct CellPage {
+    run: std::ops::Range<usize>,
+    page: Vec<usize>,
+    least: u8,
+}
+
+/// The first page of every cell that has postings of `t`.
+fn cell_pages(t: &Term, cells: &Cells) -> Vec<CellPage> {
     let Some((_, lv)) = &t.levels else {
         return Vec::new();
     };
-    if lv.len() <= TIER0 {
+    let key = |&i: &usize| (std::cmp::Reverse(lv[i]), t.docs[i]);
+    let mut pages = Vec::new();
+    let mut start = 0;
+    while let Some(&first) = t.docs.get(start) {
+        let cell = cells.of[first as usize];
+        let end = start + t.docs[start..].partition_point(|&d| cells.of[d as usize] == cell);
+        let mut page: Vec<usize> = (start..end).collect();
+        let mut least = 0;
+        if page.len() > CELL_TIER0 {
+            least = lv[*page.select_nth_unstable_by_key(CELL_TIER0 - 1, key).1];
+            page.truncate(CELL_TIER0);
+            page.sort_unstable();
+        }
+        pages.push(CellPage {
+            run: start..end,
+            page,
+            least,
+        });
+        start = end;
+    }
+    pages
+}
+
+/// Where the postings of a term go: positions (in `docs`) of tier 0, sorted; the others' levels
+/// go to the rest files. A term of at most `inline` postings has them all in tier 0. Tier 0 of a
+/// longer one is its best postings and every cell's first page with its ties: the others' bound
+/// in a cell is then below every level of the cell's first page.
+fn tier0(t: &Term, inline: usize, pages: &[CellPage]) -> Vec<usize> {
+    let Some((_, lv)) = &t.levels else {
+        return Vec::new();
+    };
+    if lv.len() <= inline {
         return (0..lv.len()).collect();
     }
     let mut keep = vec![false; lv.len()];
     for i in t.best(TIER0) {
         keep[i] = true;
     }
-    for run in cell_runs(t, cells) {
-        for i in cell_best(t, lv, run, true) {
+    for p in pages {
+        for i in p.run.clone().filter(|&i| lv[i] >= p.least) {
             keep[i] = true;
         }
     }
     (0..lv.len()).filter(|&i| keep[i]).collect()
 }
 
-/// Documents of a long term's shown file: the first page of every cell (see [`cell_best`]).
-fn cell_pages(t: &Term, cells: &[u32]) -> Vec<u32> {
-    let Some((_, lv)) = &t.levels else {
-        return Vec::new();
-    };
-    cell_runs(t, cells)
-        .flat_map(|run| cell_best(t, lv, run, false))
-        .map(|i| t.docs[i])
-        .collect()
-}
-
-/// One term's entry in its bucket; levels beyond tier 0 (`tier0`, see [`tier0`]) go to `rest`
-/// (the term's rest file), the largest of them per cell to the bucket.
-fn encode_term(
-    out: &mut Vec<u8>,
-    rest: &mut Vec<u8>,
-    t: &Term,
-    tier0: &[usize],
-    cells: &[u32],
-    cell_count: usize,
-) {
+/// One term's entry in its bucket; levels beyond tier 0 (`tier0`, see [`tier0`]) go to `rest`,
+/// one list per category (the term's rest files), the largest of them per cell to the bucket.
+fn encode_term(out: &mut Vec<u8>, rest: &mut [Vec<u8>], t: &Term, tier0: &[usize], cells: &Cells) {
     string(out, &t.key);
     let docs = &t.docs;
     varint(out, docs.len() as u64);
@@ -223,11 +263,11 @@ fn encode_term(
     for &i in tier0 {
         in_tier0[i] = true;
     }
-    let mut bounds = vec![0u8; cell_count];
+    let mut bounds = vec![0u8; cells.count];
     for i in (0..lv.len()).filter(|&i| !in_tier0[i]) {
-        let b = &mut bounds[cells[docs[i] as usize] as usize];
+        let b = &mut bounds[cells.of[docs[i] as usize] as usize];
         *b = (*b).max(lv[i]);
-        rest.push(lv[i]);
+        rest[cells.category(docs[i])].push(lv[i]);
     }
     out.extend_from_slice(&bounds);
 }
@@ -273,14 +313,15 @@ fn sealed(magic: &[u8; 4], body: &[u8], deflater: &mut Deflater) -> Vec<u8> {
 
 /// Raw deflate (RFC 1951), which browsers inflate natively (`DecompressionStream`): it halves what
 /// a query downloads from a host that does not compress `.bin` files. One compressor serves every
-/// file, as setting up its tables costs more than compressing a small file; it is zlib-rs's
-/// level 1, which takes a sixth fewer instructions for a whole build than miniz's for about 3 %
-/// more bytes.
+/// file, as setting up its tables costs more than compressing a small file.
 struct Deflater(flate2::Compress);
 
 impl Deflater {
-    fn new() -> Deflater {
-        Deflater(flate2::Compress::new(flate2::Compression::new(1), false))
+    fn new(level: u32) -> Deflater {
+        Deflater(flate2::Compress::new(
+            flate2::Compression::new(level),
+            false,
+        ))
     }
 
     fn deflate(&mut self, bytes: &[u8]) -> Vec<u8> {
@@ -300,52 +341,88 @@ impl Deflater {
     }
 }
 
-/// A bucket's file, then the rest and shown files of its long terms.
+/// The compressors of one thread. Most files are small and many: zlib-rs's level 1 takes a sixth
+/// fewer instructions for a whole build than miniz's for about 3 % more bytes. Rest files are few,
+/// large and fetched whole, and level 1's fixed codes take about 9 bits per level: level 6 takes
+/// about two thirds of that.
+struct Deflaters {
+    fast: Deflater,
+    thorough: Deflater,
+}
+
+impl Deflaters {
+    fn new() -> Deflaters {
+        Deflaters {
+            fast: Deflater::new(1),
+            thorough: Deflater::new(6),
+        }
+    }
+}
+
+/// A bucket's file, then the rest files of its long terms and the shown files of its terms.
 fn bucket_files(
     b: usize,
     list: &[&Term],
     records: &[Vec<u8>],
-    cells: &[u32],
-    cell_count: usize,
-    deflater: &mut Deflater,
+    cells: &Cells,
+    options: &Options,
+    deflaters: &mut Deflaters,
 ) -> Vec<(String, Vec<u8>)> {
     let mut shown: Vec<u32> = list
         .iter()
-        .flat_map(|t| t.best(DISPLAY).into_iter().map(|i| t.docs[i]))
+        .flat_map(|t| t.best(options.display(t)).into_iter().map(|i| t.docs[i]))
         .collect();
     shown.sort_unstable();
     shown.dedup();
     let mut body = Vec::new();
     varint(&mut body, list.len() as u64);
     display_records(&mut body, &shown, records);
-    // A long term's rest file (its other levels); the shown file of a term with more documents
-    // than the bucket shows (the display records of the first page of each cell that the bucket
-    // does not show, if any).
+    // A long term's rest files (its other levels, per category); the shown file of a term with
+    // more documents than the bucket shows (the display records of the first page of each cell
+    // that the bucket does not show, if any).
     let mut rests = Vec::new();
     for (j, t) in list.iter().enumerate() {
-        let tier0 = tier0(t, cells);
-        let mut levels = Vec::new();
-        encode_term(&mut body, &mut levels, t, &tier0, cells, cell_count);
-        if !levels.is_empty() {
-            rests.push((format!("{b}r{j}.bin"), sealed(b"TSGR", &levels, deflater)));
+        let long = t.docs.len() > options.inline_levels;
+        let display = options.display(t);
+        let pages = if long || t.docs.len() > display {
+            cell_pages(t, cells)
+        } else {
+            Vec::new()
+        };
+        let tier0 = tier0(t, options.inline_levels, &pages);
+        let mut levels = vec![Vec::new(); cells.categories];
+        encode_term(&mut body, &mut levels, t, &tier0, cells);
+        for (c, levels) in levels.iter().enumerate().filter(|(_, l)| !l.is_empty()) {
+            let file = sealed(b"TSGR", levels, &mut deflaters.thorough);
+            rests.push((format!("{b}r{j}-{c}.bin"), file));
         }
-        if t.docs.len() > DISPLAY {
-            let mut docs = cell_pages(t, cells);
-            docs.retain(|d| shown.binary_search(d).is_err());
+        if t.docs.len() > display {
+            let mut docs: Vec<u32> = pages
+                .iter()
+                .flat_map(|p| p.page.iter().map(|&i| t.docs[i]))
+                .filter(|d| shown.binary_search(d).is_err())
+                .collect();
+            docs.sort_unstable();
             if !docs.is_empty() {
                 let mut page = Vec::new();
                 display_records(&mut page, &docs, records);
-                rests.push((format!("{b}s{j}.bin"), sealed(b"TSGS", &page, deflater)));
+                rests.push((
+                    format!("{b}s{j}.bin"),
+                    sealed(b"TSGS", &page, &mut deflaters.fast),
+                ));
             }
         }
     }
-    let mut files = vec![(format!("{b}.bin"), sealed(b"TSGB", &body, deflater))];
+    let mut files = vec![(
+        format!("{b}.bin"),
+        sealed(b"TSGB", &body, &mut deflaters.fast),
+    )];
     files.extend(rests);
     files
 }
 
 /// The exported files as (path below `search/`, bytes).
-pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
+pub fn export(index: &SearchIndex, options: &Options) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
     let (facts, texts) = index.doc_facts()?;
     let n = index.docs;
     let f = &index.facets;
@@ -464,19 +541,22 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
 
     // Buckets: every term hashed by its bucket key, with the display records of the best
     // documents of its terms.
-    // Cells (municipality × category), contiguous runs of documents.
-    let cell_count = f.municipalities.len() * categories;
-    let cells: Vec<u32> = facts
-        .iter()
-        .map(|x| (usize::from(x.municipality) * categories + usize::from(x.category)) as u32)
-        .collect();
+    let cells = Cells {
+        of: facts
+            .iter()
+            .map(|x| (usize::from(x.municipality) * categories + usize::from(x.category)) as u32)
+            .collect(),
+        categories,
+        count: f.municipalities.len() * categories,
+    };
+    let cell_count = cells.count;
     // The estimate: key, doc set (about a byte per posting, at most a bitmap), tier-0 levels, the
     // cell bounds and the display records (about 50 bytes) of the best documents.
     let estimate: usize = terms
         .iter()
         .map(|t| {
             let docs = t.docs.len().min(n as usize / 8);
-            let long = t.docs.len() > TIER0;
+            let long = t.docs.len() > options.inline_levels;
             let tier0 = if long {
                 TIER0 + cell_count * CELL_TIER0 / 4
             } else {
@@ -487,7 +567,7 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
                 + docs
                 + tier0.min(t.docs.len()) * 2
                 + if long { cell_count } else { 0 }
-                + t.docs.len().min(DISPLAY) * 50
+                + t.docs.len().min(options.display(t)) * 50
         })
         .sum();
     let layout = Layout::for_bytes(estimate);
@@ -504,12 +584,12 @@ pub fn export(index: &SearchIndex) -> tantivy::Result<Vec<(String, Vec<u8>)>> {
     let bucket_files: Vec<Vec<(String, Vec<u8>)>> = buckets
         .par_iter()
         .enumerate()
-        .map_init(Deflater::new, |deflater, (b, list)| {
-            bucket_files(b, list, &records, &cells, cell_count, deflater)
+        .map_init(Deflaters::new, |deflaters, (b, list)| {
+            bucket_files(b, list, &records, &cells, options, deflaters)
         })
         .collect();
     let mut files: Vec<(String, Vec<u8>)> = bucket_files.into_iter().flatten().collect();
-    let mut deflater = Deflater::new();
+    let mut deflater = Deflater::new(1);
 
     // Display shards (for results no bucket shows) and coordinate chunks.
     for (k, start) in (0..n as usize).step_by(layout.docs_per_shard).enumerate() {
@@ -700,10 +780,29 @@ mod tests {
         }
     }
 
-    /// Encodes a term whose documents all lie in one cell (of one).
+    /// Cells of `per` consecutive documents; cell k is of category k mod `categories`.
+    fn cells(docs: usize, per: usize, categories: usize) -> Cells {
+        let of: Vec<u32> = (0..docs).map(|d| (d / per) as u32).collect();
+        let count = of
+            .last()
+            .map_or(0, |&c| c as usize + 1)
+            .div_ceil(categories)
+            * categories;
+        Cells {
+            of,
+            categories,
+            count,
+        }
+    }
+
+    /// Encodes a term whose documents all lie in one cell (of one) as a long term (256 inline
+    /// postings at most); the rest file's levels go to `rest`.
     fn encode(out: &mut Vec<u8>, rest: &mut Vec<u8>, t: &Term) {
-        let cells = vec![0; t.docs.last().map_or(0, |&d| d as usize + 1)];
-        encode_term(out, rest, t, &tier0(t, &cells), &cells, 1);
+        let cells = cells(t.docs.last().map_or(0, |&d| d as usize + 1), usize::MAX, 1);
+        let pages = cell_pages(t, &cells);
+        let mut levels = vec![Vec::new()];
+        encode_term(out, &mut levels, t, &tier0(t, TIER0, &pages), &cells);
+        rest.append(&mut levels[0]);
     }
 
     #[test]
@@ -751,6 +850,9 @@ mod tests {
             &[50, 29],
             "the last tier-0 level, then the bound 29 of the one cell"
         );
+        // With room for them, all levels stay in the bucket.
+        let c = cells(1800, usize::MAX, 1);
+        assert_eq!(tier0(&t, 600, &cell_pages(&t, &c)).len(), 600);
     }
 
     #[test]
@@ -766,9 +868,17 @@ mod tests {
                 }
             })
             .collect();
-        let cells: Vec<u32> = (0..600).map(|d| d / 200).collect();
+        let cells = cells(600, 200, 3);
         let t = term(docs, Some(levels.clone()));
-        let tier = tier0(&t, &cells);
+        let pages = cell_pages(&t, &cells);
+        assert_eq!(pages.len(), 3);
+        assert!(pages.iter().all(|p| p.page.len() == CELL_TIER0));
+        assert_eq!(
+            (pages[0].least, pages[2].least),
+            (195, 7),
+            "the level of each cell's 10th"
+        );
+        let tier = tier0(&t, TIER0, &pages);
         assert!(tier.windows(2).all(|w| w[0] < w[1]), "sorted");
         // The third cell's best ten are level 7, as are 18 others of its 200: all 28 are kept.
         let weak: Vec<usize> = tier.iter().copied().filter(|&i| i >= 400).collect();
@@ -776,12 +886,20 @@ mod tests {
         assert!(weak.iter().all(|&i| levels[i] == 7));
         assert_eq!(tier.len(), TIER0 + 28);
         // Its bounds: cells 0 and 1 below their tier-0 levels, cell 2 below 7.
-        let (mut out, mut rest) = (Vec::new(), Vec::new());
-        encode_term(&mut out, &mut rest, &t, &tier, &cells, 3);
+        let (mut out, mut rest) = (Vec::new(), vec![Vec::new(); 3]);
+        encode_term(&mut out, &mut rest, &t, &tier, &cells);
         let bounds = &out[out.len() - 3..];
         assert_eq!(bounds[2], 6);
         assert!(bounds[0] < 200 && bounds[1] < 200);
-        assert_eq!(rest.len(), 600 - tier.len());
+        // Each category's rest file has its cell's other levels, in document order.
+        let other = |range: std::ops::Range<usize>| -> Vec<u8> {
+            range
+                .filter(|i| tier.binary_search(i).is_err())
+                .map(|i| levels[i])
+                .collect()
+        };
+        assert_eq!(rest, [other(0..200), other(200..400), other(400..600)]);
+        assert_eq!(rest[2].len(), 200 - 28);
     }
 
     fn inflate(bytes: &[u8]) -> Vec<u8> {
@@ -793,28 +911,30 @@ mod tests {
 
     #[test]
     fn sealed_files_are_deflated_and_end_with_their_checksum() {
-        let mut deflater = Deflater::new();
+        let mut deflater = Deflater::new(1);
         let body: Vec<u8> = (0..5000u32).map(|i| (i % 7) as u8).collect();
         let stored = sealed(b"TSGB", &body, &mut deflater);
         assert!(stored.len() < body.len() / 10, "{} bytes", stored.len());
         let f = inflate(&stored);
-        assert_eq!(&f[..5], b"TSGB\x04");
+        assert_eq!(&f[..5], b"TSGB\x05");
         assert_eq!(&f[5..f.len() - 4], &body[..]);
         let crc = crc32fast::hash(&f[..f.len() - 4]);
         assert_eq!(&f[f.len() - 4..], &crc.to_le_bytes());
         // The compressor is reused: the next file is a whole stream of its own.
         assert_eq!(inflate(&sealed(b"TSGD", &[9], &mut deflater)), {
-            let mut x = b"TSGD\x04\x09".to_vec();
-            x.extend_from_slice(&crc32fast::hash(b"TSGD\x04\x09").to_le_bytes());
+            let mut x = b"TSGD\x05\x09".to_vec();
+            x.extend_from_slice(&crc32fast::hash(b"TSGD\x05\x09").to_le_bytes());
             x
         });
-        // Incompressible input larger than the first output buffer.
+        // Incompressible input larger than the first output buffer, at both levels.
         let noise: Vec<u8> = (0..100_000u64)
             .map(|i| (i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 56) as u8)
             .collect();
-        assert_eq!(
-            inflate(&sealed(b"TSGR", &noise, &mut deflater))[5..100_005],
-            noise[..]
-        );
+        for mut deflater in [deflater, Deflater::new(6)] {
+            assert_eq!(
+                inflate(&sealed(b"TSGR", &noise, &mut deflater))[5..100_005],
+                noise[..]
+            );
+        }
     }
 }

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { fnv1a, SearchClient } from '../search.js';
-import { assertSame, buildSample as buildSampleIn, buildSynth as buildSynthIn, cliResults, COMMON, label, PAGES, randomNear, SYNTH } from './oracle.mjs';
+import { assertSame, buildSample as buildSampleIn, buildSynth as buildSynthIn, buildWithRestFiles, cliResults, COMMON, label, PAGES, randomNear, SYNTH } from './oracle.mjs';
 
 /** A fetch over the file system; it records the URLs it serves. */
 function fsFetch(log = []) {
@@ -33,19 +33,26 @@ function fsFetch(log = []) {
 const exactness = { exact: 0, inexact: 0 };
 after(() => console.log(`# scores compared: ${exactness.exact} bit-identical, ${exactness.inexact} within 1e-9`));
 
-function parity(name, setup, queries) {
+/** Every query through the reader over each of `outputs` (exports of the site) and the CLI. */
+function parity(name, setup, queries, outputs = ['public']) {
   describe(name, () => {
     let site;
-    let client;
+    let clients;
     let cli;
     before(async () => {
       site = setup();
-      client = new SearchClient({ base: pathToFileURL(join(site, 'public', 'search')).href + '/', fetch: fsFetch() });
+      clients = outputs.map((out) => new SearchClient({ base: pathToFileURL(join(site, out, 'search')).href + '/', fetch: fsFetch() }));
       cli = await cliResults(site, queries);
     });
     queries.forEach((q, i) => {
       test(label(q), async () => {
-        assertSame(await client.search(q), cli[i], q, exactness);
+        for (const [k, client] of clients.entries())
+          try {
+            assertSame(await client.search(q), cli[i], q, exactness);
+          } catch (e) {
+            e.message = `${outputs[k]}: ${e.message}`;
+            throw e;
+          }
       });
     });
   });
@@ -62,7 +69,7 @@ after(() => temps.forEach((d) => rmSync(d, { recursive: true, force: true })));
 let sampleSite;
 const buildSample = () => (sampleSite ??= buildSampleIn(temp('tsunagu-sample-')));
 let synthSite;
-const buildSynth = () => (synthSite ??= buildSynthIn(join(temp('tsunagu-synth-'), 'site'), 10000));
+const buildSynth = () => (synthSite ??= buildWithRestFiles(buildSynthIn(join(temp('tsunagu-synth-'), 'site'), 10000)));
 
 parity('sample site', buildSample, [...COMMON, ...PAGES]);
 
@@ -278,7 +285,7 @@ function manifestDocsDir(dir) {
   return JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')).dir;
 }
 
-parity('synthetic site, 10 000 entries', buildSynth, [...COMMON, ...SYNTH, ...PAGES, ...randomNear()]);
+parity('synthetic site, 10 000 entries', buildSynth, [...COMMON, ...SYNTH, ...PAGES, ...randomNear()], ['public', 'public-rest']);
 
 describe('synthetic site: loading', () => {
   test('a one-token query reads the manifest and one bucket, which shows its top 10', async () => {
@@ -318,12 +325,13 @@ const CELL_FILTERS = [
   { category: 'school' },
 ];
 const ONE_TOKEN = ['送迎', '吸引', '入浴', '津', '市', 'ひま', '看護', '訪問看護', '人工呼吸器', '放課後等デイサービス', '経管栄養', '四日市'];
-for (const [name, setup] of [
-  ['sample site', () => buildSample()],
-  ['synthetic site', () => buildSynth()],
+for (const [name, setup, out, someShown] of [
+  ['sample site', () => buildSample(), 'public', false],
+  ['synthetic site', () => buildSynth(), 'public', true],
+  ['synthetic site with rest files', () => buildSynth(), 'public-rest', true],
 ])
   test(`${name}: a one-token query filtered to cells needs its bucket and at most its shown file`, async () => {
-    const base = pathToFileURL(join(setup(), 'public', 'search')).href + '/';
+    const base = pathToFileURL(join(setup(), out, 'search')).href + '/';
     let shownFiles = 0;
     for (const text of ONE_TOKEN)
       for (const filter of CELL_FILTERS) {
@@ -336,5 +344,36 @@ for (const [name, setup] of [
         assert.ok(extra.length <= 1 && extra.every((u) => /\/\d+s\d+\.bin$/.test(u)), `${JSON.stringify(q)}: ${urls.join()}`);
         shownFiles += extra.length;
       }
-    assert.ok(shownFiles > 0, 'some query needed a shown file');
+    // The sample's terms are all shown by their buckets.
+    assert.equal(shownFiles > 0, someShown, `${shownFiles} shown files`);
   });
+
+// A conjunction of terms that keep all their levels in their buckets (all but the very commonest
+// of a 10 000-entry site) ranks from those buckets; its first page is usually among the best documents of one of its
+// terms, which the buckets show. With rest files, it loads those of the categories its candidates
+// are in, not every category's.
+const CONJUNCTIONS = ['看護師 吸引', '訪問 送迎', '吸引 入浴', '人工呼吸器 短期入所', '経管栄養 土日'];
+test('synthetic site: a conjunction ranks from its buckets, or from the rest files of some categories', async () => {
+  const site = buildSynth();
+  let restFiles = 0;
+  for (const out of ['public', 'public-rest']) {
+    const base = pathToFileURL(join(site, out, 'search')).href + '/';
+    for (const text of CONJUNCTIONS) {
+      const fetch = fsFetch();
+      const r = await new SearchClient({ base, fetch }).search({ text });
+      assert.equal(r.hits.length, 10, text);
+      const urls = fetch.log.map((l) => l.url.slice(base.length)).filter((u) => u !== 'manifest.json');
+      const tokens = new Set(urls.filter((u) => /\/\d+\.bin$/.test(u))).size;
+      if (out === 'public' && text === '看護師 吸引') assert.equal(urls.length, tokens, `${text}: shown by its buckets: ${urls.join()}`);
+      const rest = urls.filter((u) => /r\d+-\d+\.bin$/.test(u));
+      if (out === 'public') assert.equal(rest.length, 0, `${text}: ${urls.join()}`);
+      else {
+        const terms = new Set(rest.map((u) => u.replace(/-\d+\.bin$/, '')));
+        const all = terms.size * JSON.parse(readFileSync(join(site, out, 'search', 'manifest.json'), 'utf8')).facets.categories.length;
+        assert.ok(rest.length < all || !rest.length, `${text}: ${rest.length} of ${all} rest files`);
+        restFiles += rest.length;
+      }
+    }
+  }
+  assert.ok(restFiles > 0, 'some conjunction needed rest files');
+});
