@@ -63,21 +63,23 @@ fn is_word(c: char) -> bool {
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut pending_space = false;
-    let pinned = text.chars().map(|c| {
-        if UNICODE_SEPARATORS.contains(&c) {
-            ' '
-        } else {
-            c
-        }
-    });
-    for c in pinned.nfkc() {
+    let pinned = || {
+        text.chars().map(|c| {
+            if UNICODE_SEPARATORS.contains(&c) {
+                ' '
+            } else {
+                c
+            }
+        })
+    };
+    let mut push = |c: char| {
         let c = match c {
             'A'..='Z' => c.to_ascii_lowercase(),
             '\u{30A1}'..='\u{30F6}' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
             _ => c,
         };
         if c == '\u{30FC}' {
-            continue;
+            return;
         }
         if is_word(c) || is_japanese(c) {
             if pending_space && !out.is_empty() {
@@ -88,6 +90,13 @@ pub fn normalize(text: &str) -> String {
         } else {
             pending_space = true;
         }
+    };
+    // Most listing text is NFKC already; the quick check (a table lookup per character) proves
+    // it, and then NFKC, which decomposes and recomposes every character, would change nothing.
+    if unicode_normalization::is_nfkc_quick(pinned()) == unicode_normalization::IsNormalized::Yes {
+        pinned().for_each(&mut push);
+    } else {
+        pinned().nfkc().for_each(&mut push);
     }
     out
 }
@@ -286,6 +295,35 @@ mod tests {
         assert_eq!(normalize("センター・津！"), "せんた 津");
         assert_eq!(normalize("  ☆★ 🙂 "), "");
         assert_eq!(normalize("059-000-1234"), "059 000 1234");
+    }
+
+    #[test]
+    fn text_already_nfkc_skips_nfkc_with_the_same_result() {
+        let full = |s: &str| -> String {
+            let pinned = s.chars().map(|c| {
+                if UNICODE_SEPARATORS.contains(&c) {
+                    ' '
+                } else {
+                    c
+                }
+            });
+            normalize(&pinned.nfkc().collect::<String>())
+        };
+        for s in [
+            "紀北町立港中学校は、看護師を配置しています。",
+            "（内容によっては）ｶﾞｲﾄﾞ ＡＢＣ",
+            "か\u{3099}き\u{309A}",
+            "\u{1100}\u{1161}\u{11A8}",
+            "ﬁle ① ㍻ 〜 ー",
+            "e\u{301}\u{327} Å",
+        ] {
+            assert_eq!(normalize(s), full(s), "{s:?}");
+        }
+        assert_eq!(
+            unicode_normalization::is_nfkc_quick("医療的ケア児".chars()),
+            unicode_normalization::IsNormalized::Yes,
+            "plain Japanese takes the quick path"
+        );
     }
 
     fn none() -> Words {
