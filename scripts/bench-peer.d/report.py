@@ -71,8 +71,8 @@ def kind(side, path):
             return "reader code and manifest (tsunagu-search.js)"
         if name == "manifest.json":
             return "manifest.json"
-        if re.fullmatch(r"\d+r\d+\.bin", name):
-            return "rest files (x-*/BrJ.bin)"
+        if re.fullmatch(r"\d+r\d+-\d+\.bin", name):
+            return "rest files (x-*/BrJ-K.bin)"
         if re.fullmatch(r"\d+s\d+\.bin", name):
             return "shown files (x-*/BsJ.bin)"
         if name.startswith("d") and name.endswith(".bin"):

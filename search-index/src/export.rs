@@ -64,19 +64,9 @@ const CELL_TIER0: usize = 10;
 /// there: the first page of a conjunction of such terms, which ranks from their buckets, is
 /// usually among the best documents of one of them, and then shows from them too.
 const DISPLAY: usize = 256;
-/// ... and for a long term: a query of one needs more files anyway.
+/// ... and for a long term (whose tier 0 is not all its postings): a query of one needs more
+/// files anyway.
 const DISPLAY_LONG: usize = 64;
-
-impl Options {
-    /// How many of a term's best documents its bucket shows.
-    fn display(&self, t: &Term) -> usize {
-        if t.docs.len() > self.inline_levels {
-            DISPLAY_LONG
-        } else {
-            DISPLAY
-        }
-    }
-}
 
 impl Layout {
     /// Buckets average [`BUCKET_BYTES`]: a query fetches one per token, so they stay small.
@@ -313,7 +303,8 @@ fn sealed(magic: &[u8; 4], body: &[u8], deflater: &mut Deflater) -> Vec<u8> {
 
 /// Raw deflate (RFC 1951), which browsers inflate natively (`DecompressionStream`): it halves what
 /// a query downloads from a host that does not compress `.bin` files. One compressor serves every
-/// file, as setting up its tables costs more than compressing a small file.
+/// file of its kind on its thread, as setting up its tables costs more than compressing a small
+/// file.
 struct Deflater(flate2::Compress);
 
 impl Deflater {
@@ -368,9 +359,26 @@ fn bucket_files(
     options: &Options,
     deflaters: &mut Deflaters,
 ) -> Vec<(String, Vec<u8>)> {
+    // Per term: its cell pages (if it needs them: for tier 0 or a shown file), its tier 0 and how
+    // many of its best documents the bucket shows.
+    let plans: Vec<(Vec<CellPage>, Vec<usize>, usize)> = list
+        .iter()
+        .map(|t| {
+            let n = t.docs.len();
+            let pages = if n > options.inline_levels.min(DISPLAY_LONG) {
+                cell_pages(t, cells)
+            } else {
+                Vec::new()
+            };
+            let tier0 = tier0(t, options.inline_levels, &pages);
+            let long = t.levels.is_some() && tier0.len() < n;
+            (pages, tier0, if long { DISPLAY_LONG } else { DISPLAY })
+        })
+        .collect();
     let mut shown: Vec<u32> = list
         .iter()
-        .flat_map(|t| t.best(options.display(t)).into_iter().map(|i| t.docs[i]))
+        .zip(&plans)
+        .flat_map(|(t, p)| t.best(p.2).into_iter().map(|i| t.docs[i]))
         .collect();
     shown.sort_unstable();
     shown.dedup();
@@ -381,17 +389,10 @@ fn bucket_files(
     // more documents than the bucket shows (the display records of the first page of each cell
     // that the bucket does not show, if any).
     let mut rests = Vec::new();
-    for (j, t) in list.iter().enumerate() {
-        let long = t.docs.len() > options.inline_levels;
-        let display = options.display(t);
-        let pages = if long || t.docs.len() > display {
-            cell_pages(t, cells)
-        } else {
-            Vec::new()
-        };
-        let tier0 = tier0(t, options.inline_levels, &pages);
+    for (j, (t, (pages, tier0, display))) in list.iter().zip(&plans).enumerate() {
+        let display = *display;
         let mut levels = vec![Vec::new(); cells.categories];
-        encode_term(&mut body, &mut levels, t, &tier0, cells);
+        encode_term(&mut body, &mut levels, t, tier0, cells);
         for (c, levels) in levels.iter().enumerate().filter(|(_, l)| !l.is_empty()) {
             let file = sealed(b"TSGR", levels, &mut deflaters.thorough);
             rests.push((format!("{b}r{j}-{c}.bin"), file));
@@ -567,7 +568,7 @@ pub fn export(index: &SearchIndex, options: &Options) -> tantivy::Result<Vec<(St
                 + docs
                 + tier0.min(t.docs.len()) * 2
                 + if long { cell_count } else { 0 }
-                + t.docs.len().min(options.display(t)) * 50
+                + t.docs.len().min(if long { DISPLAY_LONG } else { DISPLAY }) * 50
         })
         .sum();
     let layout = Layout::for_bytes(estimate);
@@ -853,6 +854,65 @@ mod tests {
         // With room for them, all levels stay in the bucket.
         let c = cells(1800, usize::MAX, 1);
         assert_eq!(tier0(&t, 600, &cell_pages(&t, &c)).len(), 600);
+    }
+
+    #[test]
+    fn a_rest_file_holds_its_category_of_every_municipality_in_document_order() {
+        // 600 postings, 6 cells of 100 (2 municipalities × 3 categories): category 0 is cells 0
+        // and 3, documents 0‥99 and 300‥399.
+        let docs: Vec<u32> = (0..600).collect();
+        let levels: Vec<u8> = (0..600).map(|i| (i * 7 % 200 + 1) as u8).collect();
+        let cells = cells(600, 100, 3);
+        assert_eq!((cells.count, cells.category(350)), (6, 0));
+        let t = term(docs, Some(levels.clone()));
+        let tier = tier0(&t, TIER0, &cell_pages(&t, &cells));
+        let (mut out, mut rest) = (Vec::new(), vec![Vec::new(); 3]);
+        encode_term(&mut out, &mut rest, &t, &tier, &cells);
+        for (c, rest) in rest.iter().enumerate() {
+            let want: Vec<u8> = (0..600)
+                .filter(|&i| (i / 100) % 3 == c && tier.binary_search(&i).is_err())
+                .map(|i| levels[i])
+                .collect();
+            assert!(!want.is_empty());
+            assert_eq!(rest, &want, "category {c}");
+        }
+    }
+
+    #[test]
+    fn a_bucket_shows_fewer_documents_of_a_long_term() {
+        // A term of 600 postings in 6 cells of 100 (3 categories), the last 3 cells' levels
+        // low: inline, its bucket shows 256 documents and its shown file the pages of those
+        // cells; below an inline limit of 256 it is long, its bucket shows 64, and it has a rest
+        // file per category.
+        let levels = (0..600).map(|i| if i < 300 { 200 + i % 50 } else { 1 + i % 50 } as u8);
+        let t = term((0..600).collect(), Some(levels.collect()));
+        let records: Vec<Vec<u8>> = (0..600).map(|d| vec![d as u8]).collect();
+        let cells = cells(600, 100, 3);
+        let files = |inline_levels| {
+            let options = Options { inline_levels };
+            bucket_files(7, &[&t], &records, &cells, &options, &mut Deflaters::new())
+        };
+        let shown_count = |files: &[(String, Vec<u8>)]| {
+            // After magic, format and the term count (one byte): a varint of at most two bytes.
+            let bucket = inflate(&files[0].1);
+            let low = usize::from(bucket[6] & 0x7f);
+            if bucket[6] & 0x80 == 0 {
+                low
+            } else {
+                low | usize::from(bucket[7]) << 7
+            }
+        };
+        let inline = files(8192);
+        let names: Vec<&str> = inline.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["7.bin", "7s0.bin"]);
+        assert_eq!(shown_count(&inline), DISPLAY);
+        let long = files(256);
+        let names: Vec<&str> = long.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            ["7.bin", "7r0-0.bin", "7r0-1.bin", "7r0-2.bin", "7s0.bin"]
+        );
+        assert_eq!(shown_count(&long), DISPLAY_LONG);
     }
 
     #[test]
