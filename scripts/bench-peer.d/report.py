@@ -196,8 +196,11 @@ def size_section(n, builds, facts, search, runs):
         f"{tr:g} ({max(s['requests'] for s in T)})",
         f"{pr:g} ({max(s['requests'] for s in P)})",
         ratio(tr, pr),
-        "≤ 4 (tsunagu, every query)",
-        verdict(not over, f"{len(over)} of {len(q)} queries above 4" if over else f"all {len(q)} queries"),
+        # The search issue sets this goal, and the warm one, at 10k.
+        "≤ 4 at 10k (tsunagu, every query)" if n == 10000 else "—",
+        verdict(not over, f"{len(over)} of {len(q)} queries above 4" if over else f"all {len(q)} queries")
+        if n == 10000
+        else "—",
     ))
     td = [data_part("tsunagu", s["files"]) for s in T]
     pd = [data_part("pagefind", s["files"]) for s in P]
@@ -215,7 +218,9 @@ def size_section(n, builds, facts, search, runs):
     ))
     rows.append((
         "warm query, median of queries",
-        ms(tw), ms(pw), ratio(tw, pw), "≤ 10 ms (tsunagu)", verdict(tw <= 10),
+        ms(tw), ms(pw), ratio(tw, pw),
+        "≤ 10 ms at 10k (tsunagu)" if n == 10000 else "—",
+        verdict(tw <= 10) if n == 10000 else "—",
     ))
     if "reader_min_bytes" in f:
         rmin = int(f["reader_min_bytes"])
