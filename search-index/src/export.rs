@@ -350,6 +350,32 @@ impl Deflaters {
     }
 }
 
+/// What becomes of one term in its bucket: its cell pages (if it needs them, for tier 0 or a shown
+/// file), its tier 0 and how many of its best documents the bucket shows.
+struct Plan {
+    pages: Vec<CellPage>,
+    tier0: Vec<usize>,
+    display: usize,
+}
+
+impl Plan {
+    fn new(t: &Term, cells: &Cells, options: &Options) -> Plan {
+        let n = t.docs.len();
+        let pages = if n > options.inline_levels.min(DISPLAY_LONG) {
+            cell_pages(t, cells)
+        } else {
+            Vec::new()
+        };
+        let tier0 = tier0(t, options.inline_levels, &pages);
+        let long = t.levels.is_some() && tier0.len() < n;
+        Plan {
+            pages,
+            tier0,
+            display: if long { DISPLAY_LONG } else { DISPLAY },
+        }
+    }
+}
+
 /// A bucket's file, then the rest files of its long terms and the shown files of its terms.
 fn bucket_files(
     b: usize,
@@ -359,26 +385,11 @@ fn bucket_files(
     options: &Options,
     deflaters: &mut Deflaters,
 ) -> Vec<(String, Vec<u8>)> {
-    // Per term: its cell pages (if it needs them: for tier 0 or a shown file), its tier 0 and how
-    // many of its best documents the bucket shows.
-    let plans: Vec<(Vec<CellPage>, Vec<usize>, usize)> = list
-        .iter()
-        .map(|t| {
-            let n = t.docs.len();
-            let pages = if n > options.inline_levels.min(DISPLAY_LONG) {
-                cell_pages(t, cells)
-            } else {
-                Vec::new()
-            };
-            let tier0 = tier0(t, options.inline_levels, &pages);
-            let long = t.levels.is_some() && tier0.len() < n;
-            (pages, tier0, if long { DISPLAY_LONG } else { DISPLAY })
-        })
-        .collect();
+    let plans: Vec<Plan> = list.iter().map(|t| Plan::new(t, cells, options)).collect();
     let mut shown: Vec<u32> = list
         .iter()
         .zip(&plans)
-        .flat_map(|(t, p)| t.best(p.2).into_iter().map(|i| t.docs[i]))
+        .flat_map(|(t, p)| t.best(p.display).into_iter().map(|i| t.docs[i]))
         .collect();
     shown.sort_unstable();
     shown.dedup();
@@ -389,21 +400,21 @@ fn bucket_files(
     // more documents than the bucket shows (the display records of the first page of each cell
     // that the bucket does not show, if any).
     let mut rests = Vec::new();
-    for (j, (t, (pages, tier0, display))) in list.iter().zip(&plans).enumerate() {
-        let display = *display;
+    for (j, (t, plan)) in list.iter().zip(&plans).enumerate() {
         let mut levels = vec![Vec::new(); cells.categories];
-        encode_term(&mut body, &mut levels, t, tier0, cells);
+        encode_term(&mut body, &mut levels, t, &plan.tier0, cells);
         for (c, levels) in levels.iter().enumerate().filter(|(_, l)| !l.is_empty()) {
             let file = sealed(b"TSGR", levels, &mut deflaters.thorough);
             rests.push((format!("{b}r{j}-{c}.bin"), file));
         }
-        if t.docs.len() > display {
-            let mut docs: Vec<u32> = pages
+        if t.docs.len() > plan.display {
+            // In document order: cells are runs in order, and each page is sorted.
+            let docs: Vec<u32> = plan
+                .pages
                 .iter()
                 .flat_map(|p| p.page.iter().map(|&i| t.docs[i]))
                 .filter(|d| shown.binary_search(d).is_err())
                 .collect();
-            docs.sort_unstable();
             if !docs.is_empty() {
                 let mut page = Vec::new();
                 display_records(&mut page, &docs, records);
@@ -550,7 +561,6 @@ pub fn export(index: &SearchIndex, options: &Options) -> tantivy::Result<Vec<(St
         categories,
         count: f.municipalities.len() * categories,
     };
-    let cell_count = cells.count;
     // The estimate: key, doc set (about a byte per posting, at most a bitmap), tier-0 levels, the
     // cell bounds and the display records (about 50 bytes) of the best documents.
     let estimate: usize = terms
@@ -559,7 +569,7 @@ pub fn export(index: &SearchIndex, options: &Options) -> tantivy::Result<Vec<(St
             let docs = t.docs.len().min(n as usize / 8);
             let long = t.docs.len() > options.inline_levels;
             let tier0 = if long {
-                TIER0 + cell_count * CELL_TIER0 / 4
+                TIER0 + cells.count * CELL_TIER0 / 4
             } else {
                 t.docs.len()
             };
@@ -567,7 +577,7 @@ pub fn export(index: &SearchIndex, options: &Options) -> tantivy::Result<Vec<(St
                 + 8
                 + docs
                 + tier0.min(t.docs.len()) * 2
-                + if long { cell_count } else { 0 }
+                + if long { cells.count } else { 0 }
                 + t.docs.len().min(if long { DISPLAY_LONG } else { DISPLAY }) * 50
         })
         .sum();
