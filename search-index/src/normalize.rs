@@ -61,8 +61,11 @@ fn is_word(c: char) -> bool {
 
 /// Normalised text: separators become single spaces, no leading or trailing space.
 pub fn normalize(text: &str) -> String {
-    // Most listing text is NFKC already; the quick check (a table lookup per character) proves
-    // it, and then NFKC, which decomposes and recomposes every character, would change nothing.
+    if let Some(folded) = fold_common(text) {
+        return folded;
+    }
+    // Otherwise the text may be NFKC already; the quick check (a table lookup per character)
+    // proves it, and then NFKC, which decomposes and recomposes every character, changes nothing.
     if unicode_normalization::is_nfkc_quick(pinned(text))
         == unicode_normalization::IsNormalized::Yes
     {
@@ -70,6 +73,30 @@ pub fn normalize(text: &str) -> String {
     } else {
         fold(pinned(text).nfkc())
     }
+}
+
+/// [`normalize`] in one pass for text made only of the characters listings are written in —
+/// ASCII, full-width ASCII, CJK punctuation, kana and CJK ideographs — or `None` at the first
+/// other character. NFKC maps each of these on its own (to itself, a full-width one to its ASCII
+/// twin, the ideographic space to a space) and composes none of them with a neighbour, so the
+/// text needs neither the quick check nor NFKC.
+fn fold_common(text: &str) -> Option<String> {
+    let mut out = Folded::with_capacity(text.len());
+    for c in text.chars() {
+        let nfkc = match c {
+            '\u{0}'..='\u{7F}'
+            | '\u{3001}'..='\u{301F}'
+            | '\u{3041}'..='\u{3096}'
+            | '\u{30A1}'..='\u{30FC}'
+            | '\u{3400}'..='\u{4DBF}'
+            | '\u{4E00}'..='\u{9FFF}' => c,
+            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0)?,
+            '\u{3000}' => ' ',
+            _ => return None,
+        };
+        out.push(nfkc);
+    }
+    Some(out.text)
 }
 
 /// The characters of `text`, those of the Unicode pin as spaces.
@@ -86,28 +113,45 @@ fn pinned(text: &str) -> impl Iterator<Item = char> + Clone + '_ {
 /// Normalised text from NFKC characters: case and kana folded, long-vowel marks dropped, every
 /// other character a separator.
 fn fold(chars: impl Iterator<Item = char>) -> String {
-    let mut out = String::with_capacity(chars.size_hint().0);
-    let mut pending_space = false;
+    let mut out = Folded::with_capacity(chars.size_hint().0);
     for c in chars {
+        out.push(c);
+    }
+    out.text
+}
+
+/// Normalised text being built from NFKC characters.
+struct Folded {
+    text: String,
+    pending_space: bool,
+}
+
+impl Folded {
+    fn with_capacity(bytes: usize) -> Folded {
+        Folded {
+            text: String::with_capacity(bytes),
+            pending_space: false,
+        }
+    }
+
+    #[inline]
+    fn push(&mut self, c: char) {
         let c = match c {
             'A'..='Z' => c.to_ascii_lowercase(),
             '\u{30A1}'..='\u{30F6}' => char::from_u32(c as u32 - 0x60).unwrap_or(c),
+            '\u{30FC}' => return,
             _ => c,
         };
-        if c == '\u{30FC}' {
-            continue;
-        }
         if is_word(c) || is_japanese(c) {
-            if pending_space && !out.is_empty() {
-                out.push(' ');
+            if self.pending_space && !self.text.is_empty() {
+                self.text.push(' ');
             }
-            pending_space = false;
-            out.push(c);
+            self.pending_space = false;
+            self.text.push(c);
         } else {
-            pending_space = true;
+            self.pending_space = true;
         }
     }
-    out
 }
 
 /// Runs of one kind in normalised text.
@@ -134,7 +178,10 @@ pub struct Words {
     /// Every word, normalised, sorted and without duplicates (the manifest's `words`).
     list: Vec<String>,
     /// Words by their first character, longest first.
-    by_first: std::collections::BTreeMap<char, Vec<Vec<char>>>,
+    by_first: std::collections::BTreeMap<char, Vec<String>>,
+    /// Bit `c` set when a word starts with the character `c`: the indexer asks at every
+    /// character, and most start none.
+    starts: Vec<u64>,
 }
 
 /// Site words are at least this many characters: a shorter run is one query token already.
@@ -152,15 +199,26 @@ impl Words {
             .collect();
         list.sort();
         list.dedup();
-        let mut by_first: std::collections::BTreeMap<char, Vec<Vec<char>>> = Default::default();
+        let mut by_first: std::collections::BTreeMap<char, Vec<String>> = Default::default();
+        let mut starts: Vec<u64> = Vec::new();
         for w in &list {
-            let chars: Vec<char> = w.chars().collect();
-            by_first.entry(chars[0]).or_default().push(chars);
+            let first = w.chars().next().expect("words are not empty");
+            by_first.entry(first).or_default().push(w.clone());
+            let c = first as usize;
+            if starts.len() <= c / 64 {
+                starts.resize(c / 64 + 1, 0);
+            }
+            starts[c / 64] |= 1 << (c % 64);
         }
         for words in by_first.values_mut() {
+            // All Japanese characters are three bytes in UTF-8: longest in bytes is longest.
             words.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
         }
-        Words { list, by_first }
+        Words {
+            list,
+            by_first,
+            starts,
+        }
     }
 
     /// The words, sorted.
@@ -168,32 +226,49 @@ impl Words {
         &self.list
     }
 
-    /// Lengths of the words that start at `chars[i]` and end within `chars`, longest first.
+    /// The words `run` starts with, longest first: `run` is normalised Japanese text.
+    fn starting(&self, run: &str) -> impl Iterator<Item = &str> {
+        let first = run.chars().next().filter(|&c| {
+            let c = c as usize;
+            self.starts
+                .get(c / 64)
+                .is_some_and(|bits| bits & (1 << (c % 64)) != 0)
+        });
+        first
+            .and_then(|c| self.by_first.get(&c))
+            .into_iter()
+            .flatten()
+            .filter(move |w| run.starts_with(w.as_str()))
+            .map(String::as_str)
+    }
+
+    /// Lengths in characters of the words that start at `chars[i]` and end within `chars`,
+    /// longest first.
     fn at<'a>(&'a self, chars: &'a [char], i: usize) -> impl Iterator<Item = usize> + 'a {
         self.by_first
             .get(&chars[i])
             .into_iter()
             .flatten()
-            .filter(move |w| chars[i..].starts_with(w))
-            .map(Vec::len)
+            .filter(move |w| {
+                let n = w.chars().count();
+                chars.len() - i >= n && w.chars().eq(chars[i..i + n].iter().copied())
+            })
+            .map(|w| w.chars().count())
     }
 }
 
 /// Tokens for indexing, in text order (duplicates kept: they are term frequencies).
 pub fn index_tokens(text: &str, words: &Words) -> Vec<String> {
     let spans = IndexTokenSpans::new(text, words);
-    spans
-        .spans
-        .iter()
-        .map(|&(start, len)| spans.chars[start..start + len].iter().collect())
-        .collect()
+    spans.tokens().map(str::to_owned).collect()
 }
 
-/// The index tokens of a text as spans of its normalised characters, so an indexer can copy
+/// The index tokens of a text as byte ranges of its normalised form, so an indexer can copy
 /// each token into one reused buffer instead of allocating a string per token.
 pub struct IndexTokenSpans {
-    pub chars: Vec<char>,
-    /// (first character, number of characters), in token order.
+    /// The normalised text.
+    pub text: String,
+    /// (start, end) byte offsets into `text`, in token order.
     pub spans: Vec<(usize, usize)>,
 }
 
@@ -201,34 +276,52 @@ impl IndexTokenSpans {
     /// Japanese runs give, at each character, the character, the pair it starts and the site
     /// words it starts (longest first); other runs (words, numbers) are one token each.
     pub fn new(text: &str, words: &Words) -> IndexTokenSpans {
-        let chars: Vec<char> = normalize(text).chars().collect();
-        let mut spans = Vec::new();
-        let mut i = 0;
-        while i < chars.len() {
-            if chars[i] == ' ' {
-                i += 1;
+        let text = normalize(text);
+        let mut spans = Vec::with_capacity(text.len());
+        for (start, run) in split_runs(&text) {
+            if !run.starts_with(is_japanese) {
+                spans.push((start, start + run.len()));
                 continue;
             }
-            let jp = is_japanese(chars[i]);
-            let start = i;
-            while i < chars.len() && chars[i] != ' ' && is_japanese(chars[i]) == jp {
-                i += 1;
-            }
-            if jp {
-                let run = &chars[start..i];
-                for k in 0..run.len() {
-                    spans.push((start + k, 1));
-                    if k + 1 < run.len() {
-                        spans.push((start + k, 2));
-                    }
-                    spans.extend(words.at(run, k).map(|len| (start + k, len)));
+            let mut chars = run.char_indices().peekable();
+            while let Some((i, c)) = chars.next() {
+                let at = start + i;
+                let next = at + c.len_utf8();
+                spans.push((at, next));
+                if let Some(&(_, d)) = chars.peek() {
+                    spans.push((at, next + d.len_utf8()));
                 }
-            } else {
-                spans.push((start, i - start));
+                spans.extend(words.starting(&run[i..]).map(|w| (at, at + w.len())));
             }
         }
-        IndexTokenSpans { chars, spans }
+        IndexTokenSpans { text, spans }
     }
+
+    /// The tokens, in order.
+    pub fn tokens(&self) -> impl Iterator<Item = &str> {
+        self.spans.iter().map(|&(a, b)| &self.text[a..b])
+    }
+}
+
+/// The runs of normalised text with their byte offsets: maximal stretches of Japanese
+/// characters or of other (word) characters, without the spaces.
+fn split_runs(normalized: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut rest = normalized;
+    let mut offset = 0;
+    std::iter::from_fn(move || {
+        let skipped = rest.len() - rest.trim_start_matches(' ').len();
+        offset += skipped;
+        rest = &rest[skipped..];
+        let first = rest.chars().next()?;
+        let jp = is_japanese(first);
+        let len = rest
+            .find(|c: char| c == ' ' || is_japanese(c) != jp)
+            .unwrap_or(rest.len());
+        let run = (offset, &rest[..len]);
+        offset += len;
+        rest = &rest[len..];
+        Some(run)
+    })
 }
 
 /// Distinct tokens of a query, in order, at most [`MAX_QUERY_TOKENS`].
@@ -340,6 +433,40 @@ mod tests {
             "{quick} of {} quick",
             inputs.len()
         );
+    }
+
+    #[test]
+    fn common_characters_fold_as_nfkc_would_alone_and_in_pairs() {
+        let slow = |s: &str| fold(pinned(s).nfkc());
+        let common: Vec<char> = (0..=0x10FFFF_u32)
+            .filter_map(char::from_u32)
+            .filter(|c| fold_common(&c.to_string()).is_some())
+            .collect();
+        for c in &common {
+            let s = c.to_string();
+            assert_eq!(fold_common(&s).as_deref(), Some(slow(&s).as_str()), "{c:?}");
+        }
+        // Every pair of the characters outside the ideograph blocks, and each with a few.
+        let small: Vec<char> = common
+            .iter()
+            .copied()
+            .filter(|&c| c < '\u{3400}' || c > '\u{9FFF}')
+            .chain(['\u{3400}', '\u{4E00}', '\u{6D25}', '\u{9FFF}'])
+            .collect();
+        assert!(small.len() > 400, "{}", small.len());
+        let mut pair = String::new();
+        for a in &small {
+            for b in &small {
+                pair.clear();
+                pair.push(*a);
+                pair.push(*b);
+                assert_eq!(fold_common(&pair).unwrap(), slow(&pair), "{pair:?}");
+            }
+        }
+        // Anything else takes the general path.
+        for s in ["ｶﾞ", "か\u{3099}", "①", "﨑", "a\u{209D}", "é"] {
+            assert_eq!(fold_common(s), None, "{s:?}");
+        }
     }
 
     fn none() -> Words {
