@@ -133,13 +133,11 @@ pub struct SpanTokenStream {
 
 impl TokenStream for SpanTokenStream {
     fn advance(&mut self) -> bool {
-        let Some(&(start, len)) = self.spans.spans.get(self.next) else {
+        let Some(&(start, end)) = self.spans.spans.get(self.next) else {
             return false;
         };
         self.token.text.clear();
-        self.token
-            .text
-            .extend(&self.spans.chars[start..start + len]);
+        self.token.text.push_str(&self.spans.text[start..end]);
         self.token.position = self.next;
         self.next += 1;
         true
@@ -366,6 +364,9 @@ pub(crate) struct ImpactScorer {
     norms: Vec<tantivy::fieldnorm::FieldNormReader>,
     total_docs: u64,
     doc_numbers: tantivy::columnar::Column<u64>,
+    /// Every doc id is its doc number (documents were added in order to the one segment, as
+    /// [`SearchIndex::build`] does), so postings need no lookup.
+    doc_ids_are_numbers: bool,
 }
 
 impl ImpactScorer {
@@ -393,24 +394,32 @@ impl ImpactScorer {
             .iter()
             .map(|(f, _)| segment.get_fieldnorms_reader(*f))
             .collect::<tantivy::Result<Vec<_>>>()?;
+        let doc_numbers = segment.fast_fields().u64("doc")?;
+        let doc_ids_are_numbers =
+            (0..segment.max_doc()).all(|d| doc_numbers.first(d) == Some(u64::from(d)));
         Ok(ImpactScorer {
             fields,
             averages,
             inverted,
             norms,
             total_docs,
-            doc_numbers: segment.fast_fields().u64("doc")?,
+            doc_numbers,
+            doc_ids_are_numbers,
         })
     }
 
-    /// Impacts of one token given its term info in each field that has it (field index, info).
+    /// Impacts of one token given its term info in each field that has it (field index, info),
+    /// in field order.
     pub(crate) fn impacts(
         &self,
         infos: &[(usize, tantivy::postings::TermInfo)],
     ) -> tantivy::Result<Impacts> {
         use tantivy::DocSet;
         use tantivy::postings::Postings;
-        let mut scored: Vec<(u32, usize, f64)> = Vec::new();
+        // Per document, the sum of its fields' scores in field order: each field's postings
+        // come by doc number, and are merged into the sum of the fields before it.
+        let mut raw: Vec<(u32, f64)> = Vec::new();
+        let mut field: Vec<(u32, f64)> = Vec::new();
         for (fi, info) in infos {
             let boost = self.fields[*fi].1;
             let weight = Bm25Weight::for_one_term(
@@ -421,33 +430,61 @@ impl ImpactScorer {
             let mut postings = self.inverted[*fi]
                 .read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
             let norms = &self.norms[*fi];
+            field.clear();
             let mut d = postings.doc();
             while d != tantivy::TERMINATED {
                 let score =
                     f64::from(weight.score(norms.fieldnorm_id(d), postings.term_freq())) * boost;
-                let number = self.doc_numbers.first(d).unwrap_or(0) as u32;
-                scored.push((number, *fi, score));
+                field.push((self.doc_number(d), score));
                 d = postings.advance();
             }
+            if !self.doc_ids_are_numbers {
+                field.sort_unstable_by_key(|p| p.0);
+            }
+            raw = add_sorted(&raw, &field);
         }
-        // Sum per document in field order, so the result never depends on posting order.
-        // One field's postings come in doc-number order already.
-        if infos.len() > 1 || !scored.is_sorted_by_key(|s| s.0) {
-            scored.sort_unstable_by_key(|s| (s.0, s.1));
+        Ok(Impacts::quantize(
+            raw.into_iter().map(|(d, v)| (d, v as f32)).collect(),
+        ))
+    }
+
+    fn doc_number(&self, doc: tantivy::DocId) -> u32 {
+        if self.doc_ids_are_numbers {
+            doc
+        } else {
+            self.doc_numbers.first(doc).unwrap_or(0) as u32
         }
-        let mut raw: Vec<(u32, f32)> = Vec::new();
-        let mut i = 0;
-        while i < scored.len() {
-            let doc = scored[i].0;
-            let mut sum = 0.0;
-            while i < scored.len() && scored[i].0 == doc {
-                sum += scored[i].2;
+    }
+}
+
+/// `a + b` of two lists of (doc, value) sorted by doc, a document's value in both `a`'s plus
+/// `b`'s (in that order, so sums never depend on anything but field order).
+fn add_sorted(a: &[(u32, f64)], b: &[(u32, f64)]) -> Vec<(u32, f64)> {
+    if a.is_empty() {
+        return b.to_vec();
+    }
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
                 i += 1;
             }
-            raw.push((doc, sum as f32));
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push((a[i].0, a[i].1 + b[j].1));
+                i += 1;
+                j += 1;
+            }
         }
-        Ok(Impacts::quantize(raw))
     }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 fn register(index: &Index, words: &Words) {
