@@ -151,9 +151,13 @@ impl Theme {
         })
     }
 
-    fn render(&self, template: &str, ctx: &tera::Context) -> Result<String, String> {
+    /// Renders a template into `out` (emptied first). The bytes are UTF-8, as templates and
+    /// context values are strings: pages are written as they are, without the check of every
+    /// byte that turning them into a `String` would cost.
+    fn render(&self, template: &str, ctx: &tera::Context, out: &mut Vec<u8>) -> Result<(), String> {
+        out.clear();
         self.tera
-            .render(template, ctx)
+            .render_to(template, ctx, out)
             .map_err(|e| format!("{template} の描画に失敗しました: {}", error_chain(&e)))
     }
 }
@@ -248,15 +252,15 @@ pub fn render_site(
         ProgressBar::hidden()
     };
     let theme = &*theme;
-    jobs.par_iter().try_for_each(|job| {
-        let text = theme.render(job.template, &(job.view)()?)?;
-        let bytes = if theme.minify_pages && job.path.ends_with(".html") {
-            minify::page(text.as_bytes())
-        } else {
-            text.into_bytes()
-        };
+    // One buffer per thread, reused for every page it renders.
+    jobs.par_iter().try_for_each_init(Vec::new, |page, job| {
+        theme.render(job.template, &(job.view)()?, page)?;
         progress.inc(1);
-        write(&job.path, &bytes)
+        if theme.minify_pages && job.path.ends_with(".html") {
+            write(&job.path, &minify::page(page))
+        } else {
+            write(&job.path, page)
+        }
     })?;
     progress.finish_and_clear();
     for (path, bytes) in theme.statics.iter().chain(&gap_files) {
@@ -484,12 +488,13 @@ impl<'a> Views<'a> {
             .entries
             .par_iter()
             .map(|e| {
-                let card = theme.render(
-                    "card.html",
-                    &context(&CardPage {
-                        e: self.entry(e, false),
-                    })?,
-                )?;
+                let mut card = Vec::new();
+                let view = CardPage {
+                    e: self.entry(e, false),
+                };
+                theme.render("card.html", &context(&view)?, &mut card)?;
+                let card = String::from_utf8(card)
+                    .map_err(|_| "card.html の描画結果が UTF-8 ではありません".to_owned())?;
                 Ok((e.id.as_str(), card))
             })
             .collect()
