@@ -3,6 +3,8 @@
 
 use std::collections::BTreeMap;
 
+use rayon::slice::ParallelSliceMut;
+
 use crate::config::{Config, Municipality};
 use crate::date::Date;
 use crate::entry::Entry;
@@ -22,7 +24,7 @@ pub struct Site {
 impl Site {
     pub fn new(config: Config, entries: Vec<Entry>, today: Date) -> Site {
         let mut entries: Vec<Entry> = entries.into_iter().filter(|e| !e.draft).collect();
-        entries.sort_by_cached_key(Entry::sort_key);
+        entries.par_sort_by_cached_key(Entry::sort_key);
         let mut by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut by_region: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut by_municipality: BTreeMap<String, Vec<usize>> = BTreeMap::new();

@@ -9,7 +9,7 @@ use unicode_normalization::{UnicodeNormalization, is_nfc};
 
 use crate::config::{Config, did_you_mean, in_japan, is_slug};
 use crate::date::Date;
-use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::diag::{Diagnostic, Diagnostics, Severity, whole_file};
 use crate::entry::{
     Ages, Entry, FLAGS, Flags, MAX_CAPACITY, fields, is_kana_char, without_forbidden_chars,
 };
@@ -23,37 +23,38 @@ pub fn entries(
     today: Date,
     diags: &mut Diagnostics,
 ) -> Vec<Entry> {
-    let checked: Vec<(Option<Entry>, Vec<Diagnostic>)> = raws
-        .par_iter()
+    // Checked in parallel, and each raw entry (its text and TOML tree) freed there too; what the
+    // duplicate check below needs of it is kept: its id and its path.
+    let checked: Vec<(String, String, Option<Entry>, Vec<Diagnostic>)> = raws
+        .into_par_iter()
         .map(|raw| {
             let mut c = Checker {
-                raw,
+                raw: &raw,
                 config,
                 today,
                 diags: Vec::new(),
             };
             let entry = c.entry();
-            (entry, c.diags)
+            let diags = c.diags;
+            (raw.id, raw.src.path, entry, diags)
         })
         .collect();
 
     let mut first_seen: BTreeMap<String, String> = BTreeMap::new();
-    let mut entries = Vec::new();
-    for (raw, (entry, ds)) in raws.iter().zip(checked) {
+    let mut entries = Vec::with_capacity(checked.len());
+    for (id, path, entry, ds) in checked {
         ds.into_iter().for_each(|d| diags.push(d));
-        if let Some(previous) = first_seen.get(&raw.id) {
-            diags.push(raw.src.at(
-                0,
+        if let Some(previous) = first_seen.get(&id) {
+            diags.push(whole_file(
+                &path,
                 Severity::Error,
-                None,
                 format!(
-                    "id `{}` が {previous} と重複しています。ファイル名（id）はサイト全体で一意にしてください",
-                    raw.id
+                    "id `{id}` が {previous} と重複しています。ファイル名（id）はサイト全体で一意にしてください"
                 ),
             ));
             continue;
         }
-        first_seen.insert(raw.id.clone(), raw.src.path.clone());
+        first_seen.insert(id, path);
         entries.extend(entry);
     }
     entries
