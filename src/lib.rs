@@ -27,6 +27,8 @@ pub mod validate;
 
 use std::path::Path;
 
+use rayon::prelude::*;
+
 use diag::Diagnostics;
 
 /// The site model when the content is valid, with every problem found on the way.
@@ -109,30 +111,32 @@ pub fn build(root: &Path, site: &site::Site, out: &Path) -> Result<BuildReport, 
     output::check_out_dir(root, out)?;
     let mut timings = Vec::new();
     let mut clock = StageClock::start();
-    let mut theme = render::Theme::load(root, &site.config.site.theme)?;
     let staging = output::Staging::new(out)?;
-    let report = gaps::compute(site);
-    timings.push(clock.lap("gaps"));
     // The search index is the longest chain of work that cannot be split (tantivy indexes on one
-    // thread, then the export): it starts at once on this thread, while the other core renders
-    // the pages and writes the open data, and this one joins in when the index is done.
+    // thread, then the export): it starts at once on this thread, while the other core computes
+    // the gaps, renders the pages and writes the open data, and this one joins in when the index
+    // is done.
     let (index, (pages, data)) = rayon::join(
         || search_index(root, site, &staging),
         || {
             rayon::join(
                 || {
                     let started = std::time::Instant::now();
+                    let report = gaps::compute(site);
+                    let gaps_time = concurrent_stage("gaps", started);
+                    let started = std::time::Instant::now();
+                    let mut theme = render::Theme::load(root, &site.config.site.theme)?;
                     let pages = render::render_site(site, &report, &mut theme, &|path, bytes| {
                         staging.write(path, bytes)
                     })?;
-                    Ok::<_, String>((pages, concurrent_stage("pages", started)))
+                    Ok::<_, String>((pages, [gaps_time, concurrent_stage("pages", started)]))
                 },
                 || open_data(site, &staging),
             )
         },
     );
-    let (pages, pages_time) = pages?;
-    timings.push(pages_time);
+    let (pages, pages_times) = pages?;
+    timings.extend(pages_times);
     timings.push(data?);
     timings.extend(index?);
     timings.push(clock.lap("all output"));
@@ -191,8 +195,9 @@ fn search_index(
     let started = std::time::Instant::now();
     let files = tsunagu_search::export::export(&index, &export_options()?)
         .map_err(|e| format!("検索インデックスを書き出せません: {e}"))?;
-    for (path, bytes) in files {
-        staging.write(&format!("search/{path}"), &bytes)?;
-    }
+    // Thousands of small files: written on every thread free by now.
+    files
+        .par_iter()
+        .try_for_each(|(path, bytes)| staging.write(&format!("search/{path}"), bytes))?;
     Ok([built, concurrent_stage("search export", started)])
 }

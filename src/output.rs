@@ -10,6 +10,9 @@ use std::path::{Component, Path, PathBuf};
 pub struct Staging {
     dir: tempfile::TempDir,
     out: PathBuf,
+    /// Folders (relative, `/`-separated) made so far: a page in a new folder costs one `mkdir`,
+    /// not a failed open first.
+    made: std::sync::Mutex<std::collections::HashSet<String>>,
 }
 
 impl Staging {
@@ -29,7 +32,11 @@ impl Staging {
             .prefix(&format!(".{name}.staging-"))
             .tempdir_in(parent)
             .map_err(|e| format!("一時フォルダを作れません: {e}"))?;
-        Ok(Staging { dir, out })
+        Ok(Staging {
+            dir,
+            out,
+            made: Default::default(),
+        })
     }
 
     /// Writes one file, `rel` being a `/`-separated path below the output root.
@@ -40,19 +47,17 @@ impl Staging {
         {
             return Err(format!("出力パス `{rel}` が不正です"));
         }
-        let path = self.dir.path().join(rel);
-        let written = match fs::write(&path, bytes) {
-            // Most pages need a new folder: create it only when the write says so.
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
-                if let Some(parent) = path.parent() {
-                    fs::create_dir_all(parent)
-                        .map_err(|e| format!("{} を作れません: {e}", parent.display()))?;
-                }
-                fs::write(&path, bytes)
+        if let Some((folder, _)) = rel.rsplit_once('/')
+            && !self.made.lock().is_ok_and(|set| set.contains(folder))
+        {
+            let dir = self.dir.path().join(folder);
+            fs::create_dir_all(&dir).map_err(|e| format!("{} を作れません: {e}", dir.display()))?;
+            if let Ok(mut set) = self.made.lock() {
+                set.insert(folder.to_owned());
             }
-            other => other,
-        };
-        written.map_err(|e| format!("{} に書き込めません: {e}", path.display()))
+        }
+        let path = self.dir.path().join(rel);
+        fs::write(&path, bytes).map_err(|e| format!("{} に書き込めません: {e}", path.display()))
     }
 
     /// Replaces the output directory with the staged one.
