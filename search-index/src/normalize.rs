@@ -450,7 +450,7 @@ mod tests {
         let small: Vec<char> = common
             .iter()
             .copied()
-            .filter(|&c| c < '\u{3400}' || c > '\u{9FFF}')
+            .filter(|c| !('\u{3400}'..='\u{9FFF}').contains(c))
             .chain(['\u{3400}', '\u{4E00}', '\u{6D25}', '\u{9FFF}'])
             .collect();
         assert!(small.len() > 400, "{}", small.len());
