@@ -64,14 +64,31 @@ pub struct RawEntry {
 pub fn read_text(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
     let shown = display_path(root, path);
     let err = |msg: String| whole_file(&shown, Severity::Error, msg);
-    let meta = std::fs::metadata(path).map_err(|e| err(format!("ファイルを開けません: {e}")))?;
-    if meta.len() > MAX_FILE_BYTES {
-        return Err(err(format!(
-            "ファイルが大きすぎます（{} バイト、上限 1 MiB）。1件につき1ファイルにしてください",
-            meta.len()
-        )));
+    // One open, its size from the open file, one read: a site is thousands of small files.
+    let mut file =
+        std::fs::File::open(path).map_err(|e| err(format!("ファイルを開けません: {e}")))?;
+    let len = file
+        .metadata()
+        .map_err(|e| err(format!("ファイルを開けません: {e}")))?
+        .len();
+    let too_large = |len: u64| {
+        err(format!(
+            "ファイルが大きすぎます（{len} バイト、上限 1 MiB）。1件につき1ファイルにしてください"
+        ))
+    };
+    if len > MAX_FILE_BYTES {
+        return Err(too_large(len));
     }
-    let bytes = std::fs::read(path).map_err(|e| err(format!("ファイルを読めません: {e}")))?;
+    let mut bytes = Vec::with_capacity(len as usize + 1);
+    std::io::Read::read_to_end(
+        &mut std::io::Read::take(&mut file, MAX_FILE_BYTES + 1),
+        &mut bytes,
+    )
+    .map_err(|e| err(format!("ファイルを読めません: {e}")))?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        // It grew after it was opened.
+        return Err(too_large(bytes.len() as u64));
+    }
     decode_text(shown, &bytes)
 }
 
