@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use tantivy::directory::RamDirectory;
 use tantivy::query::Bm25Weight;
 use tantivy::schema::{
-    FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
+    FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions,
 };
 use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{Directory, Index, IndexReader, IndexSettings, Searcher, TantivyDocument, Term, doc};
@@ -172,7 +172,9 @@ fn schema() -> Schema {
         b.add_text_field(name, text.clone());
     }
     b.add_text_field(EXACT_FIELD, STRING);
-    b.add_text_field("id", STRING | STORED);
+    // Read back, never searched: stored only. The numbers are read from columns (fast fields);
+    // postings of them would be tens of thousands of terms no query uses.
+    b.add_text_field("id", STORED);
     b.add_text_field("display_name", STORED);
     for name in [
         "doc",
@@ -184,7 +186,7 @@ fn schema() -> Schema {
         "lon_q",
         "approx",
     ] {
-        b.add_u64_field(name, FAST | INDEXED);
+        b.add_u64_field(name, FAST);
     }
     for name in ["age_min", "age_max"] {
         b.add_i64_field(name, FAST);
