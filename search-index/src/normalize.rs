@@ -156,20 +156,9 @@ impl Folded {
 
 /// Runs of one kind in normalised text.
 fn runs(normalized: &str) -> Vec<(bool, Vec<char>)> {
-    let mut runs: Vec<(bool, Vec<char>)> = Vec::new();
-    for c in normalized.chars() {
-        if c == ' ' {
-            runs.push((false, Vec::new()));
-            continue;
-        }
-        let jp = is_japanese(c);
-        match runs.last_mut() {
-            Some((kind, chars)) if *kind == jp && !chars.is_empty() => chars.push(c),
-            _ => runs.push((jp, vec![c])),
-        }
-    }
-    runs.retain(|(_, chars)| !chars.is_empty());
-    runs
+    split_runs(normalized)
+        .map(|(_, run)| (run.starts_with(is_japanese), run.chars().collect()))
+        .collect()
 }
 
 /// Site words: Japanese runs of three or more characters, indexed and queried whole.
@@ -242,18 +231,11 @@ impl Words {
             .map(String::as_str)
     }
 
-    /// Lengths in characters of the words that start at `chars[i]` and end within `chars`,
-    /// longest first.
-    fn at<'a>(&'a self, chars: &'a [char], i: usize) -> impl Iterator<Item = usize> + 'a {
-        self.by_first
-            .get(&chars[i])
-            .into_iter()
-            .flatten()
-            .filter(move |w| {
-                let n = w.chars().count();
-                chars.len() - i >= n && w.chars().eq(chars[i..i + n].iter().copied())
-            })
-            .map(|w| w.chars().count())
+    /// Length in characters of the longest word that starts at `chars[i]` and ends within
+    /// `chars`, a normalised Japanese run.
+    fn longest_at(&self, chars: &[char], i: usize) -> Option<usize> {
+        let rest: String = chars[i..].iter().collect();
+        self.starting(&rest).next().map(|w| w.chars().count())
     }
 }
 
@@ -343,7 +325,7 @@ pub fn query_tokens(query: &str, words: &Words) -> Vec<String> {
         let mut plain = 0;
         let mut i = 0;
         while i < chars.len() {
-            match words.at(&chars, i).next() {
+            match words.longest_at(&chars, i) {
                 Some(len) => {
                     pairs(&chars, plain, i, &mut push);
                     push(&chars[i..i + len]);
