@@ -10,6 +10,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, Severity};
+use crate::fields;
+use crate::pipeline::{self, Error};
 
 #[derive(Parser, Debug)]
 #[command(
@@ -77,18 +79,8 @@ pub enum Command {
         /// The child's age.
         #[arg(long)]
         age: Option<u8>,
-        #[arg(long)]
-        transport: bool,
-        #[arg(long)]
-        bathing: bool,
-        #[arg(long)]
-        weekend: bool,
-        #[arg(long)]
-        evening: bool,
-        #[arg(long)]
-        overnight: bool,
-        #[arg(long)]
-        walking: bool,
+        #[command(flatten)]
+        flags: FlagFilters,
         /// Sort by distance from LAT,LON.
         #[arg(long, value_parser = parse_point)]
         near: Option<(f64, f64)>,
@@ -155,32 +147,80 @@ pub enum Format {
     Json,
 }
 
-/// Runs the command line and returns the process exit code.
+/// `tsunagu search`'s yes/no filters: a `--<flag>` option for each flag of the field registry.
+#[derive(Debug, Clone, Default)]
+pub struct FlagFilters(Vec<String>);
+
+impl clap::FromArgMatches for FlagFilters {
+    fn from_arg_matches(m: &clap::ArgMatches) -> Result<Self, clap::Error> {
+        let set = fields::flags().iter().filter(|f| m.get_flag(f.id));
+        Ok(FlagFilters(set.map(|f| f.id.to_owned()).collect()))
+    }
+
+    fn update_from_arg_matches(&mut self, m: &clap::ArgMatches) -> Result<(), clap::Error> {
+        *self = FlagFilters::from_arg_matches(m)?;
+        Ok(())
+    }
+}
+
+impl clap::Args for FlagFilters {
+    fn augment_args(cmd: clap::Command) -> clap::Command {
+        cmd.args(fields::flags().iter().map(|f| {
+            clap::Arg::new(f.id)
+                .long(f.cli_option())
+                .action(clap::ArgAction::SetTrue)
+                .help(f.doc)
+        }))
+    }
+
+    fn augment_args_for_update(cmd: clap::Command) -> clap::Command {
+        FlagFilters::augment_args(cmd)
+    }
+}
+
+/// Runs the command line and returns the process exit code: the one place where errors are
+/// printed and mapped to codes.
 pub fn run(cli: Cli) -> ExitCode {
+    report(command(cli))
+}
+
+/// Prints an error (content errors are printed with their positions where they are found) and
+/// gives its exit code.
+fn report(result: Result<(), Error>) -> ExitCode {
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(Error::Content) => ExitCode::from(1),
+        Err(Error::Usage(msg) | Error::Io(msg)) => {
+            eprintln!("error: {msg}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn command(cli: Cli) -> Result<(), Error> {
     let root = cli.root.as_path();
     // `synth` writes a new site root, so it is the one command that needs no content/.
     let needs_site = !matches!(cli.command, Command::Synth { .. } | Command::Schema);
     if needs_site && !root.join("content").is_dir() {
-        eprintln!(
-            "error: {} に content/ フォルダがありません。--root でサイトのフォルダを指定してください",
+        return Err(Error::Usage(format!(
+            "{} に content/ フォルダがありません。--root でサイトのフォルダを指定してください",
             root.display()
-        );
-        return ExitCode::from(2);
+        )));
     }
     match cli.command {
         Command::Check { format } => {
-            let (site, diags) = crate::check(root, Date::today());
-            let ok = site.is_some();
+            let mut diags = Diagnostics::default();
+            let checked = pipeline::check(root, Date::today(), &mut diags);
             print_diagnostics(diags, format);
-            if ok {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(1)
-            }
+            checked.map(drop)
         }
-        Command::Build { out, timings } => build_once(root, &out, None, timings),
+        Command::Build { out, timings } => build(root, &out, None, timings),
         Command::Gaps { format, region } => gaps(root, format, region.as_deref()),
-        Command::Serve { port, bind, out } => crate::serve::serve(root, &out, &bind, port),
+        Command::Serve { port, bind, out } => {
+            crate::serve::serve(root, &out, &bind, port, &|base| {
+                report(build(root, &out, Some(base), false)) == ExitCode::SUCCESS
+            })
+        }
         Command::Search {
             json,
             category,
@@ -188,24 +228,11 @@ pub fn run(cli: Cli) -> ExitCode {
             municipality,
             care,
             age,
-            transport,
-            bathing,
-            weekend,
-            evening,
-            overnight,
-            walking,
+            flags,
             near,
             limit,
             query,
         } => {
-            let flags = [
-                ("transport", transport),
-                ("bathing", bathing),
-                ("weekend", weekend),
-                ("evening", evening),
-                ("overnight", overnight),
-                ("walking", walking),
-            ];
             let q = tsunagu_search::Query {
                 text: query,
                 category,
@@ -213,19 +240,15 @@ pub fn run(cli: Cli) -> ExitCode {
                 municipality,
                 care,
                 age,
-                flags: flags
-                    .iter()
-                    .filter(|f| f.1)
-                    .map(|f| f.0.to_owned())
-                    .collect(),
+                flags: flags.0,
                 near,
                 limit,
             };
             search(root, &q, json)
         }
         Command::Schema => {
-            print!("{}", crate::entry::json_schema());
-            ExitCode::SUCCESS
+            print!("{}", fields::json_schema());
+            Ok(())
         }
         Command::New {
             category,
@@ -248,39 +271,37 @@ pub fn run(cli: Cli) -> ExitCode {
         } => import(root, format, &category, into, update, &file),
         Command::Synth { entries, seed, out } => {
             let started = Instant::now();
-            match crate::synth::generate(&out, entries, seed) {
-                Ok(()) => {
-                    println!(
-                        "{entries} entries (seed {seed}) written to {}, {} ms",
-                        out.display(),
-                        started.elapsed().as_millis()
-                    );
-                    ExitCode::SUCCESS
-                }
-                Err(msg) => {
-                    eprintln!("error: {msg}");
-                    ExitCode::from(2)
-                }
-            }
+            crate::synth::generate(&out, entries, seed)?;
+            println!(
+                "{entries} entries (seed {seed}) written to {}, {} ms",
+                out.display(),
+                started.elapsed().as_millis()
+            );
+            Ok(())
         }
     }
 }
 
-fn gaps(root: &Path, format: GapFormat, region: Option<&str>) -> ExitCode {
-    let (site, diags) = crate::check(root, Date::today());
-    let Some(site) = site else {
+/// The valid site, or its problems printed.
+fn checked_site(root: &Path) -> Result<crate::site::Site, Error> {
+    let mut diags = Diagnostics::default();
+    let site = pipeline::check(root, Date::today(), &mut diags);
+    if site.is_err() {
         print_diagnostics(diags, Format::Human);
-        return ExitCode::from(1);
-    };
+    }
+    site
+}
+
+fn gaps(root: &Path, format: GapFormat, region: Option<&str>) -> Result<(), Error> {
+    let site = checked_site(root)?;
     let mut report = crate::gaps::compute(&site);
     if let Some(id) = region {
         if site.config.region(id).is_none() {
             let ids: Vec<&str> = site.config.regions.iter().map(|r| r.id.as_str()).collect();
-            eprintln!(
-                "error: 地域 `{id}` はありません。使えるのは {} です",
+            return Err(Error::Usage(format!(
+                "地域 `{id}` はありません。使えるのは {} です",
                 ids.join(", ")
-            );
-            return ExitCode::from(2);
+            )));
         }
         report.regions.retain(|r| r.id == id);
     }
@@ -289,7 +310,7 @@ fn gaps(root: &Path, format: GapFormat, region: Option<&str>) -> ExitCode {
         GapFormat::Csv => print!("{}", crate::gaps::to_csv(&report)),
         GapFormat::Json => println!("{}", crate::gaps::to_json(&report)),
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 fn parse_point(s: &str) -> Result<(f64, f64), String> {
@@ -309,32 +330,15 @@ fn parse_point(s: &str) -> Result<(f64, f64), String> {
 }
 
 /// Searches the index `build` left in `.tsunagu/index`, building it first when it is missing.
-fn search(root: &Path, q: &tsunagu_search::Query, json: bool) -> ExitCode {
+fn search(root: &Path, q: &tsunagu_search::Query, json: bool) -> Result<(), Error> {
     let dir = crate::search::index_dir(root);
     let index = match tsunagu_search::SearchIndex::open(&dir) {
         Ok(i) => i,
-        Err(_) => {
-            let (site, diags) = crate::check(root, Date::today());
-            let Some(site) = site else {
-                print_diagnostics(diags, Format::Human);
-                return ExitCode::from(1);
-            };
-            match crate::search::build_index(root, &site) {
-                Ok(i) => i,
-                Err(msg) => {
-                    eprintln!("error: {msg}");
-                    return ExitCode::from(2);
-                }
-            }
-        }
+        Err(_) => crate::search::build_index(root, &checked_site(root)?)?,
     };
-    let results = match index.search(q) {
-        Ok(r) => r,
-        Err(e) => {
-            eprintln!("error: 検索に失敗しました: {e}");
-            return ExitCode::from(2);
-        }
-    };
+    let results = index
+        .search(q)
+        .map_err(|e| Error::Io(format!("検索に失敗しました: {e}")))?;
     for i in &results.ignored {
         eprintln!("warning: 不明な絞り込み条件 {i} を無視しました");
     }
@@ -352,17 +356,17 @@ fn search(root: &Path, q: &tsunagu_search::Query, json: bool) -> ExitCode {
             }
         }
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 /// The configuration alone, for commands that write content; its problems are printed.
-fn load_config(root: &Path) -> Result<crate::config::Config, ExitCode> {
+fn load_config(root: &Path) -> Result<crate::config::Config, Error> {
     let mut diags = Diagnostics::default();
-    let config = crate::config::load(root, &mut diags);
-    config.filter(|_| !diags.has_errors()).ok_or_else(|| {
+    let config = pipeline::config(root, &mut diags);
+    if config.is_err() {
         print_diagnostics(diags, Format::Human);
-        ExitCode::from(1)
-    })
+    }
+    config
 }
 
 fn new_entry(
@@ -371,11 +375,8 @@ fn new_entry(
     id: &str,
     name: Option<&str>,
     municipality: Option<&str>,
-) -> ExitCode {
-    let config = match load_config(root) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+) -> Result<(), Error> {
+    let config = load_config(root)?;
     let request = crate::scaffold::Request {
         category,
         id,
@@ -383,19 +384,12 @@ fn new_entry(
         municipality,
         today: Date::today(),
     };
-    match crate::scaffold::write_new(root, &config, &request) {
-        Ok(path) => {
-            println!(
-                "{} を作りました。項目を埋めて draft = true の行を消すと公開されます",
-                path.display()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            ExitCode::from(2)
-        }
-    }
+    let path = crate::scaffold::write_new(root, &config, &request)?;
+    println!(
+        "{} を作りました。項目を埋めて draft = true の行を消すと公開されます",
+        path.display()
+    );
+    Ok(())
 }
 
 fn import(
@@ -405,11 +399,8 @@ fn import(
     into: Option<PathBuf>,
     update: bool,
     file: &Path,
-) -> ExitCode {
-    let config = match load_config(root) {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+) -> Result<(), Error> {
+    let config = load_config(root)?;
     let into = into.unwrap_or_else(|| {
         let name = format
             .to_possible_value()
@@ -427,17 +418,12 @@ fn import(
         update,
         today: Date::today(),
     };
-    let report = match crate::import::import(root, &config, &opts) {
-        Ok(r) => r,
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            return ExitCode::from(2);
-        }
-    };
+    let report = crate::import::import(root, &config, &opts)?;
     print!("{}", report.summary());
     // Every file written must pass `check`: show any problem in them now, not at the next build.
-    let (site, diags) = crate::check(root, Date::today());
-    let touched: Vec<&String> = report.new.iter().chain(&report.updated).collect();
+    let mut diags = Diagnostics::default();
+    let site = pipeline::check(root, Date::today(), &mut diags);
+    let touched = report.new.len() + report.updated.len();
     let problems: Vec<Diagnostic> = diags
         .into_sorted()
         .into_iter()
@@ -446,60 +432,48 @@ fn import(
     for d in &problems {
         eprintln!("{d}");
     }
-    if site.is_none() && !problems.is_empty() {
+    if site.is_err() && !problems.is_empty() {
         eprintln!(
-            "取り込んだ {} 件を含むサイトにエラーがあります。上の内容を直してください",
-            touched.len()
+            "取り込んだ {touched} 件を含むサイトにエラーがあります。上の内容を直してください"
         );
-        return ExitCode::from(1);
+        return Err(Error::Content);
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 /// Checks and builds once, printing problems and the summary line; `base_url` overrides the
 /// configured one (used when serving locally).
-pub fn build_once(root: &Path, out: &Path, base_url: Option<&str>, timings: bool) -> ExitCode {
+fn build(root: &Path, out: &Path, base_url: Option<&str>, timings: bool) -> Result<(), Error> {
     let started = Instant::now();
-    let mut clock = crate::StageClock::start();
-    let (site, diags) = crate::check(root, Date::today());
-    let checked = clock.lap("load+check");
+    let mut diags = Diagnostics::default();
+    let built = pipeline::check_and_build(root, out, base_url, Date::today(), &mut diags);
     print_diagnostics(diags, Format::Human);
-    let Some(mut site) = site else {
-        eprintln!("ビルドを中止しました。以前の出力はそのまま残っています");
-        return ExitCode::from(1);
+    const KEPT: &str = "ビルドを中止しました。以前の出力はそのまま残っています";
+    let report = match built {
+        Ok(r) => r,
+        Err(Error::Content) => {
+            eprintln!("{KEPT}");
+            return Err(Error::Content);
+        }
+        Err(Error::Usage(msg)) => return Err(Error::Usage(format!("{msg}\n{KEPT}"))),
+        Err(Error::Io(msg)) => return Err(Error::Io(format!("{msg}\n{KEPT}"))),
     };
-    if let Some(base) = base_url {
-        site.config.site = site.config.site.clone().with_base_url(base);
-    }
-    let built = crate::build(root, &site, out);
-    // Freeing tens of thousands of entries one by one takes a noticeable part of a build: a
-    // thread does it while this one reports, and a one-shot build exits without waiting for it.
-    std::thread::spawn(move || drop(site));
-    match built {
-        Ok(report) => {
-            if timings {
-                for t in std::iter::once(&checked).chain(&report.timings) {
-                    let cpu = t
-                        .cpu
-                        .map(|c| format!("  {:>8.3} s CPU", c.as_secs_f64()))
-                        .unwrap_or_default();
-                    eprintln!("{:>14}  {:>8.3} s{cpu}", t.stage, t.wall.as_secs_f64());
-                }
-            }
-            println!(
-                "{} entries, {} pages, {} ms",
-                report.entries,
-                report.pages,
-                started.elapsed().as_millis()
-            );
-            ExitCode::SUCCESS
-        }
-        Err(msg) => {
-            eprintln!("error: {msg}");
-            eprintln!("ビルドを中止しました。以前の出力はそのまま残っています");
-            ExitCode::from(2)
+    if timings {
+        for t in &report.timings {
+            let cpu = t
+                .cpu
+                .map(|c| format!("  {:>8.3} s CPU", c.as_secs_f64()))
+                .unwrap_or_default();
+            eprintln!("{:>14}  {:>8.3} s{cpu}", t.stage, t.wall.as_secs_f64());
         }
     }
+    println!(
+        "{} entries, {} pages, {} ms",
+        report.entries,
+        report.pages,
+        started.elapsed().as_millis()
+    );
+    Ok(())
 }
 
 fn print_diagnostics(diags: Diagnostics, format: Format) {

@@ -210,6 +210,29 @@ pub fn toml_message_ja(message: &str) -> String {
     format!("TOML の書き方に誤りがあります: {msg}")
 }
 
+/// "（もしかして `name`？）" for the closest candidate, or nothing when none is close.
+pub fn did_you_mean<'a>(given: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
+    // Jaro-Winkler suits longer ASCII names; one changed character catches short Japanese
+    // names (津氏 → 津市), where Jaro-Winkler scores are low.
+    candidates
+        .into_iter()
+        .map(|c| {
+            (
+                strsim::levenshtein(given, c),
+                strsim::jaro_winkler(given, c),
+                c,
+            )
+        })
+        .filter(|(edits, score, _)| *score > 0.8 || (*edits <= 1 && given.chars().count() > 1))
+        .min_by(|a, b| {
+            a.0.cmp(&b.0)
+                .then(b.1.total_cmp(&a.1))
+                .then_with(|| a.2.cmp(b.2))
+        })
+        .map(|(_, _, c)| format!("（もしかして `{c}`？）"))
+        .unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -242,5 +265,19 @@ mod tests {
             "必須の項目 `id` がありません"
         );
         assert!(toml_message_ja("something odd").contains("something odd"));
+    }
+
+    #[test]
+    fn suggests_close_names() {
+        assert_eq!(
+            did_you_mean("kuwan", ["kuwana", "tsu"]),
+            "（もしかして `kuwana`？）"
+        );
+        assert_eq!(did_you_mean("zzz", ["kuwana", "tsu"]), "");
+        assert_eq!(
+            did_you_mean("津氏", ["津市", "桑名市"]),
+            "（もしかして `津市`？）"
+        );
+        assert_eq!(did_you_mean("x", ["y"]), "");
     }
 }

@@ -1,9 +1,9 @@
 //! The entry model: one listing of the directory, as it flows from validation to rendering.
 
-use schemars::JsonSchema;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use crate::date::Date;
+use crate::fields::{self, FLAG_COUNT, Field};
 
 /// A provider or school, checked and resolved against the configuration.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -41,197 +41,49 @@ pub struct Entry {
     pub description: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub struct Ages {
-    /// 下限（歳）
-    #[schemars(range(max = 120))]
     pub min: u32,
-    /// 上限（歳）
-    #[schemars(range(max = 120))]
     pub max: u32,
 }
 
-/// Yes/no facts families filter on; `None` means the listing does not say.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Flags {
-    pub transport: Option<bool>,
-    pub bathing: Option<bool>,
-    pub overnight: Option<bool>,
-    pub weekend: Option<bool>,
-    pub evening: Option<bool>,
-    pub walking: Option<bool>,
-}
-
-/// Flag ids with their Japanese labels, in display order.
-pub const FLAGS: [(&str, &str); 6] = [
-    ("transport", "送迎"),
-    ("bathing", "入浴"),
-    ("overnight", "宿泊"),
-    ("weekend", "土日祝"),
-    ("evening", "夕方（18時以降）"),
-    ("walking", "動ける医ケア児"),
-];
+/// Yes/no facts families filter on, in the order of [`fields::flags`]; `None` means the listing
+/// does not say.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Flags([Option<bool>; FLAG_COUNT]);
 
 impl Flags {
-    /// The value of a flag by id (one of [`FLAGS`]).
+    /// The value of a flag by id.
     pub fn get(&self, id: &str) -> Option<bool> {
-        let mut copy = *self;
-        copy.slot(id).and_then(|v| *v)
+        position(id).and_then(|i| self.0[i])
     }
 
     pub fn set(&mut self, id: &str, value: bool) {
-        if let Some(slot) = self.slot(id) {
-            *slot = Some(value);
+        if let Some(i) = position(id) {
+            self.0[i] = Some(value);
         }
     }
 
-    /// The one place flag ids map to fields.
-    fn slot(&mut self, id: &str) -> Option<&mut Option<bool>> {
-        Some(match id {
-            "transport" => &mut self.transport,
-            "bathing" => &mut self.bathing,
-            "overnight" => &mut self.overnight,
-            "weekend" => &mut self.weekend,
-            "evening" => &mut self.evening,
-            "walking" => &mut self.walking,
-            _ => return None,
-        })
+    /// Each flag with its value, in display order.
+    pub fn iter(&self) -> impl Iterator<Item = (&'static Field, Option<bool>)> + '_ {
+        fields::flags().iter().copied().zip(self.0)
     }
 }
 
-/// The fields of an entry file as contributors write them. Validation reads files field by field
-/// (to report every problem with its position); this type documents the format and generates the
-/// JSON Schema that editors use (`schema/entry.schema.json`), and its field list drives the
-/// "did you mean" hints, so the three cannot drift apart.
-#[derive(Debug, Deserialize, JsonSchema)]
-#[serde(deny_unknown_fields)]
-#[schemars(
-    title = "tsunagu 掲載情報",
-    description = "医療的ケア児の支援資源マップに載せる1件分の情報です。.toml ファイルではこのまま、.md ファイルでは +++ で囲んだ部分（front matter）に書きます。"
-)]
-pub struct EntryFile {
-    /// 名称（必須）。事業所・学校などの正式な名前。
-    #[schemars(example = &"ひだまり児童発達支援センター")]
-    pub name: String,
-    /// 名称の読み（ひらがな・カタカナ）。50音順の並べ替えと、読みでの検索に使います。
-    #[schemars(example = &"ひだまりじどうはったつしえんせんたー")]
-    pub kana: Option<String>,
-    /// 種類（必須）: facility（通所・支援施設）/ short-stay（短期入所・レスパイト）/ visiting-nurse（訪問看護）/ school（学校・保育）。
-    #[schemars(example = &"facility")]
-    pub category: String,
-    /// 提供するサービス。種類ごとの一覧から選びます（例: 児童発達支援、医療型短期入所、訪問看護、特別支援学校）。
-    #[schemars(example = ["児童発達支援", "放課後等デイサービス"])]
-    pub services: Option<Vec<String>>,
-    /// 市町村名または5桁の市町村コード（必須）。地域はここから決まります。
-    #[schemars(example = &"津市")]
-    pub municipality: String,
-    /// 住所（必須）。
-    #[schemars(example = &"三重県津市栄町1-2-3")]
-    pub address: String,
-    /// 郵便番号（「123-4567」の形）。
-    #[schemars(regex(pattern = r"^[0-9]{3}-[0-9]{4}$"), example = &"514-0004")]
-    pub postal_code: Option<String>,
-    /// 緯度（lon と組で書きます。日本の範囲 20〜46）。
-    #[schemars(range(min = 20.0, max = 46.0), example = 34.7191)]
-    pub lat: Option<f64>,
-    /// 経度（lat と組で書きます。日本の範囲 122〜154）。
-    #[schemars(range(min = 122.0, max = 154.0), example = 136.5051)]
-    pub lon: Option<f64>,
-    /// 電話番号。phone・email・url のどれか1つは必須です。
-    #[schemars(regex(pattern = r"^[0-9()+\- ]+$"), example = &"059-000-1234")]
-    pub phone: Option<String>,
-    /// FAX 番号。
-    #[schemars(regex(pattern = r"^[0-9()+\- ]+$"), example = &"059-000-1235")]
-    pub fax: Option<String>,
-    /// メールアドレス。
-    #[schemars(example = &"info@example.jp")]
-    pub email: Option<String>,
-    /// ウェブサイト（http:// または https:// で始まる URL）。
-    #[schemars(regex(pattern = r"^https?://"), example = &"https://example.jp/")]
-    pub url: Option<String>,
-    /// 運営法人。
-    #[schemars(example = &"社会福祉法人ひだまり会")]
-    pub operator: Option<String>,
-    /// 受け入れできる医療的ケア。id（例: ventilator）または名称（例: 人工呼吸器）で書きます。
-    #[schemars(example = ["ventilator", "吸引", "tube-feeding"])]
-    pub care: Option<Vec<String>>,
-    /// 対象年齢（0〜120 の整数、min ≦ max）。
-    pub ages: Option<Ages>,
-    /// 定員（0 以上の整数）。
-    #[schemars(example = 10)]
-    pub capacity: Option<u32>,
-    /// 送迎がある。
-    pub transport: Option<bool>,
-    /// 入浴ができる。
-    pub bathing: Option<bool>,
-    /// 宿泊ができる。
-    pub overnight: Option<bool>,
-    /// 土日祝に利用できる。
-    pub weekend: Option<bool>,
-    /// 18時以降（夕方）に利用できる。
-    pub evening: Option<bool>,
-    /// 動ける医療的ケア児（歩ける・走れる子ども）を受け入れる。
-    pub walking: Option<bool>,
-    /// 利用できる日と時間帯（自由記述）。
-    #[schemars(example = &"平日 9:00〜17:00、土曜 9:00〜12:00")]
-    pub hours: Option<String>,
-    /// 最終確認日（必須）。内容を最後に確かめた日を、引用符なしの日付で書きます（例: verified = 2026-04-01）。未来の日付は使えません。
-    #[schemars(with = "String", extend("format" = "date"), example = &"2026-04-01")]
-    pub verified: toml::value::Datetime,
-    /// 情報の提供元（例: 県看護協会）。
-    #[schemars(example = &"三重県看護協会")]
-    pub source: Option<String>,
-    /// true にすると公開しません（下書き）。
-    pub draft: Option<bool>,
-    /// 紹介文（Markdown）。.toml ファイルだけで使います。.md ファイルでは +++ の後の本文に書きます。
-    pub description: Option<String>,
+fn position(id: &str) -> Option<usize> {
+    fields::flags().iter().position(|f| f.id == id)
 }
 
-/// Draft 7: the newest draft that TOML editors' schema validators (taplo, VS Code) all support.
-fn schema() -> schemars::Schema {
-    schemars::generate::SchemaSettings::draft07()
-        .into_generator()
-        .into_root_schema_for::<EntryFile>()
-}
-
-/// The JSON Schema of entry files, as committed at `schema/entry.schema.json`.
-pub fn json_schema() -> String {
-    let schema = schema();
-    let mut s = serde_json::to_string_pretty(&schema).expect("a schema serialises");
-    s.push('\n');
-    s
-}
-
-/// One field of the entry format, as the schema documents it.
-#[derive(Debug, Clone)]
-pub struct FieldDoc {
-    pub name: String,
-    pub description: String,
-    pub example: Option<serde_json::Value>,
-}
-
-/// Every field an entry file may have, in the documented order, read from the schema.
-pub fn fields() -> &'static [FieldDoc] {
-    static FIELDS: std::sync::LazyLock<Vec<FieldDoc>> = std::sync::LazyLock::new(|| {
-        let schema = schema();
-        let Some(props) = schema.get("properties").and_then(|p| p.as_object()) else {
-            return Vec::new();
-        };
-        props
-            .iter()
-            .map(|(name, p)| FieldDoc {
-                name: name.clone(),
-                description: p
-                    .get("description")
-                    .and_then(|d| d.as_str())
-                    .unwrap_or("")
-                    .to_owned(),
-                example: p.get("examples").and_then(|e| e.get(0)).cloned(),
-            })
-            .collect()
-    });
-    &FIELDS
+/// A map from flag id to value (open data writes it flattened among the other fields).
+impl Serialize for Flags {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(FLAG_COUNT))?;
+        for (f, v) in self.iter() {
+            map.serialize_entry(f.id, &v)?;
+        }
+        map.end()
+    }
 }
 
 /// A character allowed in `kana` (after NFKC): hiragana, katakana, the long-vowel and iteration
@@ -312,48 +164,6 @@ mod tests {
     }
 
     #[test]
-    fn field_list_comes_from_the_schema_in_order() {
-        let names: Vec<&str> = fields().iter().map(|f| f.name.as_str()).collect();
-        assert_eq!(names.len(), 28);
-        assert_eq!(&names[..3], ["name", "kana", "category"]);
-        assert_eq!(names.last(), Some(&"description"));
-        for (id, _) in FLAGS {
-            assert!(names.contains(&id), "{id}");
-        }
-        assert!(fields().iter().all(|f| !f.description.is_empty()));
-        let name = &fields()[0];
-        assert_eq!(
-            name.example,
-            Some(serde_json::json!("ひだまり児童発達支援センター"))
-        );
-    }
-
-    #[test]
-    fn committed_schema_is_up_to_date() {
-        assert!(
-            json_schema() == include_str!("../schema/entry.schema.json"),
-            "schema/entry.schema.json is stale: run `cargo run -- schema > schema/entry.schema.json`"
-        );
-    }
-
-    #[test]
-    fn schema_requires_what_validation_requires() {
-        let schema: serde_json::Value = serde_json::from_str(&json_schema()).unwrap();
-        let required: Vec<&str> = schema["required"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|v| v.as_str().unwrap())
-            .collect();
-        assert_eq!(
-            required,
-            ["name", "category", "municipality", "address", "verified"]
-        );
-        assert_eq!(schema["additionalProperties"], serde_json::json!(false));
-        assert_eq!(schema["properties"]["verified"]["format"], "date");
-    }
-
-    #[test]
     fn folds_katakana() {
         assert_eq!(to_hiragana("ヒダマリ センター"), "ひだまり せんたー");
         assert_eq!(to_hiragana("ヴぁ"), "ゔぁ");
@@ -362,10 +172,12 @@ mod tests {
     #[test]
     fn flags_get_and_set_agree() {
         let mut f = Flags::default();
-        for (id, _) in FLAGS {
-            assert_eq!(f.get(id), None);
-            f.set(id, true);
-            assert_eq!(f.get(id), Some(true));
+        for flag in fields::flags() {
+            assert_eq!(f.get(flag.id), None);
+            f.set(flag.id, true);
+            assert_eq!(f.get(flag.id), Some(true));
         }
+        assert_eq!(f.get("draft"), None);
+        assert!(f.iter().all(|(_, v)| v == Some(true)));
     }
 }

@@ -12,7 +12,8 @@ use rayon::prelude::*;
 use serde::{Serialize, Serializer};
 
 use crate::config::{Config, GapRules};
-use crate::entry::{Entry, FLAGS};
+use crate::entry::Entry;
+use crate::fields;
 use crate::geo::{Point, nearest_km};
 use crate::site::Site;
 
@@ -446,7 +447,7 @@ impl RegionCtx<'_> {
         let services = BOTTLENECKS
             .iter()
             .map(|id| {
-                let label = FLAGS.iter().find(|(f, _)| f == id).map_or(*id, |(_, l)| *l);
+                let label = fields::get(id).map_or(*id, |f| f.label);
                 let n = entries
                     .iter()
                     .filter(|e| e.flags.get(id) == Some(true))
@@ -870,9 +871,10 @@ mod compute_tests {
             care: care.iter().map(|c| (*c).to_owned()).collect(),
             ages: None,
             capacity: Some(5),
-            flags: Flags {
-                transport: Some(true),
-                ..Flags::default()
+            flags: {
+                let mut flags = Flags::default();
+                flags.set("transport", true);
+                flags
             },
             hours: None,
             verified: Date {

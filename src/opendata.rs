@@ -5,7 +5,8 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::date::Date;
-use crate::entry::{Ages, Entry, FLAGS};
+use crate::entry::{Ages, Entry, Flags};
+use crate::fields;
 use crate::gaps::push_csv_row;
 use crate::site::Site;
 
@@ -70,7 +71,7 @@ pub fn entries_csv(site: &Site) -> Vec<u8> {
             .iter()
             .map(|c| format!("医療的ケア_{}", c.label)),
     );
-    header.extend(FLAGS.iter().map(|(_, label)| format!("対応_{label}")));
+    header.extend(fields::flags().iter().map(|f| f.column()));
     let mut out = String::from("\u{feff}");
     push_csv_row(&mut out, &header);
     for e in &site.entries {
@@ -114,7 +115,7 @@ pub fn entries_csv(site: &Site) -> Vec<u8> {
                 String::new()
             }
         }));
-        row.extend(FLAGS.iter().map(|(id, _)| yes_no(e.flags.get(id))));
+        row.extend(e.flags.iter().map(|(_, v)| yes_no(v)));
         push_csv_row(&mut out, &row);
     }
     out.into_bytes()
@@ -148,12 +149,8 @@ struct EntryRecord<'a> {
     care: &'a [String],
     ages: Option<Ages>,
     capacity: Option<u32>,
-    transport: Option<bool>,
-    bathing: Option<bool>,
-    overnight: Option<bool>,
-    weekend: Option<bool>,
-    evening: Option<bool>,
-    walking: Option<bool>,
+    #[serde(flatten)]
+    flags: Flags,
     hours: Option<&'a str>,
     verified: Date,
     source: Option<&'a str>,
@@ -185,12 +182,7 @@ fn entry_record<'a>(site: &'a Site, e: &'a Entry) -> EntryRecord<'a> {
         care: &e.care,
         ages: e.ages,
         capacity: e.capacity,
-        transport: e.flags.transport,
-        bathing: e.flags.bathing,
-        overnight: e.flags.overnight,
-        weekend: e.flags.weekend,
-        evening: e.flags.evening,
-        walking: e.flags.walking,
+        flags: e.flags,
         hours: e.hours.as_deref(),
         verified: e.verified,
         source: e.source.as_deref(),

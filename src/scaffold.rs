@@ -4,9 +4,10 @@
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
-use crate::config::{Config, did_you_mean, is_slug};
+use crate::config::{Config, is_slug};
 use crate::date::Date;
-use crate::entry::fields;
+use crate::diag::did_you_mean;
+use crate::fields::{FIELDS, Kind};
 
 /// What `tsunagu new` was asked for.
 pub struct Request<'a> {
@@ -125,12 +126,12 @@ fn render(values: &[(&str, String)], category: &crate::config::Category) -> Stri
     out.push_str("# 新しい掲載情報です。「#」で始まる行は説明で、公開されません。\n");
     out.push_str("# 必須: name, category, municipality, address, verified と、phone・email・url のどれか1つ。\n");
     out.push_str("# 使う項目は行頭の「# 」を消して書き換えます。書き終えたら draft = true の行を消すと公開されます。\n");
-    for f in fields() {
-        if f.name == "description" {
+    for f in FIELDS {
+        if f.id == "description" {
             continue;
         }
-        let _ = writeln!(out, "\n# {}", f.description);
-        if f.name == "services" {
+        let _ = writeln!(out, "\n# {}", f.doc);
+        if f.id == "services" {
             let _ = writeln!(
                 out,
                 "# 「{}」で使えるサービス: {}",
@@ -138,18 +139,18 @@ fn render(values: &[(&str, String)], category: &crate::config::Category) -> Stri
                 category.services.join("、")
             );
         }
-        match values.iter().find(|(n, _)| *n == f.name) {
+        match values.iter().find(|(n, _)| *n == f.id) {
             Some((_, v)) => {
-                let _ = writeln!(out, "{} = {v}", f.name);
+                let _ = writeln!(out, "{} = {v}", f.id);
             }
-            None if FILLED.contains(&f.name.as_str()) => {}
+            None if FILLED.contains(&f.id) => {}
             None => {
-                let example = match (f.name.as_str(), &f.example) {
-                    ("ages", _) => "{ min = 0, max = 18 }".to_owned(),
-                    (_, Some(v)) => toml_literal(v),
+                let example = match (f.kind, f.example_value()) {
+                    (Kind::Ages, _) => "{ min = 0, max = 18 }".to_owned(),
+                    (_, Some(v)) => toml_literal(&v),
                     (_, None) => "true".to_owned(),
                 };
-                let _ = writeln!(out, "# {} = {example}", f.name);
+                let _ = writeln!(out, "# {} = {example}", f.id);
             }
         }
     }
@@ -173,14 +174,14 @@ mod tests {
             })
             .collect();
         let text = render(&values, &cats[0]);
-        for f in fields().iter().filter(|f| f.name != "description") {
+        for f in FIELDS.iter().filter(|f| f.id != "description") {
             assert!(
-                text.contains(&format!("\n{} = ", f.name))
-                    || text.contains(&format!("\n# {} = ", f.name)),
+                text.contains(&format!("\n{} = ", f.id))
+                    || text.contains(&format!("\n# {} = ", f.id)),
                 "{}",
-                f.name
+                f.id
             );
-            assert!(text.contains(&f.description), "{}", f.name);
+            assert!(text.contains(f.doc), "{}", f.id);
         }
         assert!(
             text.contains(r#"name = 'あおぞら "園"'"#),

@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use tsunagu_search::normalize::Words;
 use tsunagu_search::{Doc, Facets, Label, Municipality, SearchIndex};
 
-use crate::entry::{Entry, FLAGS};
+use crate::entry::Entry;
+use crate::fields;
 use crate::site::Site;
 
 /// Where `build` keeps the tantivy index: outside the published output, git-ignored.
@@ -78,7 +79,10 @@ pub fn facets(site: &Site) -> Facets {
             .iter()
             .map(|c| label(&c.id, &c.label))
             .collect(),
-        flags: FLAGS.iter().map(|(id, l)| label(id, l)).collect(),
+        flags: fields::flags()
+            .iter()
+            .map(|f| label(f.id, f.label))
+            .collect(),
         bbox,
         words: site_words(site).list().to_vec(),
     }
@@ -96,7 +100,7 @@ fn site_words(site: &Site) -> Words {
         .flat_map(|c| std::iter::once(&c.label).chain(&c.services))
         .chain(cfg.care_items.iter().map(|c| &c.label))
         .map(String::as_str)
-        .chain(FLAGS.iter().map(|(_, l)| *l))
+        .chain(fields::flags().iter().map(|f| f.label))
         .chain(cfg.regions.iter().map(|r| r.name.as_str()))
         .chain(municipalities.flat_map(|m| {
             let stem = m.name.strip_suffix(['市', '町', '村']);
@@ -136,10 +140,11 @@ pub fn documents(site: &Site, facets: &Facets) -> Vec<Doc> {
                 .enumerate()
                 .filter(|(_, c)| e.care.contains(&c.id))
                 .fold(0u32, |bits, (i, _)| bits | (1 << i));
-            let flag_bits = FLAGS
+            let flag_bits = e
+                .flags
                 .iter()
                 .enumerate()
-                .filter(|(_, (id, _))| e.flags.get(id) == Some(true))
+                .filter(|(_, (_, v))| *v == Some(true))
                 .fold(0u32, |bits, (i, _)| bits | (1 << i));
             let care_labels: Vec<&str> = e
                 .care

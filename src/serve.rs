@@ -2,24 +2,29 @@
 //! A failed rebuild keeps the last good output on screen (the build is atomic).
 
 use std::path::{Path, PathBuf};
-use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use notify::{RecursiveMode, Watcher};
 
-/// Serves until interrupted. Returns an exit code only when it cannot start.
-pub fn serve(root: &Path, out: &Path, bind: &str, port: u16) -> ExitCode {
-    let server = match tiny_http::Server::http((bind, port)) {
-        Ok(s) => Arc::new(s),
-        Err(e) => {
-            eprintln!(
-                "error: {bind}:{port} で待ち受けできません: {e}（--port で別の番号を指定してください）"
-            );
-            return ExitCode::from(2);
-        }
-    };
+use crate::pipeline::Error;
+
+/// Serves until interrupted; returns only when it cannot start. `rebuild` builds the site for
+/// a base URL, reports its problems and tells whether it succeeded.
+pub fn serve(
+    root: &Path,
+    out: &Path,
+    bind: &str,
+    port: u16,
+    rebuild: &dyn Fn(&str) -> bool,
+) -> Result<(), Error> {
+    let server = tiny_http::Server::http((bind, port)).map_err(|e| {
+        Error::Usage(format!(
+            "{bind}:{port} で待ち受けできません: {e}（--port で別の番号を指定してください）"
+        ))
+    })?;
+    let server = Arc::new(server);
     let port = server.server_addr().to_ip().map_or(port, |a| a.port());
     let host = if bind.contains(':') {
         format!("[{bind}]")
@@ -27,9 +32,8 @@ pub fn serve(root: &Path, out: &Path, bind: &str, port: u16) -> ExitCode {
         bind.to_owned()
     };
     let base = format!("http://{host}:{port}");
-    let code = crate::cli::build_once(root, out, Some(&base), false);
-    if code != ExitCode::SUCCESS && !out.join("index.html").exists() {
-        return code;
+    if !rebuild(&base) && !out.join("index.html").exists() {
+        return Err(Error::Content);
     }
 
     let out_dir: PathBuf = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
@@ -51,10 +55,7 @@ pub fn serve(root: &Path, out: &Path, bind: &str, port: u16) -> ExitCode {
         }
     }) {
         Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: ファイルの変更を監視できません: {e}");
-            return ExitCode::from(2);
-        }
+        Err(e) => return Err(Error::Io(format!("ファイルの変更を監視できません: {e}"))),
     };
     for dir in ["content", "themes"] {
         let path = root.join(dir);
@@ -68,9 +69,9 @@ pub fn serve(root: &Path, out: &Path, bind: &str, port: u16) -> ExitCode {
         // Editors write several events per save: wait for the burst to end, then rebuild once.
         while rx.recv_timeout(Duration::from_millis(200)).is_ok() {}
         println!("変更を検出しました。再ビルドします…");
-        let _ = crate::cli::build_once(root, out, Some(&base), false);
+        rebuild(&base);
     }
-    ExitCode::SUCCESS
+    Ok(())
 }
 
 fn respond(dir: &Path, request: tiny_http::Request) {

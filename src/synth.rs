@@ -712,7 +712,7 @@ const CARE: [(&str, &str, u32); 14] = [
     ("seizure", "痙攣時の処置", 550),
 ];
 
-/// Flag ids (as in [`crate::entry::FLAGS`]) with how often each is true, per category
+/// Flag ids (as in [`crate::fields::flags`]) with how often each is true, per category
 /// (facility, short-stay, visiting-nurse, school), per thousand.
 const FLAG_ODDS: [(&str, [u32; 4]); 6] = [
     ("transport", [700, 500, 0, 600]),
@@ -1207,7 +1207,8 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         generate(dir.path(), 1500, 42).unwrap();
         for today in [NEWEST_VERIFIED, Date::new(2027, 1, 4).unwrap()] {
-            let (site, diags) = crate::check(dir.path(), today);
+            let mut diags = crate::diag::Diagnostics::default();
+            let site = crate::pipeline::check(dir.path(), today, &mut diags);
             let items = format!("{:?}", diags.into_sorted().first());
             assert_eq!(items, "None", "no diagnostics at {today}");
             let site = site.expect("valid site");
@@ -1241,7 +1242,7 @@ mod tests {
             .map(|(id, label, _)| ((*id).to_owned(), (*label).to_owned()))
             .collect();
         assert_eq!(care, ours);
-        let flags: Vec<&str> = crate::entry::FLAGS.iter().map(|(id, _)| *id).collect();
+        let flags: Vec<&str> = crate::fields::flags().iter().map(|f| f.id).collect();
         let ours: Vec<&str> = FLAG_ODDS.iter().map(|(id, _)| *id).collect();
         assert_eq!(flags, ours);
         let total: u32 = KINDS.iter().map(|k| k.weight).sum();

@@ -7,12 +7,11 @@ use std::collections::BTreeMap;
 use rayon::prelude::*;
 use unicode_normalization::{UnicodeNormalization, is_nfc};
 
-use crate::config::{Config, did_you_mean, in_japan, is_slug};
+use crate::config::{Config, in_japan, is_slug};
 use crate::date::Date;
-use crate::diag::{Diagnostic, Diagnostics, Severity, whole_file};
-use crate::entry::{
-    Ages, Entry, FLAGS, Flags, MAX_CAPACITY, fields, is_kana_char, without_forbidden_chars,
-};
+use crate::diag::{Diagnostic, Diagnostics, Severity, did_you_mean, whole_file};
+use crate::entry::{Ages, Entry, Flags, MAX_CAPACITY, is_kana_char, without_forbidden_chars};
+use crate::fields::{self, FIELDS};
 use crate::load::{Node, RawEntry, Value};
 
 /// Checks all raw entries. Returns those without errors (drafts included; the site model drops
@@ -126,10 +125,7 @@ impl Checker<'_> {
 
     fn required_string(&mut self, name: &str) -> Option<(String, usize)> {
         if self.node(name).is_none() {
-            let hint = fields()
-                .iter()
-                .find(|f| f.name == name)
-                .map_or("", |f| f.description.as_str());
+            let hint = fields::get(name).map_or("", |f| f.doc);
             self.error(
                 0,
                 name,
@@ -268,9 +264,9 @@ impl Checker<'_> {
             .cloned()
             .and_then(|n| self.integer("capacity", &n, 0, MAX_CAPACITY));
         let mut flags = Flags::default();
-        for (id, _) in FLAGS {
-            if let Some(b) = self.bool(id) {
-                flags.set(id, b);
+        for flag in fields::flags() {
+            if let Some(b) = self.bool(flag.id) {
+                flags.set(flag.id, b);
             }
         }
         let hours = self.string("hours").map(|(s, _)| s);
@@ -317,7 +313,7 @@ impl Checker<'_> {
     }
 
     fn unknown_fields(&mut self) {
-        let known: Vec<&str> = fields().iter().map(|f| f.name.as_str()).collect();
+        let known: Vec<&str> = FIELDS.iter().map(|f| f.id).collect();
         let unknown: Vec<(String, usize)> = self
             .raw
             .fields

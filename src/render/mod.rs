@@ -13,7 +13,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::entry::{Ages, Entry, FLAGS, without_forbidden_chars};
+use crate::entry::{Ages, Entry, without_forbidden_chars};
+use crate::fields;
 use crate::gaps::GapReport;
 use crate::site::Site;
 
@@ -619,7 +620,7 @@ impl<'a> Views<'a> {
                     "breadcrumbs": [{"label": "ホーム", "url": self.root}],
                     "search": {
                         "age_max": 20,
-                        "flags": FLAGS.iter().map(|(id, label)| json!({"id": id, "label": label})).collect::<Vec<_>>(),
+                        "flags": fields::flags().iter().map(|f| json!({"id": f.id, "label": f.label})).collect::<Vec<_>>(),
                     },
                 })
             },
@@ -771,13 +772,14 @@ impl<'a> Views<'a> {
                 }
             }),
             capacity: e.capacity,
-            flags: FLAGS
+            flags: e
+                .flags
                 .iter()
-                .filter(|(id, _)| full || e.flags.get(id) == Some(true))
-                .map(|&(id, label)| FlagView {
-                    id,
-                    label,
-                    value: e.flags.get(id),
+                .filter(|&(_, value)| full || value == Some(true))
+                .map(|(f, value)| FlagView {
+                    id: f.id,
+                    label: f.label,
+                    value,
                 })
                 .collect(),
             verified: e.verified.to_string(),
@@ -1083,8 +1085,10 @@ mod tests {
         use std::sync::Mutex;
 
         let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-        let (site, diags) = crate::check(root, crate::date::Date::new(2026, 11, 21).unwrap());
-        let site = site.unwrap_or_else(|| panic!("{diags:?}"));
+        let mut diags = crate::diag::Diagnostics::default();
+        let today = crate::date::Date::new(2026, 11, 21).unwrap();
+        let site =
+            crate::pipeline::check(root, today, &mut diags).unwrap_or_else(|_| panic!("{diags:?}"));
         let report = crate::gaps::compute(&site);
         let render = |preminify: bool| {
             let templates = DEFAULT_TEMPLATES

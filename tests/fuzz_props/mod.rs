@@ -31,7 +31,7 @@ pub fn sample_config() -> &'static Config {
             root.join("..") // built as part of fuzz/
         };
         let mut diags = Diagnostics::default();
-        let config = tsunagu::config::load(&root, &mut diags).expect("content/ config loads");
+        let config = tsunagu::load::config::load(&root, &mut diags).expect("content/ config loads");
         assert!(!diags.has_errors(), "{:?}", diags.into_sorted());
         config
     })

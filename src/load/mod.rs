@@ -1,5 +1,8 @@
 //! Reading content from disk: walking `content/entries/`, decoding files, splitting front matter
-//! and parsing TOML. Nothing here knows what the fields mean; that is `validate`'s job.
+//! and parsing TOML. Nothing here knows what the fields mean; that is `validate`'s job. The
+//! configuration files, which are few and small, are read and checked in [`config`].
+
+pub mod config;
 
 use std::ops::Range;
 use std::path::{Path, PathBuf};

@@ -1,0 +1,549 @@
+//! Reading and checking the configuration files: `site.toml`, `regions.toml` and `demand.toml`
+//! into the [`crate::config`] model, with every problem positioned in its file.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+
+use serde::Deserialize;
+use toml::Spanned;
+
+use crate::config::{
+    CareItem, Category, Config, Demand, GapRules, Municipality, Region, SiteConfig,
+    builtin_care_items, builtin_categories, in_japan, is_slug,
+};
+use crate::date::Date;
+use crate::diag::{Diagnostics, Severity, SourceText, did_you_mean, toml_message_ja, whole_file};
+use crate::load::read_text;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SiteFile {
+    title: String,
+    base_url: Spanned<String>,
+    #[serde(default = "default_language")]
+    language: String,
+    prefecture: String,
+    repository: Option<Spanned<String>>,
+    #[serde(default = "default_branch")]
+    branch: String,
+    license: String,
+    #[serde(default = "default_theme")]
+    theme: Spanned<String>,
+    #[serde(default)]
+    sample: bool,
+    #[serde(default)]
+    privacy: PrivacyFile,
+    #[serde(default = "default_gaps")]
+    gaps: Spanned<GapRules>,
+    #[serde(default)]
+    categories: Vec<CategoryFile>,
+    #[serde(default)]
+    care_items: Vec<CareItemFile>,
+}
+
+fn default_language() -> String {
+    "ja".to_owned()
+}
+fn default_branch() -> String {
+    "main".to_owned()
+}
+fn default_gaps() -> Spanned<GapRules> {
+    Spanned::new(0..0, GapRules::default())
+}
+fn default_theme() -> Spanned<String> {
+    Spanned::new(0..0, "default".to_owned())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PrivacyFile {
+    #[serde(default = "default_min_count")]
+    min_count: u32,
+}
+
+impl Default for PrivacyFile {
+    fn default() -> Self {
+        PrivacyFile {
+            min_count: default_min_count(),
+        }
+    }
+}
+
+fn default_min_count() -> u32 {
+    3
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CategoryFile {
+    id: Spanned<String>,
+    label: Option<String>,
+    description: Option<String>,
+    services: Option<Vec<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CareItemFile {
+    id: Spanned<String>,
+    label: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionsFile {
+    #[serde(default)]
+    regions: Vec<RegionFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RegionFile {
+    id: Spanned<String>,
+    name: String,
+    #[serde(default)]
+    municipalities: Vec<MunicipalityFile>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MunicipalityFile {
+    code: Spanned<String>,
+    name: Spanned<String>,
+    lat: Spanned<f64>,
+    lon: Spanned<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemandFile {
+    #[serde(default)]
+    demand: Vec<Spanned<DemandRowFile>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemandRowFile {
+    region: Spanned<String>,
+    as_of: Option<Spanned<toml::value::Datetime>>,
+    source: Option<String>,
+    children: Spanned<i64>,
+    #[serde(default)]
+    care: BTreeMap<Spanned<String>, Spanned<i64>>,
+}
+
+/// Reads and checks the three configuration files under `root/content/`. Returns `None` only when
+/// site.toml or regions.toml cannot be read at all, so entries are still checked (and every
+/// problem reported) when the configuration has errors; callers fail on any recorded error.
+pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
+    let content = root.join("content");
+    let site = parse_file::<SiteFile>(root, &content.join("site.toml"), diags, true);
+    let regions = parse_file::<RegionsFile>(root, &content.join("regions.toml"), diags, true);
+    let demand = parse_file::<DemandFile>(root, &content.join("demand.toml"), diags, false);
+
+    let (Ok(Some((site_src, site_file))), Ok(Some((regions_src, regions_file)))) = (site, regions)
+    else {
+        return None;
+    };
+    // A broken demand.toml was reported; entries are still checked against the rest.
+    let demand = demand.ok().flatten();
+    let (site, categories, care_items) = resolve_site(&site_src, site_file, diags);
+    let regions = resolve_regions(&regions_src, regions_file, diags);
+    let care_ids: BTreeSet<&str> = care_items.iter().map(|c| c.id.as_str()).collect();
+    let demand = match &demand {
+        Some((src, file)) => resolve_demand(src, file, &regions, &care_ids, diags),
+        None => Vec::new(),
+    };
+    let without_demand: Vec<&str> = regions
+        .iter()
+        .filter(|r| !demand.iter().any(|d| d.region == r.id))
+        .map(|r| r.id.as_str())
+        .collect();
+    if !without_demand.is_empty() {
+        // Point at demand.toml when it exists, else at regions.toml, which names the regions.
+        let path = if content.join("demand.toml").exists() {
+            "content/demand.toml"
+        } else {
+            &regions_src.path
+        };
+        diags.push(whole_file(
+            path,
+            Severity::Warning,
+            format!(
+                "需要データ（content/demand.toml の [[demand]]）のない地域があります: {}。不足状況のページでは「データなし」と表示します",
+                without_demand.join(", ")
+            ),
+        ));
+    }
+    Some(Config {
+        site,
+        categories,
+        care_items,
+        regions,
+        demand,
+    })
+}
+
+fn parse_file<T: for<'de> Deserialize<'de>>(
+    root: &Path,
+    path: &Path,
+    diags: &mut Diagnostics,
+    required: bool,
+) -> Result<Option<(SourceText, T)>, ()> {
+    if !path.exists() {
+        if required {
+            let shown = crate::diag::display_path(root, path);
+            diags.push(whole_file(
+                &shown,
+                Severity::Error,
+                format!("{shown} がありません。サイトの設定ファイルを作成してください"),
+            ));
+            return Err(());
+        }
+        return Ok(None);
+    }
+    let src = read_text(root, path).map_err(|d| diags.push(d))?;
+    match toml::from_str::<T>(&src.text) {
+        Ok(v) => Ok(Some((src, v))),
+        Err(e) => {
+            let offset = e.span().map_or(0, |s| s.start);
+            diags.push(src.at(offset, Severity::Error, None, toml_message_ja(e.message())));
+            Err(())
+        }
+    }
+}
+
+fn resolve_site(
+    src: &SourceText,
+    file: SiteFile,
+    diags: &mut Diagnostics,
+) -> (SiteConfig, Vec<Category>, Vec<CareItem>) {
+    let base = file
+        .base_url
+        .get_ref()
+        .trim()
+        .trim_end_matches('/')
+        .to_owned();
+    let base_ok = url::Url::parse(&base)
+        .map(|u| {
+            matches!(u.scheme(), "http" | "https") && u.host().is_some() && u.query().is_none()
+        })
+        .unwrap_or(false);
+    if !base_ok {
+        diags.push(src.at(
+            file.base_url.span().start,
+            Severity::Error,
+            Some("base_url"),
+            "base_url は http:// または https:// で始まる URL にしてください（例: \"https://example.org/tsunagu\"）",
+        ));
+    }
+    let repository = file.repository.and_then(|r| {
+        let url = r.get_ref().trim().trim_end_matches('/').to_owned();
+        if url.starts_with("https://") || url.starts_with("http://") {
+            Some(url)
+        } else {
+            diags.push(src.at(
+                r.span().start,
+                Severity::Error,
+                Some("repository"),
+                "repository は https:// で始まるリポジトリの URL にしてください",
+            ));
+            None
+        }
+    });
+    if !is_slug(file.theme.get_ref()) {
+        diags.push(src.at(
+            file.theme.span().start,
+            Severity::Error,
+            Some("theme"),
+            "theme は themes/ の下のフォルダ名（半角英小文字・数字・-）にしてください",
+        ));
+    }
+
+    let mut categories = builtin_categories();
+    for c in file.categories {
+        let id = c.id.get_ref().clone();
+        if let Some(existing) = categories.iter_mut().find(|e| e.id == id) {
+            if let Some(label) = c.label {
+                existing.label = label;
+            }
+            if let Some(d) = c.description {
+                existing.description = d;
+            }
+            if let Some(s) = c.services {
+                existing.services = s;
+            }
+        } else if !is_slug(&id) {
+            diags.push(src.at(
+                c.id.span().start,
+                Severity::Error,
+                Some("categories.id"),
+                format!("カテゴリの id `{id}` は半角英小文字・数字・- で書いてください"),
+            ));
+        } else if let (Some(label), Some(services)) = (c.label, c.services) {
+            categories.push(Category {
+                id,
+                label,
+                description: c.description.unwrap_or_default(),
+                services,
+            });
+        } else {
+            diags.push(src.at(
+                c.id.span().start,
+                Severity::Error,
+                Some("categories"),
+                format!("新しいカテゴリ `{id}` には label と services が必要です"),
+            ));
+        }
+    }
+
+    let mut care_items = builtin_care_items();
+    for c in file.care_items {
+        let id = c.id.get_ref().clone();
+        if let Some(existing) = care_items.iter_mut().find(|e| e.id == id) {
+            existing.label = c.label;
+        } else if is_slug(&id) {
+            care_items.push(CareItem { id, label: c.label });
+        } else {
+            diags.push(src.at(
+                c.id.span().start,
+                Severity::Error,
+                Some("care_items.id"),
+                format!("医療的ケアの id `{id}` は半角英小文字・数字・- で書いてください"),
+            ));
+        }
+    }
+
+    let rules = *file.gaps.get_ref();
+    let ratios = [
+        rules.coverage_shortage,
+        rules.coverage_caution,
+        rules.stale_share,
+    ];
+    let ordered = rules.shortage_per_100 <= rules.caution_per_100
+        && rules.coverage_shortage <= rules.coverage_caution;
+    let non_negative = rules.shortage_per_100 >= 0.0 && rules.max_distance_km >= 0.0;
+    if !ordered || !non_negative || ratios.iter().any(|r| !(0.0..=1.0).contains(r)) {
+        diags.push(src.at(
+            file.gaps.span().start,
+            Severity::Error,
+            Some("gaps"),
+            "[gaps] の値が不正です: 割合は 0〜1、shortage_* は caution_* 以下、距離と人数比は 0 以上にしてください",
+        ));
+    }
+    let site = SiteConfig {
+        title: file.title,
+        base_url: base,
+        language: file.language,
+        prefecture: file.prefecture,
+        repository,
+        branch: file.branch,
+        license: file.license,
+        theme: file.theme.into_inner(),
+        sample: file.sample,
+        min_count: file.privacy.min_count,
+        gaps: rules,
+    };
+    (site, categories, care_items)
+}
+
+fn resolve_regions(src: &SourceText, file: RegionsFile, diags: &mut Diagnostics) -> Vec<Region> {
+    let mut seen_regions = BTreeSet::new();
+    let mut seen_codes = BTreeSet::new();
+    let mut seen_names = BTreeSet::new();
+    let mut regions = Vec::new();
+    if file.regions.is_empty() {
+        diags.push(whole_file(
+            &src.path,
+            Severity::Error,
+            "地域が1つもありません。[[regions]] を書いてください",
+        ));
+    }
+    for r in file.regions {
+        let id = r.id.get_ref().clone();
+        let id_at = r.id.span().start;
+        if !is_slug(&id) {
+            diags.push(src.at(
+                id_at,
+                Severity::Error,
+                Some("regions.id"),
+                format!(
+                    "地域の id `{id}` は半角英小文字・数字・- で書いてください（URL に使われます）"
+                ),
+            ));
+        }
+        if !seen_regions.insert(id.clone()) {
+            diags.push(src.at(
+                id_at,
+                Severity::Error,
+                Some("regions.id"),
+                format!("地域の id `{id}` が重複しています"),
+            ));
+        }
+        let mut municipalities = Vec::new();
+        for m in r.municipalities {
+            let code = m.code.get_ref().clone();
+            let name = m.name.get_ref().clone();
+            if code.len() != 5 || !code.bytes().all(|b| b.is_ascii_digit()) {
+                diags.push(src.at(
+                    m.code.span().start,
+                    Severity::Error,
+                    Some("municipalities.code"),
+                    format!("市町村コード `{code}` は5桁の数字にしてください（例: \"24205\"）"),
+                ));
+            }
+            if !seen_codes.insert(code.clone()) {
+                diags.push(src.at(
+                    m.code.span().start,
+                    Severity::Error,
+                    Some("municipalities.code"),
+                    format!("市町村コード `{code}` が重複しています"),
+                ));
+            }
+            if !seen_names.insert(name.clone()) {
+                diags.push(src.at(
+                    m.name.span().start,
+                    Severity::Error,
+                    Some("municipalities.name"),
+                    format!("市町村名 `{name}` が重複しています"),
+                ));
+            }
+            let (lat, lon) = (*m.lat.get_ref(), *m.lon.get_ref());
+            if !in_japan(lat, lon) {
+                diags.push(src.at(
+                    m.lat.span().start,
+                    Severity::Error,
+                    Some("municipalities.lat"),
+                    format!("{name} の座標 ({lat}, {lon}) が日本の範囲（緯度20〜46、経度122〜154）の外です"),
+                ));
+            }
+            municipalities.push(Municipality {
+                code,
+                name,
+                lat,
+                lon,
+                region: id.clone(),
+            });
+        }
+        regions.push(Region {
+            id,
+            name: r.name,
+            municipalities,
+        });
+    }
+    regions
+}
+
+fn resolve_demand(
+    src: &SourceText,
+    file: &DemandFile,
+    regions: &[Region],
+    care_ids: &BTreeSet<&str>,
+    diags: &mut Diagnostics,
+) -> Vec<Demand> {
+    let mut rows = Vec::new();
+    let mut seen = BTreeSet::new();
+    for row in &file.demand {
+        let row_at = row.span().start;
+        let row = row.get_ref();
+        let region = row.region.get_ref();
+        let errors_before = diags.count(Severity::Error);
+        let err = |diags: &mut Diagnostics, at: usize, field: &str, msg: String| {
+            diags.push(src.at(at, Severity::Error, Some(field), msg));
+        };
+        if !regions.iter().any(|r| &r.id == region) {
+            let known: Vec<&str> = regions.iter().map(|r| r.id.as_str()).collect();
+            err(
+                diags,
+                row.region.span().start,
+                "region",
+                format!(
+                    "region `{region}` は regions.toml にありません{}",
+                    did_you_mean(region, known)
+                ),
+            );
+        } else if !seen.insert(region.clone()) {
+            err(
+                diags,
+                row.region.span().start,
+                "region",
+                format!("region `{region}` の需要データが2回あります"),
+            );
+        }
+        let as_of = match &row.as_of {
+            None => {
+                err(
+                    diags,
+                    row_at,
+                    "as_of",
+                    "as_of（データの時点、例: 2025-04-01）がありません".to_owned(),
+                );
+                None
+            }
+            Some(d) => {
+                let date = Date::from_toml(d.get_ref());
+                if date.is_none() {
+                    err(
+                        diags,
+                        d.span().start,
+                        "as_of",
+                        "as_of は日付（例: 2025-04-01）で書いてください".to_owned(),
+                    );
+                }
+                date
+            }
+        };
+        let children = *row.children.get_ref();
+        if children < 0 {
+            err(
+                diags,
+                row.children.span().start,
+                "children",
+                format!("children が負の数 ({children}) です"),
+            );
+        }
+        let mut care = BTreeMap::new();
+        for (item, count) in &row.care {
+            let id = item.get_ref();
+            if !care_ids.contains(id.as_str()) {
+                err(
+                    diags,
+                    item.span().start,
+                    "care",
+                    format!(
+                        "医療的ケア `{id}` は定義されていません{}",
+                        did_you_mean(id, care_ids.iter().copied())
+                    ),
+                );
+            }
+            let n = *count.get_ref();
+            if n < 0 {
+                err(
+                    diags,
+                    count.span().start,
+                    "care",
+                    format!("care.{id} が負の数 ({n}) です"),
+                );
+            } else if n > children.max(0) {
+                diags.push(src.at(
+                    count.span().start,
+                    Severity::Warning,
+                    Some("care"),
+                    format!("care.{id} ({n}) が children ({children}) より多くなっています"),
+                ));
+            }
+            care.insert(id.clone(), n.max(0) as u32);
+        }
+        let ok = diags.count(Severity::Error) == errors_before;
+        if let (true, Some(as_of)) = (ok, as_of) {
+            rows.push(Demand {
+                region: region.clone(),
+                as_of,
+                source: row.source.clone().unwrap_or_default(),
+                children: children as u32,
+                care,
+            });
+        }
+    }
+    rows
+}
