@@ -117,6 +117,8 @@ pub const FIELDS: &[Field] = &[
     field("weekend", "土日祝", Kind::Flag, "土日祝に利用できる。"),
     field("evening", "夕方（18時以降）", Kind::Flag, "18時以降（夕方）に利用できる。"),
     field("walking", "動ける医ケア児", Kind::Flag, "動ける医療的ケア児（歩ける・走れる子ども）を受け入れる。"),
+    field("emergency_power", "非常用電源", Kind::Flag, "非常用電源・発電機がある（停電のときも人工呼吸器などの電源が使える）。"),
+    field("welfare_shelter", "福祉避難所", Kind::Flag, "福祉避難所として医療的ケア児を受け入れる（市町村の指定または協定による）。"),
     field("hours", "利用できる時間", Kind::Text, "利用できる日と時間帯（自由記述）。")
         .example(r#""平日 9:00〜17:00、土曜 9:00〜12:00""#),
     field("verified", "最終確認日", Kind::Date, "最終確認日（必須）。内容を最後に確かめた日を、引用符なしの日付で書きます（例: verified = 2026-04-01）。未来の日付は使えません。")

@@ -714,13 +714,15 @@ const CARE: [(&str, &str, u32); 14] = [
 
 /// Flag ids (as in [`crate::fields::flags`]) with how often each is true, per category
 /// (facility, short-stay, visiting-nurse, school), per thousand.
-const FLAG_ODDS: [(&str, [u32; 4]); 6] = [
+const FLAG_ODDS: [(&str, [u32; 4]); 8] = [
     ("transport", [700, 500, 0, 600]),
     ("bathing", [300, 800, 400, 20]),
     ("overnight", [20, 900, 0, 10]),
     ("weekend", [300, 600, 500, 20]),
     ("evening", [300, 500, 400, 50]),
     ("walking", [600, 500, 700, 700]),
+    ("emergency_power", [300, 700, 100, 250]),
+    ("welfare_shelter", [100, 300, 0, 150]),
 ];
 
 const CATEGORIES: [&str; 4] = ["facility", "short-stay", "visiting-nurse", "school"];
@@ -808,7 +810,11 @@ fn flag_sentence(id: &str, value: bool) -> &'static str {
         ("evening", true) => "18時以降の利用にも対応しています。",
         ("evening", false) => "18時以降の利用はできません。",
         ("walking", true) => "歩くことのできる医療的ケア児も受け入れています。",
-        _ => "歩くことのできる医療的ケア児の受け入れは要相談です。",
+        ("walking", false) => "歩くことのできる医療的ケア児の受け入れは要相談です。",
+        ("emergency_power", true) => "停電に備えて非常用電源（発電機）を備えています。",
+        ("emergency_power", false) => "非常用電源の設備はありません。",
+        ("welfare_shelter", true) => "災害時は福祉避難所として医療的ケア児を受け入れます。",
+        _ => "福祉避難所の指定は受けていません。",
     }
 }
 

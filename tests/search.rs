@@ -77,6 +77,8 @@ fn every_filter_narrows_the_list() {
         &["--evening"],
         &["--overnight"],
         &["--walking"],
+        &["--emergency-power"],
+        &["--welfare-shelter"],
     ];
     for args in cases {
         let mut a = vec![""];

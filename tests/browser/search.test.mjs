@@ -13,7 +13,10 @@ import { serve } from './serve.mjs';
 
 const PER_PAGE = 20; // results the page shows before もっと見る
 const TSU_STATION = { latitude: 34.7303, longitude: 136.5086 };
-const FLAGS = { transport: '送迎', bathing: '入浴', weekend: '土日祝', evening: '夕方', overnight: '宿泊', walking: '動ける医ケア児' };
+const FLAGS = {
+  transport: '送迎', bathing: '入浴', weekend: '土日祝', evening: '夕方', overnight: '宿泊', walking: '動ける医ケア児',
+  emergency_power: '非常用電源', welfare_shelter: '福祉避難所',
+};
 
 describe('search page in a real browser', () => {
   let work;

@@ -1,0 +1,88 @@
+//! Every yes/no flag of the field registry reaches every output: the schema, entry pages, cards,
+//! the search page's filters, `tsunagu search --<flag>`, and the open-data files. The test reads
+//! the registry, so a flag added there is covered without touching it.
+
+mod common;
+
+use common::{TempSite, tsunagu};
+use tsunagu::fields;
+
+/// A sample listing with every flag set: true for the first half, false for the rest.
+fn entry_with_flags() -> String {
+    let mut e = String::from(
+        "+++\nname = \"フラグ確認\"\nkana = \"ふらぐかくにん\"\ncategory = \"short-stay\"\n\
+         municipality = \"津市\"\naddress = \"三重県津市1\"\nphone = \"059-000-0000\"\n",
+    );
+    for (i, f) in fields::flags().iter().enumerate() {
+        e.push_str(&format!("{} = {}\n", f.id, i % 2 == 0));
+    }
+    e.push_str("verified = 2026-04-01\n+++\n本文\n");
+    e
+}
+
+#[test]
+fn every_flag_reaches_every_output() {
+    let site = TempSite::sample_copy();
+    site.write_entry("tsu/flag-check.md", entry_with_flags());
+    let out = site.root().join("public");
+    site.build(&out).assert_code(0);
+    let read = |p: &str| std::fs::read_to_string(out.join(p)).unwrap();
+    let page = read("entries/flag-check/index.html");
+    let cards = read("categories/short-stay/index.html");
+    let search_page = read("search/index.html");
+    let csv = read("data/entries.csv");
+    let json: serde_json::Value = serde_json::from_str(&read("data/entries.json")).unwrap();
+    let record = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["id"] == "flag-check")
+        .unwrap();
+    let schema: serde_json::Value = serde_json::from_str(&fields::json_schema()).unwrap();
+    let card = cards
+        .split("<article")
+        .find(|c| c.contains("フラグ確認"))
+        .expect("the card is listed");
+    for (i, f) in fields::flags().iter().enumerate() {
+        let yes = i % 2 == 0;
+        assert_eq!(schema["properties"][f.id]["type"][0], "boolean", "{}", f.id);
+        assert!(
+            page.contains(&format!("{}<dd>", f.label)),
+            "{} on the page",
+            f.id
+        );
+        assert_eq!(card.contains(f.label), yes, "{} on the card", f.id);
+        assert!(
+            search_page.contains(&format!("name=\"{}\"", f.id))
+                || search_page.contains(&format!("name={}", f.id)),
+            "{} filter",
+            f.id
+        );
+        assert!(
+            csv.lines().next().unwrap().contains(&f.column()),
+            "{}",
+            f.id
+        );
+        assert_eq!(record[f.id], yes, "{} in entries.json", f.id);
+
+        let run = tsunagu(
+            site.root(),
+            &[
+                "search",
+                "--json",
+                "--limit",
+                "500",
+                &format!("--{}", f.cli_option()),
+            ],
+        );
+        run.assert_code(0);
+        let r: serde_json::Value = serde_json::from_str(&run.stdout).unwrap();
+        let found = r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h["id"] == "flag-check");
+        assert_eq!(found, yes, "--{}", f.cli_option());
+        assert!(run.stderr.is_empty(), "{}", run.stderr);
+    }
+}
