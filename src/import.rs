@@ -14,7 +14,8 @@ use toml_edit::{DocumentMut, Item, value};
 
 use crate::config::{Config, in_japan};
 use crate::date::Date;
-use crate::entry::{MAX_CAPACITY, is_kana_char, without_forbidden_chars};
+use crate::entry::{MAX_CAPACITY, without_forbidden_chars};
+use crate::validate::{kana_rule, phone_rule, url_rule};
 
 /// The open-data layouts `tsunagu import` reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -177,6 +178,15 @@ struct Row {
     fields: BTreeMap<&'static str, FieldValue>,
 }
 
+impl Row {
+    fn name(&self) -> &str {
+        match self.fields.get("name") {
+            Some(FieldValue::Text(name)) => name,
+            _ => "",
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 enum FieldValue {
     Text(String),
@@ -287,131 +297,130 @@ fn rows(
                 .map(|v| without_forbidden_chars(v).trim().to_owned())
                 .unwrap_or_default()
         };
-        let name = get(cols.name);
-        if name.is_empty() {
-            report.skipped.push((line, "名称が空です".to_owned()));
-            continue;
-        }
-        // Municipality by code (5 or 6 digits) or by name.
-        let code = slug_digits(&get(cols.code));
-        let by_code = (code.len() >= 5)
-            .then(|| config.municipality(&code[..5]))
-            .flatten();
-        let muni_name = get(cols.municipality);
-        let Some(muni) = by_code.or_else(|| config.municipality(&muni_name)) else {
-            report.skipped.push((
+        match row(&get, layout, config, &services, line) {
+            Ok(row) if seen.insert(row.id.clone()) => out.push(row),
+            Ok(row) => report.skipped.push((
                 line,
-                format!("サイトの市町村ではありません（{muni_name}{code}）"),
-            ));
-            continue;
-        };
-        let mut fields = BTreeMap::new();
-        fields.insert("name", FieldValue::Text(name.clone()));
-        fields.insert("municipality", FieldValue::Text(muni.name.clone()));
-        // Checked after NFKC, as check does: a lone half-width ﾞ becomes a combining mark.
-        let kana: String =
-            unicode_normalization::UnicodeNormalization::nfkc(get(cols.kana).as_str()).collect();
-        let kana = kana.trim();
-        if !kana.is_empty() && kana.chars().all(is_kana_char) {
-            fields.insert("kana", FieldValue::Text(kana.to_owned()));
+                format!(
+                    "{}: 同じ事業所番号とサービスの行が前にもあります（重複行）",
+                    row.name()
+                ),
+            )),
+            Err(reason) => report.skipped.push((line, reason)),
         }
-        let mut address = get(cols.address);
-        address.push_str(&get(cols.address_rest));
-        let building = get(cols.building);
-        if !building.is_empty() {
-            address.push(' ');
-            address.push_str(&building);
-        }
-        if address.is_empty() {
-            report.skipped.push((line, format!("{name}: 住所が空です")));
-            continue;
-        }
-        if !address.starts_with(&config.site.prefecture) {
-            address = format!("{}{}", config.site.prefecture, address);
-        }
-        fields.insert("address", FieldValue::Text(address));
-        let (lat, lon) = (get(cols.lat), get(cols.lon));
-        if !lat.is_empty() || !lon.is_empty() {
-            match (lat.parse::<f64>(), lon.parse::<f64>()) {
-                (Ok(la), Ok(lo)) if in_japan(la, lo) => {
-                    fields.insert("lat", FieldValue::Float(la));
-                    fields.insert("lon", FieldValue::Float(lo));
-                }
-                _ => {
-                    report.skipped.push((
-                        line,
-                        format!("{name}: 座標が不正です（緯度 {lat}、経度 {lon}）"),
-                    ));
-                    continue;
-                }
-            }
-        }
-        let phone_like = |s: String| {
-            let s: String = unicode_normalization::UnicodeNormalization::nfkc(s.as_str()).collect();
-            let digits = s.chars().filter(char::is_ascii_digit).count();
-            (s.chars().all(|c| c.is_ascii_digit() || "-()+ ".contains(c))
-                && (6..=15).contains(&digits))
-            .then_some(s)
-        };
-        if let Some(p) = phone_like(get(cols.phone)) {
-            fields.insert("phone", FieldValue::Text(p));
-        }
-        if let Some(f) = phone_like(get(cols.fax)) {
-            fields.insert("fax", FieldValue::Text(f));
-        }
-        let url = get(cols.url);
-        if url::Url::parse(&url)
-            .is_ok_and(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
-        {
-            fields.insert("url", FieldValue::Text(url));
-        }
-        if !fields.contains_key("phone") && !fields.contains_key("url") {
-            report
-                .skipped
-                .push((line, format!("{name}: 電話番号も URL もありません")));
-            continue;
-        }
-        for (field, names) in [("operator", cols.operator), ("hours", cols.hours)] {
-            let v = get(names);
-            if !v.is_empty() {
-                fields.insert(field, FieldValue::Text(v));
-            }
-        }
-        // Out of range is left out, as check would reject the file.
-        if let Ok(c) = get(cols.capacity).parse::<i64>()
-            && (0..=MAX_CAPACITY).contains(&c)
-        {
-            fields.insert("capacity", FieldValue::Int(c));
-        }
-        let service = get(cols.service);
-        let matched: Vec<String> = services
-            .iter()
-            .filter(|s| service.contains(s.as_str()))
-            .cloned()
-            .collect();
-        if !matched.is_empty() {
-            fields.insert("services", FieldValue::List(matched));
-        }
-        let number = slug_digits(&get(cols.number));
-        let key = if number.is_empty() {
-            tag(&format!("{name}{}", get(cols.address)))
-        } else if number.len() > MAX_NUMBER_CHARS {
-            // Keeps the id within check's 64 characters.
-            tag(&number)
-        } else {
-            number
-        };
-        let id = format!("{}-{key}-{}", layout.prefix(), tag(&service));
-        if !seen.insert(id.clone()) {
-            report.skipped.push((
-                line,
-                format!("{name}: 同じ事業所番号とサービスの行が前にもあります（重複行）"),
-            ));
-            continue;
-        }
-        out.push(Row { line, id, fields });
     }
     Ok(out)
+}
+
+/// One CSV row as the entry fields the import owns, or why it is skipped. `get` reads a cell by
+/// the column's possible names.
+fn row(
+    get: &dyn Fn(&[&str]) -> String,
+    layout: Layout,
+    config: &Config,
+    services: &[String],
+    line: usize,
+) -> Result<Row, String> {
+    let cols = layout.columns();
+    let name = get(cols.name);
+    if name.is_empty() {
+        return Err("名称が空です".to_owned());
+    }
+    // Municipality by code (5 or 6 digits) or by name.
+    let code = slug_digits(&get(cols.code));
+    let by_code = (code.len() >= 5)
+        .then(|| config.municipality(&code[..5]))
+        .flatten();
+    let muni_name = get(cols.municipality);
+    let Some(muni) = by_code.or_else(|| config.municipality(&muni_name)) else {
+        return Err(format!("サイトの市町村ではありません（{muni_name}{code}）"));
+    };
+    let mut fields = BTreeMap::new();
+    fields.insert("name", FieldValue::Text(name.clone()));
+    fields.insert("municipality", FieldValue::Text(muni.name.clone()));
+    if let Ok(kana) = kana_rule(&get(cols.kana))
+        && !kana.trim().is_empty()
+    {
+        fields.insert("kana", FieldValue::Text(kana.trim().to_owned()));
+    }
+    let address = address(get, &cols, &config.site.prefecture);
+    if address.is_empty() {
+        return Err(format!("{name}: 住所が空です"));
+    }
+    fields.insert("address", FieldValue::Text(address));
+    let (lat, lon) = (get(cols.lat), get(cols.lon));
+    if !lat.is_empty() || !lon.is_empty() {
+        match (lat.parse::<f64>(), lon.parse::<f64>()) {
+            (Ok(la), Ok(lo)) if in_japan(la, lo) => {
+                fields.insert("lat", FieldValue::Float(la));
+                fields.insert("lon", FieldValue::Float(lo));
+            }
+            _ => {
+                return Err(format!("{name}: 座標が不正です（緯度 {lat}、経度 {lon}）"));
+            }
+        }
+    }
+    for (field, names) in [("phone", cols.phone), ("fax", cols.fax)] {
+        if let Ok(p) = phone_rule(&get(names)) {
+            fields.insert(field, FieldValue::Text(p));
+        }
+    }
+    let url = get(cols.url);
+    if url_rule(&url).is_ok() {
+        fields.insert("url", FieldValue::Text(url));
+    }
+    if !fields.contains_key("phone") && !fields.contains_key("url") {
+        return Err(format!("{name}: 電話番号も URL もありません"));
+    }
+    for (field, names) in [("operator", cols.operator), ("hours", cols.hours)] {
+        let v = get(names);
+        if !v.is_empty() {
+            fields.insert(field, FieldValue::Text(v));
+        }
+    }
+    // Out of range is left out, as check would reject the file.
+    if let Ok(c) = get(cols.capacity).parse::<i64>()
+        && (0..=MAX_CAPACITY).contains(&c)
+    {
+        fields.insert("capacity", FieldValue::Int(c));
+    }
+    let service = get(cols.service);
+    let matched: Vec<String> = services
+        .iter()
+        .filter(|s| service.contains(s.as_str()))
+        .cloned()
+        .collect();
+    if !matched.is_empty() {
+        fields.insert("services", FieldValue::List(matched));
+    }
+    let number = slug_digits(&get(cols.number));
+    let key = if number.is_empty() {
+        tag(&format!("{name}{}", get(cols.address)))
+    } else if number.len() > MAX_NUMBER_CHARS {
+        // Keeps the id within check's 64 characters.
+        tag(&number)
+    } else {
+        number
+    };
+    let id = format!("{}-{key}-{}", layout.prefix(), tag(&service));
+    Ok(Row { line, id, fields })
+}
+
+/// The address from its columns (street, the rest, the building), with the prefecture in front;
+/// empty when the row has none.
+fn address(get: &dyn Fn(&[&str]) -> String, cols: &Columns, prefecture: &str) -> String {
+    let mut address = get(cols.address);
+    address.push_str(&get(cols.address_rest));
+    let building = get(cols.building);
+    if !building.is_empty() {
+        address.push(' ');
+        address.push_str(&building);
+    }
+    if address.is_empty() || address.starts_with(prefecture) {
+        address
+    } else {
+        format!("{prefecture}{address}")
+    }
 }
 
 /// Sets the owned fields of `doc` from a row; returns whether anything changed.
@@ -543,13 +552,13 @@ fn update_file(path: &Path, row: &Row, today: Date, source: &str) -> Result<bool
         .extension()
         .is_some_and(|e| e.eq_ignore_ascii_case("md"));
     let (head, front, tail) = if is_md {
-        let start = text.find('\n').map_or(text.len(), |i| i + 1);
-        let end = text[start..]
-            .match_indices("+++")
-            .map(|(i, _)| start + i)
-            .find(|&i| i == start || text.as_bytes()[i - 1] == b'\n')
-            .ok_or_else(|| format!("{} の front matter が閉じられていません", path.display()))?;
-        (&text[..start], &text[start..end], &text[end..])
+        let (front, _) = crate::load::split_front_matter(&text)
+            .map_err(|e| format!("{}: {e}", path.display()))?;
+        (
+            &text[..front.start],
+            &text[front.clone()],
+            &text[front.end..],
+        )
     } else {
         ("", text.as_str(), "")
     };

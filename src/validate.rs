@@ -339,18 +339,16 @@ impl Checker<'_> {
             return None;
         }
         let (kana, at) = self.string("kana")?;
-        let kana: String = kana.nfkc().collect();
-        if !kana.chars().all(is_kana_char) {
-            self.error(
-                at,
-                "kana",
-                format!(
+        match kana_rule(&kana) {
+            Ok(kana) => Some(kana),
+            Err(kana) => {
+                let msg = format!(
                     "kana `{kana}` はひらがなかカタカナで書いてください（漢字・英数字は使えません）"
-                ),
-            );
-            return None;
+                );
+                self.error(at, "kana", msg);
+                None
+            }
         }
-        Some(kana)
     }
 
     fn category(&mut self) -> Option<String> {
@@ -474,25 +472,16 @@ impl Checker<'_> {
 
     fn phone(&mut self, name: &str) -> Option<String> {
         let (p, at) = self.string(name)?;
-        // Japanese input methods type look-alike dashes (ー − ‐ ― …) where a hyphen is meant.
-        let p: String = p
-            .nfkc()
-            .map(|c| match c {
-                'ー' | '−' | '‐' | '‑' | '‒' | '–' | '—' | '―' | 'ｰ' => '-',
-                c => c,
-            })
-            .collect();
-        let digits = p.chars().filter(char::is_ascii_digit).count();
-        let ok = p.chars().all(|c| c.is_ascii_digit() || "-()+ ".contains(c));
-        if !ok || !(6..=15).contains(&digits) {
-            self.error(
-                at,
-                name,
-                format!("`{name}` `{p}` は数字とハイフンで書いてください（例: \"059-000-1234\"）"),
-            );
-            return None;
+        match phone_rule(&p) {
+            Ok(p) => Some(p),
+            Err(p) => {
+                let msg = format!(
+                    "`{name}` `{p}` は数字とハイフンで書いてください（例: \"059-000-1234\"）"
+                );
+                self.error(at, name, msg);
+                None
+            }
         }
-        Some(p)
     }
 
     fn email(&mut self) -> Option<String> {
@@ -521,21 +510,16 @@ impl Checker<'_> {
 
     fn url(&mut self) -> Option<String> {
         let (u, at) = self.string("url")?;
-        match url::Url::parse(&u) {
-            Ok(parsed)
-                if matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some() =>
-            {
-                Some(parsed.to_string())
-            }
-            Ok(parsed) => {
+        match url_rule(&u) {
+            Ok(url) => Some(url.to_string()),
+            Err(Some(scheme)) => {
                 let msg = format!(
-                    "url に使えるのは http:// と https:// だけです（`{}:` は使えません）",
-                    parsed.scheme()
+                    "url に使えるのは http:// と https:// だけです（`{scheme}:` は使えません）"
                 );
                 self.error(at, "url", msg);
                 None
             }
-            Err(_) => {
+            Err(None) => {
                 self.error(
                     at,
                     "url",
@@ -670,6 +654,50 @@ impl Checker<'_> {
     }
 }
 
+// The rules of single values, shared with `import` so that it writes only what `check` accepts.
+
+/// A reading after NFKC (half-width katakana becomes full-width); the normalised text is the error
+/// when it has anything but kana.
+pub fn kana_rule(s: &str) -> Result<String, String> {
+    let kana: String = s.nfkc().collect();
+    if kana.chars().all(is_kana_char) {
+        Ok(kana)
+    } else {
+        Err(kana)
+    }
+}
+
+/// A phone or fax number after NFKC, with the look-alike dashes that Japanese input methods type
+/// (ー − ‐ ― …) read as hyphens; the normalised text is the error when it is not 6–15 digits with
+/// hyphens, brackets, `+` and spaces.
+pub fn phone_rule(s: &str) -> Result<String, String> {
+    let p: String = s
+        .nfkc()
+        .map(|c| match c {
+            'ー' | '−' | '‐' | '‑' | '‒' | '–' | '—' | '―' | 'ｰ' => '-',
+            c => c,
+        })
+        .collect();
+    let digits = p.chars().filter(char::is_ascii_digit).count();
+    let ok = p.chars().all(|c| c.is_ascii_digit() || "-()+ ".contains(c));
+    if ok && (6..=15).contains(&digits) {
+        Ok(p)
+    } else {
+        Err(p)
+    }
+}
+
+/// An http or https URL with a host; the error is the scheme when it is another one, `None` when
+/// the text is no URL at all.
+pub fn url_rule(s: &str) -> Result<url::Url, Option<String>> {
+    let parsed = url::Url::parse(s).map_err(|_| None)?;
+    if matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some() {
+        Ok(parsed)
+    } else {
+        Err(Some(parsed.scheme().to_owned()))
+    }
+}
+
 /// `s` in Unicode normalisation form C, so labels compare equal however they were typed.
 fn nfc(s: &str) -> String {
     if is_nfc(s) {
@@ -800,5 +828,22 @@ mod tests {
         let (e, msgs) = check(&BASE.replace("kana = \"あおぞら\"", "kana = \"青空\""));
         assert!(e.is_none());
         assert!(msgs.join("\n").contains("ひらがなかカタカナ"));
+    }
+
+    #[test]
+    fn value_rules_normalise_or_say_what_was_read() {
+        assert_eq!(kana_rule("ｱｵｿﾞﾗ"), Ok("アオゾラ".to_owned()));
+        assert_eq!(kana_rule("青空"), Err("青空".to_owned()));
+        assert_eq!(
+            phone_rule("０５９ー０００−１２３４"),
+            Ok("059-000-1234".to_owned())
+        );
+        assert_eq!(phone_rule("12"), Err("12".to_owned()));
+        assert!(url_rule("https://example.jp").is_ok());
+        assert_eq!(
+            url_rule("javascript:alert(1)").unwrap_err(),
+            Some("javascript".to_owned())
+        );
+        assert_eq!(url_rule("not a url").unwrap_err(), None);
     }
 }

@@ -318,11 +318,11 @@ fn unclosed_bracket_before(text: &str, end: usize) -> Option<usize> {
 }
 
 /// The TOML byte range and, when something follows the closing line, the body's (start, end).
-type FrontMatter = (Range<usize>, Option<(usize, usize)>);
+pub type FrontMatter = (Range<usize>, Option<(usize, usize)>);
 
 /// Splits `+++` front matter from the Markdown body: returns the TOML byte range and the body's
 /// byte range (`None` when nothing follows the closing line).
-fn split_front_matter(text: &str) -> Result<FrontMatter, String> {
+pub fn split_front_matter(text: &str) -> Result<FrontMatter, String> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if first.trim_end() != "+++" {
