@@ -1,0 +1,185 @@
+//! Markdown from contributors to safe HTML, and the link helpers that must be safe too.
+
+use pulldown_cmark::{Event, HeadingLevel, Options, Parser, Tag, TagEnd};
+
+use crate::entry::without_forbidden_chars;
+
+/// Markdown from a contributor to safe HTML: raw HTML dropped by ammonia, only http/https/tel/mailto
+/// links, no images (they would load from elsewhere), headings moved under the page's own.
+pub fn markdown_to_html(md: &str) -> String {
+    // Markup that needs the sanitiser: raw HTML, links (schemes, rel) and images.
+    let mut needs_sanitizer = false;
+    let parser =
+        Parser::new_ext(md, Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH).map(|ev| {
+            match ev {
+                Event::Start(Tag::Heading {
+                    level,
+                    id,
+                    classes,
+                    attrs,
+                }) => Event::Start(Tag::Heading {
+                    level: demote(level),
+                    id,
+                    classes,
+                    attrs,
+                }),
+                Event::End(TagEnd::Heading(level)) => Event::End(TagEnd::Heading(demote(level))),
+                Event::Html(_)
+                | Event::InlineHtml(_)
+                | Event::Start(Tag::Link { .. } | Tag::Image { .. }) => {
+                    needs_sanitizer = true;
+                    ev
+                }
+                other => other,
+            }
+        });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, parser);
+    // Without raw HTML, links or images, pulldown-cmark's output is escaped text in fixed tags
+    // (and heading attributes, which are off): nothing for the sanitiser to remove.
+    let clean = if needs_sanitizer {
+        drop_rel_without_href(&sanitizer().clean(&html).to_string())
+    } else {
+        html
+    };
+    // Markdown entities (`&#x202E;`) decode to characters validation never saw: drop them here.
+    match without_forbidden_chars(&clean) {
+        std::borrow::Cow::Borrowed(_) => clean,
+        std::borrow::Cow::Owned(cleaned) => cleaned,
+    }
+}
+
+/// The sanitiser, configured once: building one allocates its whole allow-list.
+fn sanitizer() -> &'static ammonia::Builder<'static> {
+    static SANITIZER: std::sync::LazyLock<ammonia::Builder<'static>> =
+        std::sync::LazyLock::new(|| {
+            let mut b = ammonia::Builder::default();
+            // <details> needs a <summary> first, which the sanitiser cannot ensure: both go,
+            // their text stays (pages must stay valid HTML whatever the description holds).
+            b.rm_tags(["img", "details", "summary"])
+                .url_schemes(["http", "https", "tel", "mailto"].into())
+                .link_rel(Some("noopener noreferrer"));
+            b
+        });
+    &SANITIZER
+}
+
+/// ammonia gives every `<a>` the `rel`, also those whose `href` it removed (`javascript:` …), and
+/// `rel` without `href` is invalid HTML: it goes from those. Text never holds `<a ` (escaped).
+fn drop_rel_without_href(html: &str) -> String {
+    const REL: &str = " rel=\"noopener noreferrer\"";
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(i) = rest.find("<a ") {
+        out.push_str(&rest[..i]);
+        let len = rest[i..].find('>').map_or(rest.len() - i, |e| e + 1);
+        let tag = &rest[i..i + len];
+        if tag.contains(" href=") {
+            out.push_str(tag);
+        } else {
+            out.push_str(&tag.replacen(REL, "", 1));
+        }
+        rest = &rest[i + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A file path in a URL: ASCII that a URL path cannot hold as it is (`"`, `<`, space, `#`, `?` …)
+/// percent-encoded; other characters kept, as browsers show them.
+pub(super) fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for c in path.chars() {
+        if c.is_ascii_alphanumeric()
+            || "-._~/!$&'()*+,;=:@".contains(c)
+            || !(c.is_ascii() || c.is_control())
+        {
+            out.push(c);
+        } else {
+            for b in c.to_string().bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+/// Description headings start at h3 and keep their order: the page has its h1 and the
+/// description sits under an h2, so no level is skipped.
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 | HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        _ => HeadingLevel::H6,
+    }
+}
+
+/// A `tel:` link target: digits and a leading `+` only.
+pub fn tel_href(phone: &str) -> String {
+    let digits: String = phone
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == '+')
+        .collect();
+    format!("tel:{digits}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitised_markup_stays_valid_html() {
+        let html = markdown_to_html(
+            "[x](javascript:alert(1)) <a href=\"https://e.jp/\">ok</a> <details>t</details>",
+        );
+        assert!(html.contains("<a>x</a>"), "{html}");
+        assert!(
+            html.contains(r#"<a href="https://e.jp/" rel="noopener noreferrer">ok</a>"#),
+            "{html}"
+        );
+        assert!(!html.contains("<details") && html.contains(">t<"), "{html}");
+        assert_eq!(
+            url_path("content/entries/\"><x y>/a b#?.md"),
+            "content/entries/%22%3E%3Cx%20y%3E/a%20b%23%3F.md"
+        );
+        assert_eq!(
+            url_path("content/entries/津/a-1.md"),
+            "content/entries/津/a-1.md"
+        );
+    }
+
+    #[test]
+    fn markdown_drops_raw_html_and_unsafe_links() {
+        let html = markdown_to_html(
+            "# 見出し\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) [y](data:text/html,hi) \
+             [ok](https://example.jp/) <img src=x onerror=alert(1)> ![i](https://e.jp/i.png)\n\n\
+             <a href=\"https://e.jp\" onclick=\"alert(1)\">a</a>",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+        assert!(!html.contains("data:"), "{html}");
+        assert!(
+            !html.contains("onerror") && !html.contains("onclick"),
+            "{html}"
+        );
+        assert!(!html.contains("<img"), "{html}");
+        assert!(html.contains("<h3>見出し</h3>"), "{html}");
+        assert!(html.contains(r#"href="https://example.jp/""#), "{html}");
+        assert!(html.contains("noopener noreferrer"), "{html}");
+        assert!(!markdown_to_html("a&#x202E;b &#8238;c").contains('\u{202E}'));
+        // The fast path (no HTML, links or images) still escapes everything.
+        let plain =
+            markdown_to_html("## 見学\n\n`<b>` &lt;i&gt; 1 < 2 & \"q\" {{ x }}\n\n- a\n- b");
+        assert_eq!(
+            plain,
+            "<h3>見学</h3>\n<p><code>&lt;b&gt;</code> &lt;i&gt; 1 &lt; 2 &amp; \"q\" {{ x }}</p>\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
+        );
+    }
+
+    #[test]
+    fn tel_links_keep_digits_only() {
+        assert_eq!(tel_href("059-000-1234"), "tel:0590001234");
+        assert_eq!(tel_href("+81 (59) 000"), "tel:+8159000");
+    }
+}

@@ -1,0 +1,623 @@
+//! Views: the site model as the values templates see, typed for the pages there are thousands of
+//! (entries, lists, cards) and JSON for the few others.
+
+use std::collections::HashMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use serde_json::{Value, json};
+
+use super::markdown::{markdown_to_html, tel_href, url_path};
+use super::{PER_PAGE, PageJob, Theme, context};
+use crate::entry::{Ages, Entry};
+use crate::fields;
+use crate::site::Site;
+
+/// One list (category, region, municipality) before it is split into pages.
+struct ListSpec<'a> {
+    kind: &'static str,
+    title: String,
+    lead: String,
+    /// Path of page 1, ending with `/`.
+    path: String,
+    entries: Vec<&'a Entry>,
+    subsections: Vec<Subsection>,
+    /// Breadcrumbs between ホーム and the list.
+    crumbs: Vec<Link>,
+}
+
+impl ListSpec<'_> {
+    fn page_path(&self, number: usize) -> String {
+        if number == 1 {
+            self.path.clone()
+        } else {
+            format!("{}page/{number}/", self.path)
+        }
+    }
+}
+
+/// Builds the views (template contexts) from the site model.
+pub(super) struct Views<'a> {
+    pub(super) site: &'a Site,
+    pub(super) root: String,
+    pub(super) base: String,
+    pub(super) common_site: Value,
+    pub(super) nav: Value,
+    pub(super) care_items: Value,
+    /// Each entry's card (`card.html`) by entry id: rendered once, shown on three lists.
+    pub(super) cards: HashMap<&'a str, String>,
+}
+
+impl<'a> Views<'a> {
+    pub(super) fn new(site: &'a Site) -> Views<'a> {
+        let cfg = &site.config;
+        let root = cfg.site.root_path();
+        let base = cfg.site.base_url.clone();
+        let common_site = json!({
+            "title": cfg.site.title,
+            "root": root,
+            "base_url": base,
+            "language": cfg.site.language,
+            "prefecture": cfg.site.prefecture,
+            "repository": cfg.site.repository,
+            "license": cfg.site.license,
+            "sample": cfg.site.sample,
+            "as_of": site.as_of().map(|d| d.to_string()),
+            "as_of_ja": site.as_of().map(|d| d.japanese()),
+            "entry_count": site.entries.len(),
+        });
+        let mut v = Views {
+            site,
+            root,
+            base,
+            common_site,
+            nav: Value::Null,
+            care_items: Value::Null,
+            cards: HashMap::new(),
+        };
+        v.nav = json!({
+            "gaps_url": v.url("gaps/"),
+            "data": {
+                "csv": v.url("data/entries.csv"),
+                "json": v.url("data/entries.json"),
+                "geojson": v.url("data/entries.geojson"),
+            },
+            "categories": cfg.categories.iter().map(|c| json!({
+                "id": c.id, "label": c.label, "description": c.description,
+                "url": v.url(&format!("categories/{}/", c.id)),
+                "count": site.in_category(&c.id).len(),
+            })).collect::<Vec<_>>(),
+            "regions": cfg.regions.iter().map(|r| json!({
+                "id": r.id, "name": r.name, "url": v.url(&format!("regions/{}/", r.id)),
+                "count": site.in_region(&r.id).len(),
+                "municipalities": r.municipalities.iter().map(|m| json!({
+                    "code": m.code, "name": m.name,
+                    "url": v.url(&format!("municipalities/{}/", m.code)),
+                    "count": site.in_municipality(&m.code).len(),
+                })).collect::<Vec<_>>(),
+            })).collect::<Vec<_>>(),
+        });
+        v.care_items = json!(
+            cfg.care_items
+                .iter()
+                .map(|c| json!({"id": c.id, "label": c.label}))
+                .collect::<Vec<_>>()
+        );
+        v
+    }
+
+    /// Every entry's card, rendered in parallel.
+    pub(super) fn cards(&self, theme: &Theme) -> Result<HashMap<&'a str, String>, String> {
+        self.site
+            .entries
+            .par_iter()
+            .map(|e| {
+                let mut card = Vec::new();
+                let view = CardPage {
+                    e: self.entry(e, false),
+                };
+                theme.render("card.html", &context(&view)?, &mut card)?;
+                let card = String::from_utf8(card)
+                    .map_err(|_| "card.html の描画結果が UTF-8 ではありません".to_owned())?;
+                Ok((e.id.as_str(), card))
+            })
+            .collect()
+    }
+
+    /// Site-absolute URL path of a page path like `entries/x/`.
+    pub(super) fn url(&self, path: &str) -> String {
+        format!("{}{}", self.root, path)
+    }
+
+    pub(super) fn page(&self, title: &str, path: &str, description: &str) -> PageView {
+        PageView {
+            title: title.to_owned(),
+            url: self.url(path),
+            canonical: format!("{}/{}", self.base, path),
+            description: description.to_owned(),
+        }
+    }
+
+    pub(super) fn jobs(&self) -> Vec<PageJob<'_>> {
+        let cfg = &self.site.config;
+        let mut jobs = Vec::new();
+        let home_desc = format!(
+            "{}の医療的ケア児とその家族が使える通所施設・短期入所・訪問看護・学校などの一覧です。",
+            cfg.site.prefecture
+        );
+        jobs.push(PageJob::new(
+            "index.html",
+            "index.html".to_owned(),
+            move || json!({"page": self.page(&cfg.site.title, "", &home_desc)}),
+        ));
+        for c in &cfg.categories {
+            let lead = format!("{}（{}）", c.label, c.description);
+            let list = ListSpec {
+                kind: "category",
+                title: c.label.clone(),
+                lead,
+                path: format!("categories/{}/", c.id),
+                entries: self.site.in_category(&c.id),
+                subsections: Vec::new(),
+                crumbs: Vec::new(),
+            };
+            self.list_jobs(list, &mut jobs);
+        }
+        for r in &cfg.regions {
+            let title = format!("{}地域", r.name);
+            let names: Vec<&str> = r.municipalities.iter().map(|m| m.name.as_str()).collect();
+            let region_url = self.url(&format!("regions/{}/", r.id));
+            let list = ListSpec {
+                kind: "region",
+                title: title.clone(),
+                lead: format!("{}（{}）", title, names.join("・")),
+                path: format!("regions/{}/", r.id),
+                entries: self.site.in_region(&r.id),
+                subsections: r
+                    .municipalities
+                    .iter()
+                    .map(|m| Subsection {
+                        label: m.name.clone(),
+                        url: self.url(&format!("municipalities/{}/", m.code)),
+                        count: self.site.in_municipality(&m.code).len(),
+                    })
+                    .collect(),
+                crumbs: Vec::new(),
+            };
+            self.list_jobs(list, &mut jobs);
+            for m in &r.municipalities {
+                let list = ListSpec {
+                    kind: "municipality",
+                    title: m.name.clone(),
+                    lead: format!("{}（{}地域）", m.name, r.name),
+                    path: format!("municipalities/{}/", m.code),
+                    entries: self.site.in_municipality(&m.code),
+                    subsections: Vec::new(),
+                    crumbs: vec![Link {
+                        label: title.clone(),
+                        url: region_url.clone(),
+                    }],
+                };
+                self.list_jobs(list, &mut jobs);
+            }
+        }
+        for e in &self.site.entries {
+            jobs.push(PageJob::new(
+                "entry.html",
+                format!("entries/{}/index.html", e.id),
+                move || {
+                    let path = format!("entries/{}/", e.id);
+                    let cat = cfg
+                        .category(&e.category)
+                        .map_or(e.category.as_str(), |c| c.label.as_str());
+                    let desc = format!("{}（{}・{}）", e.name, cat, self.municipality_name(e));
+                    EntryPage {
+                        page: self.page(&e.name, &path, &desc),
+                        entry: self.entry(e, true),
+                        breadcrumbs: [
+                            self.home_link(),
+                            Link {
+                                label: cat.to_owned(),
+                                url: self.url(&format!("categories/{}/", e.category)),
+                            },
+                        ],
+                    }
+                },
+            ));
+        }
+        jobs.push(PageJob::new(
+            "404.html",
+            "404.html".to_owned(),
+            move || json!({"page": self.page("ページが見つかりません", "404.html", "")}),
+        ));
+        jobs.push(PageJob::new("robots.txt", "robots.txt".to_owned(), || {
+            json!({})
+        }));
+        jobs.push(PageJob::new(
+            "search.html",
+            "search/index.html".to_owned(),
+            move || {
+                let desc = "医療的ケアの種類・地域・子どもの年齢・近さなどの条件で、掲載されている事業所を探せます。";
+                json!({
+                    "page": self.page("条件で探す", "search/", desc),
+                    "breadcrumbs": [{"label": "ホーム", "url": self.root}],
+                    "search": {
+                        "age_max": 20,
+                        "flags": fields::flags().iter().map(|f| json!({"id": f.id, "label": f.label})).collect::<Vec<_>>(),
+                    },
+                })
+            },
+        ));
+        jobs
+    }
+
+    /// The pages of one list: page 1 at its path, page n at `<path>page/n/`.
+    fn list_jobs<'s>(&'s self, spec: ListSpec<'s>, jobs: &mut Vec<PageJob<'s>>) {
+        let spec = std::sync::Arc::new(spec);
+        let pages = spec.entries.len().div_ceil(PER_PAGE).max(1);
+        for number in 1..=pages {
+            let spec = std::sync::Arc::clone(&spec);
+            jobs.push(PageJob::new(
+                "list.html",
+                format!("{}index.html", spec.page_path(number)),
+                move || self.list_view(&spec, number, pages),
+            ));
+        }
+    }
+    /// The sitemap: every page that is a directory index, in job order.
+    pub(super) fn sitemap(&self, jobs: &[PageJob<'_>]) -> PageJob<'static> {
+        let pages: Vec<String> = jobs
+            .iter()
+            .filter_map(|j| j.path.strip_suffix("index.html"))
+            .map(|dir| format!("{}/{dir}", self.base))
+            .collect();
+        let view = json!({ "pages": pages });
+        PageJob::new("sitemap.xml", "sitemap.xml".to_owned(), move || {
+            view.clone()
+        })
+    }
+
+    fn list_view(&self, spec: &ListSpec<'_>, number: usize, pages: usize) -> ListPage<'_> {
+        let total = spec.entries.len();
+        let start = (number - 1) * PER_PAGE;
+        let shown = &spec.entries[start.min(total)..(start + PER_PAGE).min(total)];
+        let page_url = |n: usize| self.url(&spec.page_path(n));
+        let lead = if pages > 1 {
+            format!(
+                "{}の掲載 {total} 件（{}〜{} 件目）",
+                spec.lead,
+                start + 1,
+                start + shown.len()
+            )
+        } else {
+            format!("{}の掲載 {total} 件", spec.lead)
+        };
+        let title = if number > 1 {
+            format!("{}（{number}ページ目）", spec.title)
+        } else {
+            spec.title.clone()
+        };
+        let pagination = (pages > 1).then(|| Pagination {
+            current: number,
+            total: pages,
+            prev: (number > 1).then(|| page_url(number - 1)),
+            next: (number < pages).then(|| page_url(number + 1)),
+            pages: page_window(number, pages)
+                .into_iter()
+                .scan(0, |previous, n| {
+                    let gap_before = n > *previous + 1 && *previous > 0;
+                    *previous = n;
+                    Some(PageLink {
+                        number: n,
+                        url: page_url(n),
+                        current: n == number,
+                        gap_before,
+                    })
+                })
+                .collect(),
+        });
+        let mut breadcrumbs = vec![self.home_link()];
+        breadcrumbs.extend(spec.crumbs.iter().cloned());
+        ListPage {
+            page: self.page(&title, &spec.page_path(number), &lead),
+            list: ListView {
+                kind: spec.kind,
+                title,
+                lead,
+                total,
+                subsections: spec.subsections.clone(),
+                cards: shown
+                    .iter()
+                    .map(|e| self.cards[e.id.as_str()].as_str())
+                    .collect(),
+                pagination,
+            },
+            breadcrumbs,
+        }
+    }
+
+    fn home_link(&self) -> Link {
+        Link {
+            label: "ホーム".to_owned(),
+            url: self.root.clone(),
+        }
+    }
+
+    fn municipality_name(&self, e: &'a Entry) -> &'a str {
+        self.site
+            .municipality_of(e)
+            .map_or(e.municipality.as_str(), |m| m.name.as_str())
+    }
+
+    /// The view of one entry; `full` adds what only the entry page shows.
+    fn entry(&self, e: &'a Entry, full: bool) -> EntryView<'a> {
+        let cfg = &self.site.config;
+        EntryView {
+            id: &e.id,
+            name: &e.name,
+            kana: e.kana.as_deref(),
+            url: self.url(&format!("entries/{}/", e.id)),
+            category: CategoryRef {
+                id: &e.category,
+                label: cfg.category(&e.category).map(|c| c.label.as_str()),
+                url: self.url(&format!("categories/{}/", e.category)),
+            },
+            services: &e.services,
+            municipality: Place {
+                code: &e.municipality,
+                name: self.municipality_name(e),
+                url: self.url(&format!("municipalities/{}/", e.municipality)),
+            },
+            region: RegionRef {
+                id: &e.region,
+                name: cfg.region(&e.region).map(|r| r.name.as_str()),
+                url: self.url(&format!("regions/{}/", e.region)),
+            },
+            address: &e.address,
+            postal_code: e.postal_code.as_deref(),
+            phone: e.phone.as_deref(),
+            phone_href: e.phone.as_deref().map(tel_href),
+            care: e
+                .care
+                .iter()
+                .filter_map(|id| cfg.care_item(id))
+                .map(|c| CareView {
+                    id: &c.id,
+                    label: &c.label,
+                })
+                .collect(),
+            ages: e.ages,
+            ages_text: e.ages.map(|a| {
+                if a.min == a.max {
+                    format!("{}歳", a.min)
+                } else {
+                    format!("{}〜{}歳", a.min, a.max)
+                }
+            }),
+            capacity: e.capacity,
+            flags: e
+                .flags
+                .iter()
+                .filter(|&(_, value)| full || value == Some(true))
+                .map(|(f, value)| FlagView {
+                    id: f.id,
+                    label: f.label,
+                    value,
+                })
+                .collect(),
+            verified: e.verified.to_string(),
+            verified_ja: e.verified.japanese(),
+            stale: e.is_stale(self.site.today),
+            details: full.then(|| EntryDetails {
+                lat: e.lat,
+                lon: e.lon,
+                map_url: map_url(e),
+                fax: e.fax.as_deref(),
+                email: e.email.as_deref(),
+                email_href: e.email.as_deref().map(|m| format!("mailto:{m}")),
+                website: e.url.as_deref(),
+                operator: e.operator.as_deref(),
+                hours: e.hours.as_deref(),
+                source: e.source.as_deref(),
+                description_html: markdown_to_html(&e.description),
+                edit_url: cfg
+                    .site
+                    .repository
+                    .as_ref()
+                    .map(|r| format!("{r}/edit/{}/{}", cfg.site.branch, url_path(&e.path))),
+            }),
+        }
+    }
+}
+
+// Typed views of the pages there are thousands of (entries, lists, cards): serialised straight
+// into the template context, without building JSON trees first.
+
+/// `page` in every template.
+#[derive(Serialize)]
+pub(super) struct PageView {
+    title: String,
+    url: String,
+    canonical: String,
+    description: String,
+}
+
+/// A breadcrumb.
+#[derive(Serialize, Clone)]
+struct Link {
+    label: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct EntryPage<'a> {
+    page: PageView,
+    entry: EntryView<'a>,
+    breadcrumbs: [Link; 2],
+}
+
+#[derive(Serialize)]
+struct CardPage<'a> {
+    e: EntryView<'a>,
+}
+
+#[derive(Serialize)]
+struct ListPage<'s> {
+    page: PageView,
+    list: ListView<'s>,
+    breadcrumbs: Vec<Link>,
+}
+
+#[derive(Serialize)]
+struct ListView<'s> {
+    kind: &'static str,
+    title: String,
+    lead: String,
+    total: usize,
+    subsections: Vec<Subsection>,
+    cards: Vec<&'s str>,
+    pagination: Option<Pagination>,
+}
+
+/// A narrower list linked from a list (a region's municipalities).
+#[derive(Serialize, Clone)]
+struct Subsection {
+    label: String,
+    url: String,
+    count: usize,
+}
+
+#[derive(Serialize)]
+struct Pagination {
+    current: usize,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct PageLink {
+    number: usize,
+    url: String,
+    current: bool,
+    /// Pages between this one and the previous link are left out (shown as …).
+    gap_before: bool,
+}
+
+/// The page numbers a list page links to: the first, the last and two either side of the current
+/// one. Linking every page would make each page of a 500-page list carry 500 links.
+fn page_window(current: usize, pages: usize) -> Vec<usize> {
+    let near = current.saturating_sub(2).max(1)..=(current + 2).min(pages);
+    let mut window: Vec<usize> = std::iter::once(1)
+        .chain(near)
+        .chain(std::iter::once(pages))
+        .collect();
+    window.dedup();
+    window
+}
+
+#[derive(Serialize)]
+struct EntryView<'a> {
+    id: &'a str,
+    name: &'a str,
+    kana: Option<&'a str>,
+    url: String,
+    category: CategoryRef<'a>,
+    services: &'a [String],
+    municipality: Place<'a>,
+    region: RegionRef<'a>,
+    address: &'a str,
+    postal_code: Option<&'a str>,
+    phone: Option<&'a str>,
+    phone_href: Option<String>,
+    care: Vec<CareView<'a>>,
+    ages: Option<Ages>,
+    ages_text: Option<String>,
+    capacity: Option<u32>,
+    flags: Vec<FlagView>,
+    verified: String,
+    verified_ja: String,
+    stale: bool,
+    #[serde(flatten)]
+    details: Option<EntryDetails<'a>>,
+}
+
+/// What only the entry page shows.
+#[derive(Serialize)]
+struct EntryDetails<'a> {
+    lat: Option<f64>,
+    lon: Option<f64>,
+    map_url: String,
+    fax: Option<&'a str>,
+    email: Option<&'a str>,
+    email_href: Option<String>,
+    website: Option<&'a str>,
+    operator: Option<&'a str>,
+    hours: Option<&'a str>,
+    source: Option<&'a str>,
+    description_html: String,
+    edit_url: Option<String>,
+}
+
+#[derive(Serialize)]
+struct CategoryRef<'a> {
+    id: &'a str,
+    label: Option<&'a str>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct RegionRef<'a> {
+    id: &'a str,
+    name: Option<&'a str>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct Place<'a> {
+    code: &'a str,
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct CareView<'a> {
+    id: &'a str,
+    label: &'a str,
+}
+
+#[derive(Serialize)]
+struct FlagView {
+    id: &'static str,
+    label: &'static str,
+    value: Option<bool>,
+}
+
+/// An OpenStreetMap link: the point when the entry has coordinates, else an address search.
+fn map_url(e: &Entry) -> String {
+    match (e.lat, e.lon) {
+        (Some(lat), Some(lon)) => {
+            format!("https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=17/{lat}/{lon}")
+        }
+        _ => format!(
+            "https://www.openstreetmap.org/search?query={}",
+            url::form_urlencoded::byte_serialize(e.address.as_bytes()).collect::<String>()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_links_the_ends_and_the_neighbours() {
+        assert_eq!(page_window(1, 1), [1]);
+        assert_eq!(page_window(1, 3), [1, 2, 3]);
+        assert_eq!(page_window(1, 10), [1, 2, 3, 10]);
+        assert_eq!(page_window(5, 10), [1, 3, 4, 5, 6, 7, 10]);
+        assert_eq!(page_window(10, 10), [1, 8, 9, 10]);
+        assert_eq!(page_window(4, 800), [1, 2, 3, 4, 5, 6, 800]);
+    }
+}
