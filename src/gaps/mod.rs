@@ -2,9 +2,7 @@
 //! CSV/JSON files and `tsunagu gaps`. Pure functions over the site model; every output format is
 //! produced from one [`GapReport`], so they cannot disagree.
 //!
-//! Privacy: demand counts below `min_count` are never published (see [`Figure`]), and where the
-//! prefecture total is shown a second region is hidden too so the first cannot be recovered by
-//! subtraction. Provider counts are public facts and are never hidden.
+//! Privacy: demand counts below `min_count` are never published (the `privacy` module).
 
 use std::collections::BTreeMap;
 
@@ -15,6 +13,8 @@ use crate::config::{Config, GapRules};
 use crate::entry::{Entry, FLAGS};
 use crate::geo::{Point, nearest_km};
 use crate::site::Site;
+
+mod privacy;
 
 /// A published figure.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -181,52 +181,6 @@ pub struct Nearest {
 /// The flags whose share the gap pages show (the bottlenecks families name).
 const BOTTLENECKS: [&str; 5] = ["transport", "bathing", "weekend", "evening", "overnight"];
 
-/// Hides demand counts in `1..min_count`, then, when exactly one value of the group is hidden and
-/// the group's total is published, the smallest other non-zero value too.
-pub fn suppress(values: &[Option<u32>], min_count: u32) -> Vec<Figure> {
-    let hide = |n: u32| n > 0 && n < min_count;
-    let mut out: Vec<Figure> = values
-        .iter()
-        .map(|v| match v {
-            None => Figure::NoData,
-            Some(n) if hide(*n) => Figure::Suppressed(min_count),
-            Some(n) => Figure::Count(*n),
-        })
-        .collect();
-    let hidden = out
-        .iter()
-        .filter(|f| matches!(f, Figure::Suppressed(_)))
-        .count();
-    if hidden == 1 {
-        let smallest = out
-            .iter()
-            .enumerate()
-            .filter_map(|(i, f)| match f {
-                Figure::Count(n) if *n > 0 => Some((*n, i)),
-                _ => None,
-            })
-            .min();
-        if let Some((_, i)) = smallest {
-            out[i] = Figure::Suppressed(min_count);
-        }
-    }
-    out
-}
-
-/// The total of a group, itself hidden when small.
-fn total_figure(values: &[Option<u32>], min_count: u32) -> Figure {
-    let known: Vec<u32> = values.iter().flatten().copied().collect();
-    if known.is_empty() {
-        return Figure::NoData;
-    }
-    let total: u32 = known.iter().sum();
-    if total > 0 && total < min_count {
-        Figure::Suppressed(min_count)
-    } else {
-        Figure::Count(total)
-    }
-}
-
 /// Where a provider is: its own coordinates, or its municipality's.
 fn location(config: &Config, e: &Entry) -> Option<(f64, f64)> {
     match (e.lat, e.lon) {
@@ -259,7 +213,7 @@ pub fn compute(site: &Site) -> GapReport {
         .map(|r| config.demand.iter().find(|d| d.region == r.id))
         .collect();
     let children_raw: Vec<Option<u32>> = demand.iter().map(|d| d.map(|d| d.children)).collect();
-    let children_shown = suppress(&children_raw, min_count);
+    let children_shown = privacy::suppress(&children_raw, min_count);
 
     // Nearest provider of each kind (and of any kind) for every municipality, computed once.
     let kinds: Vec<Option<&str>> = std::iter::once(None)
@@ -368,7 +322,7 @@ pub fn compute(site: &Site) -> GapReport {
     GapReport {
         rules,
         min_count,
-        prefecture_children: total_figure(&children_raw, min_count),
+        prefecture_children: privacy::total(&children_raw, min_count),
         categories: config
             .categories
             .iter()
@@ -406,11 +360,7 @@ impl RegionCtx<'_> {
             .children
             .filter(|&c| c > 0)
             .map(|c| providers as f64 * 100.0 / f64::from(c));
-        let per_100 = match (self.children_shown, per_100_raw) {
-            (Figure::Suppressed(m), _) => Figure::Suppressed(m),
-            (_, Some(r)) => Figure::Ratio(r),
-            _ => Figure::NoData,
-        };
+        let per_100 = privacy::ratio(self.children_shown, per_100_raw);
 
         let care: Vec<CareGap> = config
             .care_items
@@ -420,16 +370,11 @@ impl RegionCtx<'_> {
                 let needed = self
                     .care_demand
                     .map(|c| c.get(&item.id).copied().unwrap_or(0));
-                let children = match needed {
-                    None => Figure::NoData,
-                    Some(n) if n > 0 && n < self.min_count => Figure::Suppressed(self.min_count),
-                    Some(n) => Figure::Count(n),
-                };
                 CareGap {
                     id: item.id.clone(),
                     label: item.label.clone(),
                     providers: accepting,
-                    children,
+                    children: privacy::count(needed, self.min_count),
                     uncovered: needed.is_some_and(|n| n > 0) && accepting == 0,
                 }
             })
@@ -746,62 +691,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn small_counts_are_hidden_with_a_complement() {
-        let f = suppress(&[Some(35), Some(2), Some(8), None, Some(0)], 3);
-        assert_eq!(
-            f,
-            [
-                Figure::Count(35),
-                Figure::Suppressed(3),
-                Figure::Suppressed(3),
-                Figure::NoData,
-                Figure::Count(0)
-            ]
-        );
-        // Two hidden already: nothing more to hide.
-        let f = suppress(&[Some(1), Some(2), Some(8)], 3);
-        assert_eq!(
-            f,
-            [
-                Figure::Suppressed(3),
-                Figure::Suppressed(3),
-                Figure::Count(8)
-            ]
-        );
-        assert_eq!(
-            suppress(&[Some(5), Some(9)], 3),
-            [Figure::Count(5), Figure::Count(9)]
-        );
-    }
-
-    #[test]
-    fn hidden_value_cannot_be_recovered_from_the_total() {
-        let values = [Some(40), Some(1), Some(12), Some(30)];
-        let shown = suppress(&values, 3);
-        let total = total_figure(&values, 3);
-        let visible: u32 = shown
-            .iter()
-            .filter_map(|f| {
-                if let Figure::Count(n) = f {
-                    Some(*n)
-                } else {
-                    None
-                }
-            })
-            .sum();
-        let hidden = shown
-            .iter()
-            .filter(|f| matches!(f, Figure::Suppressed(_)))
-            .count();
-        assert_eq!(total, Figure::Count(83));
-        assert!(
-            hidden >= 2,
-            "total - visible = {} must not pin one cell",
-            83 - visible
-        );
-    }
-
-    #[test]
     fn figures_display_the_same_everywhere() {
         assert_eq!(Figure::Ratio(8.5714).display(), "8.6");
         assert_eq!(
@@ -813,8 +702,6 @@ mod tests {
             "\"<3\""
         );
         assert_eq!(Figure::NoData.display(), "データなし");
-        assert_eq!(total_figure(&[None, None], 3), Figure::NoData);
-        assert_eq!(total_figure(&[Some(1), None], 3), Figure::Suppressed(3));
     }
 
     #[test]
