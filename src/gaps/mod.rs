@@ -7,13 +7,14 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use serde::{Serialize, Serializer};
+use serde::Serialize;
 
 use crate::config::{Config, GapRules};
 use crate::entry::{Entry, FLAGS};
 use crate::geo::{Point, nearest_km};
 use crate::site::Site;
 
+pub mod format;
 mod privacy;
 
 /// A published figure.
@@ -28,28 +29,6 @@ pub enum Figure {
     NoData,
 }
 
-impl Figure {
-    /// The text every format shows: `12`, `8.6`, `<3`, `データなし`.
-    pub fn display(&self) -> String {
-        match self {
-            Figure::Count(n) => n.to_string(),
-            Figure::Ratio(r) => format!("{r:.1}"),
-            Figure::Suppressed(min) => format!("<{min}"),
-            Figure::NoData => "データなし".to_owned(),
-        }
-    }
-}
-
-impl Serialize for Figure {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Figure::Count(n) => s.serialize_u32(*n),
-            Figure::Ratio(r) => s.serialize_f64((r * 10.0).round() / 10.0),
-            other => s.serialize_str(&other.display()),
-        }
-    }
-}
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
     Sufficient,
@@ -58,14 +37,6 @@ pub enum Status {
 }
 
 impl Status {
-    pub fn label(self) -> &'static str {
-        match self {
-            Status::Sufficient => "充足",
-            Status::Caution => "要注意",
-            Status::Shortage => "不足",
-        }
-    }
-
     /// A stable ASCII id, for CSS classes and tools.
     pub fn id(self) -> &'static str {
         match self {
@@ -73,12 +44,6 @@ impl Status {
             Status::Caution => "caution",
             Status::Shortage => "shortage",
         }
-    }
-}
-
-impl Serialize for Status {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.label())
     }
 }
 
@@ -195,10 +160,6 @@ fn round1(x: f64) -> f64 {
 
 fn share(part: usize, whole: usize) -> Option<f64> {
     (whole > 0).then(|| part as f64 / whole as f64)
-}
-
-fn percent(x: f64) -> String {
-    format!("{:.0}%", x * 100.0)
 }
 
 /// Computes the whole report from the site model.
@@ -428,7 +389,7 @@ impl RegionCtx<'_> {
         }
         if let Some(r) = per_100_raw.filter(|_| providers > 0) {
             let shown = match per_100 {
-                Figure::Ratio(_) => format!("（{}か所）", per_100.display()),
+                Figure::Ratio(_) => format!("（{per_100}か所）"),
                 _ => String::new(),
             };
             if r < rules.shortage_per_100 {
@@ -462,7 +423,7 @@ impl RegionCtx<'_> {
         } else if let (Some(cov), true) = (care_coverage, providers > 0) {
             let text = format!(
                 "必要とされている医療的ケアのうち受け入れ先があるのは {}（受け入れ先なし: {}）",
-                percent(cov),
+                format::percent(cov),
                 uncovered.join("、")
             );
             if cov < rules.coverage_shortage {
@@ -485,7 +446,7 @@ impl RegionCtx<'_> {
         if let Some(s) = stale_share.filter(|s| *s >= rules.stale_share) {
             reasons.push((
                 Status::Caution,
-                format!("掲載の {} が1年以上確認されていません", percent(s)),
+                format!("掲載の {} が1年以上確認されていません", format::percent(s)),
             ));
         }
         let status = reasons
@@ -512,203 +473,6 @@ impl RegionCtx<'_> {
             status_id: status.id(),
             reasons: reasons.into_iter().map(|(_, r)| r).collect(),
         }
-    }
-}
-
-/// The rules, written for the overview page and the CLI, in plain Japanese.
-pub fn rules_text(rules: &GapRules, min_count: u32) -> Vec<String> {
-    vec![
-        format!(
-            "「不足」: 地域にその種類の掲載がない、子ども100人あたりの掲載数が {} 未満、または必要とされている医療的ケアのうち受け入れ先のある項目が {} 未満。「すべて」の列は、地域の子どもが必要としている医療的ケアに受け入れ先が1か所もない項目があるときも「不足」。",
-            rules.shortage_per_100,
-            percent(rules.coverage_shortage)
-        ),
-        format!(
-            "「要注意」: 子ども100人あたりの掲載数が {} 未満、受け入れ先のある医療的ケアが {} 未満、最寄りの掲載先まで {} km を超える市町村がある、または掲載の {} 以上が1年以上確認されていない。",
-            rules.caution_per_100,
-            percent(rules.coverage_caution),
-            rules.max_distance_km,
-            percent(rules.stale_share)
-        ),
-        "「充足」: 上のどれにも当たらない。掲載の数から見た目安であり、実際の空き状況を示すものではありません。".to_owned(),
-        format!(
-            "子どもの人数が {min_count} 人未満の値は、個人が特定されないよう「<{min_count}」と表示します。合計から逆算できる場合は、別の値も伏せます。"
-        ),
-        "距離は市町村の代表点から各事業所（座標がない場合はその市町村の代表点）までの直線距離です。".to_owned(),
-    ]
-}
-
-/// The report as CSV: one row per region and kind (`all` first), the same figures as the pages.
-pub fn to_csv(report: &GapReport) -> String {
-    let care_ids: Vec<String> = report
-        .regions
-        .first()
-        .map(|r| r.overall.care.iter().map(|c| c.id.clone()).collect())
-        .unwrap_or_default();
-    let mut header: Vec<String> = [
-        "region",
-        "region_name",
-        "category",
-        "category_label",
-        "status",
-        "providers",
-        "capacity",
-        "capacity_listed",
-        "children",
-        "per_100_children",
-        "care_coverage",
-    ]
-    .iter()
-    .map(|s| (*s).to_owned())
-    .collect();
-    header.extend(BOTTLENECKS.iter().map(|b| format!("share_{b}")));
-    header.extend([
-        "stale".to_owned(),
-        "stale_share".to_owned(),
-        "far_municipalities".to_owned(),
-    ]);
-    for id in &care_ids {
-        header.push(format!("care_{id}_providers"));
-        header.push(format!("care_{id}_children"));
-    }
-    let mut out = String::new();
-    push_csv_row(&mut out, &header);
-    for r in &report.regions {
-        for k in std::iter::once(&r.overall).chain(&r.categories) {
-            let mut row = vec![
-                r.id.clone(),
-                r.name.clone(),
-                k.category.clone(),
-                k.label.clone(),
-                k.status.label().to_owned(),
-                k.providers.to_string(),
-                k.capacity.to_string(),
-                k.capacity_listed.to_string(),
-                r.children.display(),
-                k.per_100.display(),
-                fmt_share(k.care_coverage),
-            ];
-            row.extend(k.services.iter().map(|s| fmt_share(s.share)));
-            row.push(k.stale.to_string());
-            row.push(fmt_share(k.stale_share));
-            row.push(
-                k.far_municipalities
-                    .iter()
-                    .map(|f| f.name.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            );
-            for c in &k.care {
-                row.push(c.providers.to_string());
-                row.push(c.children.display());
-            }
-            push_csv_row(&mut out, &row);
-        }
-    }
-    out
-}
-
-/// The report as pretty JSON (the published `gaps.json`), with the rules in words.
-pub fn to_json(report: &GapReport) -> String {
-    let mut v = serde_json::to_value(report).expect("the report serialises");
-    v["rules_text"] = serde_json::json!(rules_text(&report.rules, report.min_count));
-    serde_json::to_string_pretty(&v).expect("a JSON value serialises")
-}
-
-/// A share as the pages and CSV show it: `0.43`, or empty when undefined.
-pub fn fmt_share(s: Option<f64>) -> String {
-    s.map(|s| format!("{s:.2}")).unwrap_or_default()
-}
-
-/// Appends one RFC 4180 row (CRLF), quoting fields that need it.
-pub fn push_csv_row(out: &mut String, fields: &[String]) {
-    let cells: Vec<String> = fields
-        .iter()
-        .map(|f| {
-            if f.contains([',', '"', '\n', '\r']) {
-                format!("\"{}\"", f.replace('"', "\"\""))
-            } else {
-                f.clone()
-            }
-        })
-        .collect();
-    out.push_str(&cells.join(","));
-    out.push_str("\r\n");
-}
-
-/// A plain-text table for the terminal: regions × kinds, status and providers per 100 children.
-pub fn to_table(report: &GapReport) -> String {
-    let mut out = String::new();
-    let mut header = vec!["地域".to_owned(), "子ども".to_owned(), "すべて".to_owned()];
-    header.extend(report.categories.iter().map(|c| c.label.clone()));
-    let mut rows = vec![header];
-    for r in &report.regions {
-        let mut row = vec![r.name.clone(), r.children.display()];
-        for k in std::iter::once(&r.overall).chain(&r.categories) {
-            row.push(format!(
-                "{} {}か所 ({}/100人)",
-                k.status.label(),
-                k.providers,
-                k.per_100.display()
-            ));
-        }
-        rows.push(row);
-    }
-    let widths: Vec<usize> = (0..rows[0].len())
-        .map(|i| rows.iter().map(|r| display_width(&r[i])).max().unwrap_or(0))
-        .collect();
-    for row in &rows {
-        let cells: Vec<String> = row
-            .iter()
-            .zip(&widths)
-            .map(|(c, w)| format!("{c}{}", " ".repeat(w - display_width(c))))
-            .collect();
-        out.push_str(cells.join("  ").trim_end());
-        out.push('\n');
-    }
-    for r in &report.regions {
-        if !r.uncovered_care.is_empty() {
-            let items: Vec<&str> = r.uncovered_care.iter().map(|c| c.label.as_str()).collect();
-            out.push_str(&format!(
-                "{}: 受け入れ先のない医療的ケア: {}\n",
-                r.name,
-                items.join("、")
-            ));
-        }
-    }
-    out
-}
-
-/// Terminal columns of a string: East Asian wide characters take two.
-fn display_width(s: &str) -> usize {
-    s.chars()
-        .map(|c| if (c as u32) >= 0x1100 { 2 } else { 1 })
-        .sum()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn figures_display_the_same_everywhere() {
-        assert_eq!(Figure::Ratio(8.5714).display(), "8.6");
-        assert_eq!(
-            serde_json::to_string(&Figure::Ratio(8.5714)).unwrap(),
-            "8.6"
-        );
-        assert_eq!(
-            serde_json::to_string(&Figure::Suppressed(3)).unwrap(),
-            "\"<3\""
-        );
-        assert_eq!(Figure::NoData.display(), "データなし");
-    }
-
-    #[test]
-    fn csv_quotes_when_needed() {
-        let mut s = String::new();
-        push_csv_row(&mut s, &["a".into(), "b,c".into(), "d\"e".into()]);
-        assert_eq!(s, "a,\"b,c\",\"d\"\"e\"\r\n");
     }
 }
 
@@ -885,7 +649,7 @@ mod compute_tests {
             "{:?}",
             north.reasons
         );
-        let csv = to_csv(&r);
+        let csv = format::to_csv(&r);
         assert!(!csv.contains(",2,") && csv.contains("<3"), "{csv}");
     }
 

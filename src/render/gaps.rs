@@ -5,16 +5,8 @@ use serde_json::{Value, json};
 
 use super::{PageJob, Views};
 use crate::chart::{Bar, Marker, bar_chart};
-use crate::gaps::{Figure, GapReport, KindGap, RegionGap, rules_text};
-
-/// A share as the pages show it: `43%`, or `—` when there is nothing to divide.
-fn pct(s: Option<f64>) -> String {
-    s.map_or_else(|| "—".to_owned(), |s| format!("{:.0}%", s * 100.0))
-}
-
-fn km(k: Option<f64>) -> String {
-    k.map_or_else(|| "なし".to_owned(), |k| format!("約 {k:.1} km"))
-}
+use crate::gaps::format::{distance, percent_or_dash, rules_text};
+use crate::gaps::{Figure, GapReport, KindGap, RegionGap};
 
 impl Views<'_> {
     /// Page jobs for the gap pages, plus the CSV and JSON files as (path, bytes).
@@ -31,7 +23,7 @@ impl Views<'_> {
                     "id": r.id,
                     "name": r.name,
                     "url": self.url(&format!("gaps/{}/", r.id)),
-                    "children": r.children.display(),
+                    "children": r.children.to_string(),
                     "cells": std::iter::once(&r.overall).chain(&r.categories).map(cell).collect::<Vec<_>>(),
                 })
             })
@@ -51,7 +43,7 @@ impl Views<'_> {
                     "lead": lead,
                     "categories": report.categories,
                     "rows": rows,
-                    "prefecture_children": report.prefecture_children.display(),
+                    "prefecture_children": report.prefecture_children.to_string(),
                     "rules": rules_text(&report.rules, report.min_count),
                     "sources": sources,
                     "csv_url": self.url("gaps/gaps.csv"),
@@ -83,11 +75,11 @@ impl Views<'_> {
         let files = vec![
             (
                 "gaps/gaps.csv".to_owned(),
-                crate::gaps::to_csv(report).into_bytes(),
+                crate::gaps::format::to_csv(report).into_bytes(),
             ),
             (
                 "gaps/gaps.json".to_owned(),
-                crate::gaps::to_json(report).into_bytes(),
+                crate::gaps::format::to_json(report).into_bytes(),
             ),
         ];
         (jobs, files)
@@ -107,18 +99,18 @@ impl Views<'_> {
                 json!({
                     "category": k.category,
                     "label": k.label,
-                    "status": k.status.label(),
+                    "status": k.status.to_string(),
                     "status_id": k.status_id,
                     "providers": k.providers,
                     "capacity": k.capacity,
                     "capacity_listed": k.capacity_listed,
-                    "per_100": k.per_100.display(),
-                    "coverage": pct(k.care_coverage),
+                    "per_100": k.per_100.to_string(),
+                    "coverage": percent_or_dash(k.care_coverage),
                     "stale": k.stale,
-                    "stale_share": pct(k.stale_share),
-                    "services": k.services.iter().map(|s| json!({"label": s.label, "providers": s.providers, "share": pct(s.share)})).collect::<Vec<_>>(),
+                    "stale_share": percent_or_dash(k.stale_share),
+                    "services": k.services.iter().map(|s| json!({"label": s.label, "providers": s.providers, "share": percent_or_dash(s.share)})).collect::<Vec<_>>(),
                     "reasons": k.reasons,
-                    "far": k.far_municipalities.iter().map(|f| json!({"name": f.name, "km": km(f.km)})).collect::<Vec<_>>(),
+                    "far": k.far_municipalities.iter().map(|f| json!({"name": f.name, "km": distance(f.km)})).collect::<Vec<_>>(),
                     "entries": if k.category == "all" { Vec::new() } else { entries },
                 })
             })
@@ -127,21 +119,21 @@ impl Views<'_> {
             .overall
             .care
             .iter()
-            .map(|c| json!({"label": c.label, "providers": c.providers, "children": c.children.display(), "uncovered": c.uncovered}))
+            .map(|c| json!({"label": c.label, "providers": c.providers, "children": c.children.to_string(), "uncovered": c.uncovered}))
             .collect();
         let access_rows: Vec<Value> = r
             .access
             .iter()
-            .map(|m| json!({"name": m.name, "cells": m.nearest.iter().map(|n| json!({"km": km(n.km), "far": n.far})).collect::<Vec<_>>()}))
+            .map(|m| json!({"name": m.name, "cells": m.nearest.iter().map(|n| json!({"km": distance(n.km), "far": n.far})).collect::<Vec<_>>()}))
             .collect();
         json!({
             "id": r.id,
             "name": r.name,
             "title": title,
-            "children": r.children.display(),
+            "children": r.children.to_string(),
             "as_of": r.as_of,
             "source": r.source,
-            "status": r.overall.status.label(),
+            "status": r.overall.status.to_string(),
             "status_id": r.overall.status_id,
             "kinds": kinds,
             "uncovered_care": r.uncovered_care,
@@ -161,10 +153,10 @@ impl Views<'_> {
 fn cell(k: &KindGap) -> Value {
     json!({
         "label": k.label,
-        "status": k.status.label(),
+        "status": k.status.to_string(),
         "status_id": k.status_id,
         "providers": k.providers,
-        "per_100": k.per_100.display(),
+        "per_100": k.per_100.to_string(),
     })
 }
 
@@ -178,7 +170,7 @@ fn per_100_chart(r: &RegionGap, report: &GapReport) -> Option<String> {
             Figure::Ratio(v) => Some(Bar {
                 label: k.label.clone(),
                 value: v,
-                text: format!("{} か所（{}）", k.per_100.display(), k.status.label()),
+                text: format!("{} か所（{}）", k.per_100, k.status),
                 alert: k.status == crate::gaps::Status::Shortage,
             }),
             _ => None,
@@ -240,7 +232,7 @@ fn services_chart(k: &KindGap) -> String {
         .map(|s| Bar {
             label: s.label.clone(),
             value: s.share.unwrap_or(0.0) * 100.0,
-            text: format!("{}（{} か所）", pct(s.share), s.providers),
+            text: format!("{}（{} か所）", percent_or_dash(s.share), s.providers),
             alert: false,
         })
         .collect();
@@ -251,17 +243,4 @@ fn services_chart(k: &KindGap) -> String {
         &bars,
         &[],
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shares_and_distances_read_plainly() {
-        assert_eq!(pct(Some(0.426)), "43%");
-        assert_eq!(pct(None), "—");
-        assert_eq!(km(Some(31.25)), "約 31.2 km");
-        assert_eq!(km(None), "なし");
-    }
 }
