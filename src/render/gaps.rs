@@ -24,6 +24,7 @@ impl Views<'_> {
                     "name": r.name,
                     "url": self.url(&format!("gaps/{}/", r.id)),
                     "children": r.children.to_string(),
+                    "children_has_data": r.children != Figure::NoData,
                     "cells": std::iter::once(&r.overall).chain(&r.categories).map(cell).collect::<Vec<_>>(),
                 })
             })
@@ -44,6 +45,7 @@ impl Views<'_> {
                     "categories": report.categories,
                     "rows": rows,
                     "prefecture_children": report.prefecture_children.to_string(),
+                    "prefecture_children_has_data": report.prefecture_children != Figure::NoData,
                     "rules": rules_text(&report.rules, report.min_count),
                     "sources": sources,
                     "csv_url": self.url("gaps/gaps.csv"),
@@ -119,7 +121,7 @@ impl Views<'_> {
             .overall
             .care
             .iter()
-            .map(|c| json!({"label": c.label, "providers": c.providers, "children": c.children.to_string(), "uncovered": c.uncovered}))
+            .map(|c| json!({"label": c.label, "providers": c.providers, "children": c.children.to_string(), "children_has_data": c.children != Figure::NoData, "uncovered": c.uncovered}))
             .collect();
         let access_rows: Vec<Value> = r
             .access
@@ -131,6 +133,7 @@ impl Views<'_> {
             "name": r.name,
             "title": title,
             "children": r.children.to_string(),
+            "children_has_data": r.children != Figure::NoData,
             "as_of": r.as_of,
             "source": r.source,
             "status": r.overall.status.to_string(),
@@ -157,6 +160,7 @@ fn cell(k: &KindGap) -> Value {
         "status_id": k.status_id,
         "providers": k.providers,
         "per_100": k.per_100.to_string(),
+        "per_100_has_data": k.per_100 != Figure::NoData,
     })
 }
 
