@@ -4,9 +4,10 @@
 
 use std::fmt;
 
+use serde::ser::SerializeStruct;
 use serde::{Serialize, Serializer};
 
-use super::{BOTTLENECKS, Figure, GapReport, Status, round1};
+use super::{BOTTLENECKS, Figure, Finding, GapReport, Kind, KindGap, Reason, Status, round1};
 use crate::config::GapRules;
 
 /// The text every format shows: `12`, `8.6`, `<3`, `データなし`.
@@ -49,8 +50,86 @@ impl Serialize for Status {
     }
 }
 
+/// Every kind together reads すべて.
+impl fmt::Display for Kind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Kind::All => f.write_str("すべて"),
+            Kind::Category(c) => f.write_str(&c.label),
+        }
+    }
+}
+
+/// A reason in one plain sentence.
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.finding {
+            Finding::NoProviders => f.write_str("この地域に掲載がありません"),
+            Finding::FewProviders { per_100, threshold } => {
+                let shown = match per_100 {
+                    Figure::Ratio(_) => format!("（{per_100}か所）"),
+                    _ => String::new(),
+                };
+                write!(f, "子ども100人あたりの掲載数{shown}が {threshold} 未満です")
+            }
+            Finding::CareWithoutProvider { items } => write!(
+                f,
+                "地域の子どもが必要としている医療的ケアに、受け入れ先が1か所もない項目があります（{}）",
+                items.join("、")
+            ),
+            Finding::LowCareCoverage {
+                coverage,
+                uncovered,
+            } => write!(
+                f,
+                "必要とされている医療的ケアのうち受け入れ先があるのは {}（受け入れ先なし: {}）",
+                percent(*coverage),
+                uncovered.join("、")
+            ),
+            Finding::FarMunicipalities { max_km, names } => write!(
+                f,
+                "最寄りの掲載先まで {max_km} km を超える市町村があります（{}）",
+                names.join("、")
+            ),
+            Finding::Stale { share } => {
+                write!(f, "掲載の {} が1年以上確認されていません", percent(*share))
+            }
+        }
+    }
+}
+
+impl Serialize for Reason {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+/// A kind in `gaps.json`: its id and label, its figures, and its status as label, id and reasons.
+impl Serialize for KindGap {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let status = self.status();
+        let mut m = s.serialize_struct("KindGap", 15)?;
+        m.serialize_field("category", self.kind.id())?;
+        m.serialize_field("label", &self.kind.to_string())?;
+        m.serialize_field("providers", &self.providers)?;
+        m.serialize_field("capacity", &self.capacity)?;
+        m.serialize_field("capacity_listed", &self.capacity_listed)?;
+        m.serialize_field("per_100", &self.per_100)?;
+        m.serialize_field("care_coverage", &self.care_coverage)?;
+        m.serialize_field("care", &self.care)?;
+        m.serialize_field("services", &self.services)?;
+        m.serialize_field("stale", &self.stale)?;
+        m.serialize_field("stale_share", &self.stale_share)?;
+        m.serialize_field("far_municipalities", &self.far_municipalities)?;
+        m.serialize_field("status", &status)?;
+        m.serialize_field("status_id", status.id())?;
+        m.serialize_field("reasons", &self.reasons)?;
+        m.end()
+    }
+}
+
 /// A share as a whole percentage: `43%`.
-pub fn percent(x: f64) -> String {
+fn percent(x: f64) -> String {
     format!("{:.0}%", x * 100.0)
 }
 
@@ -127,9 +206,9 @@ pub fn to_csv(report: &GapReport) -> String {
             let mut row = vec![
                 r.id.clone(),
                 r.name.clone(),
-                k.category.clone(),
-                k.label.clone(),
-                k.status.to_string(),
+                k.kind.id().to_owned(),
+                k.kind.to_string(),
+                k.status().to_string(),
                 k.providers.to_string(),
                 k.capacity.to_string(),
                 k.capacity_listed.to_string(),
@@ -188,7 +267,11 @@ pub fn push_csv_row(out: &mut String, fields: &[String]) {
 /// A plain-text table for the terminal: regions × kinds, status and providers per 100 children.
 pub fn to_table(report: &GapReport) -> String {
     let mut out = String::new();
-    let mut header = vec!["地域".to_owned(), "子ども".to_owned(), "すべて".to_owned()];
+    let mut header = vec![
+        "地域".to_owned(),
+        "子ども".to_owned(),
+        Kind::All.to_string(),
+    ];
     header.extend(report.categories.iter().map(|c| c.label.clone()));
     let mut rows = vec![header];
     for r in &report.regions {
@@ -196,7 +279,9 @@ pub fn to_table(report: &GapReport) -> String {
         for k in std::iter::once(&r.overall).chain(&r.categories) {
             row.push(format!(
                 "{} {}か所 ({}/100人)",
-                k.status, k.providers, k.per_100
+                k.status(),
+                k.providers,
+                k.per_100
             ));
         }
         rows.push(row);

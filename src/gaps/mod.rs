@@ -1,15 +1,14 @@
 //! Supply against demand, per region and kind of service: the figures behind the gap pages, the
-//! CSV/JSON files and `tsunagu gaps`. Pure functions over the site model; every output format is
-//! produced from one [`GapReport`], so they cannot disagree.
+//! CSV/JSON files and `tsunagu gaps`. [`compute`] gives them as typed data, one [`GapReport`], and
+//! [`format`] words that one report for every output, so no two outputs can disagree.
 //!
 //! Privacy: demand counts below `min_count` are never published (the `privacy` module).
-
-use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::{Config, GapRules};
+use crate::config::{Config, Demand, GapRules, Municipality, Region};
+use crate::date::Date;
 use crate::entry::{Entry, FLAGS};
 use crate::geo::{Point, nearest_km};
 use crate::site::Site;
@@ -29,6 +28,7 @@ pub enum Figure {
     NoData,
 }
 
+/// Ordered from best to worst, so that the worst reason decides.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Status {
     Sufficient,
@@ -63,12 +63,21 @@ pub struct Label {
     pub label: String,
 }
 
+impl Label {
+    fn new(id: &str, label: &str) -> Label {
+        Label {
+            id: id.to_owned(),
+            label: label.to_owned(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct RegionGap {
     pub id: String,
     pub name: String,
     pub children: Figure,
-    pub as_of: Option<String>,
+    pub as_of: Option<Date>,
     pub source: Option<String>,
     /// All kinds together.
     pub overall: KindGap,
@@ -78,12 +87,28 @@ pub struct RegionGap {
     pub access: Vec<MunicipalityAccess>,
 }
 
+/// Which providers a [`KindGap`] counts.
+#[derive(Debug, Clone)]
+pub enum Kind {
+    /// Every kind together.
+    All,
+    Category(Label),
+}
+
+impl Kind {
+    /// The category id, or `all`.
+    pub fn id(&self) -> &str {
+        match self {
+            Kind::All => "all",
+            Kind::Category(c) => &c.id,
+        }
+    }
+}
+
 /// The figures of one kind of service (or all kinds) in one region.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone)]
 pub struct KindGap {
-    /// A category id, or `all`.
-    pub category: String,
-    pub label: String,
+    pub kind: Kind,
     pub providers: usize,
     /// Sum of the capacities that listings give, and how many listings give one.
     pub capacity: u32,
@@ -97,10 +122,45 @@ pub struct KindGap {
     pub stale_share: Option<f64>,
     /// Municipalities whose nearest provider of this kind (anywhere) is beyond `max_distance_km`.
     pub far_municipalities: Vec<FarMunicipality>,
+    /// Why the status is not 充足; empty when it is.
+    pub reasons: Vec<Reason>,
+}
+
+impl KindGap {
+    /// The worst status the reasons call for.
+    pub fn status(&self) -> Status {
+        self.reasons
+            .iter()
+            .map(|r| r.status)
+            .max()
+            .unwrap_or(Status::Sufficient)
+    }
+}
+
+/// One reason for a status: what was found, with the figures it is worded from.
+#[derive(Debug, Clone)]
+pub struct Reason {
     pub status: Status,
-    pub status_id: &'static str,
-    /// Why the status is what it is, in plain Japanese.
-    pub reasons: Vec<String>,
+    pub finding: Finding,
+}
+
+#[derive(Debug, Clone)]
+pub enum Finding {
+    /// The region lists no provider of the kind.
+    NoProviders,
+    /// Providers per 100 children are below `threshold`; `per_100` as published (maybe hidden).
+    FewProviders { per_100: Figure, threshold: f64 },
+    /// Care items children here need that no provider of any kind accepts (overall only).
+    CareWithoutProvider { items: Vec<String> },
+    /// The share of the needed care items some provider of the kind accepts, and those none does.
+    LowCareCoverage {
+        coverage: f64,
+        uncovered: Vec<String>,
+    },
+    /// Municipalities whose nearest provider is farther than `max_km`.
+    FarMunicipalities { max_km: f64, names: Vec<String> },
+    /// The share of listings not verified for over a year.
+    Stale { share: f64 },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -165,314 +225,316 @@ fn share(part: usize, whole: usize) -> Option<f64> {
 /// Computes the whole report from the site model.
 pub fn compute(site: &Site) -> GapReport {
     let config = &site.config;
-    let rules = config.site.gaps;
     let min_count = config.site.min_count;
-
-    let demand: Vec<Option<&crate::config::Demand>> = config
+    let demand: Vec<Option<&Demand>> = config
         .regions
         .iter()
         .map(|r| config.demand.iter().find(|d| d.region == r.id))
         .collect();
-    let children_raw: Vec<Option<u32>> = demand.iter().map(|d| d.map(|d| d.children)).collect();
-    let children_shown = privacy::suppress(&children_raw, min_count);
-
-    // Nearest provider of each kind (and of any kind) for every municipality, computed once.
-    let kinds: Vec<Option<&str>> = std::iter::once(None)
-        .chain(config.categories.iter().map(|c| Some(c.id.as_str())))
-        .collect();
-    let points: Vec<Vec<(f64, f64)>> = kinds
-        .iter()
-        .map(|kind| {
-            site.entries
-                .iter()
-                .filter(|e| kind.is_none_or(|k| e.category == k))
-                .filter_map(|e| location(config, e))
-                .collect()
-        })
-        .collect();
-    let municipalities: Vec<&crate::config::Municipality> = config.municipalities().collect();
-    let prepared: Vec<Vec<Point>> = points
-        .iter()
-        .map(|pts| pts.iter().map(|p| Point::new(*p)).collect())
-        .collect();
-    let nearest: Vec<Vec<Option<f64>>> = municipalities
-        .par_iter()
-        .map(|m| {
-            let from = Point::new((m.lat, m.lon));
-            prepared.iter().map(|pts| nearest_km(&from, pts)).collect()
-        })
-        .collect();
-
+    let children: Vec<Option<u32>> = demand.iter().map(|d| d.map(|d| d.children)).collect();
+    let children_shown = privacy::suppress(&children, min_count);
+    let municipalities: Vec<&Municipality> = config.municipalities().collect();
+    let nearest = nearest_providers(site, &municipalities);
     let regions = config
         .regions
         .iter()
         .enumerate()
         .map(|(ri, region)| {
-            let entries = site.in_region(&region.id);
-            let d = demand[ri];
             let ctx = RegionCtx {
                 site,
-                rules,
+                rules: config.site.gaps,
                 min_count,
-                children: children_raw[ri],
+                demand: demand[ri],
                 children_shown: children_shown[ri],
-                care_demand: d.map(|d| &d.care),
-                far: municipalities
+                municipalities: municipalities
                     .iter()
                     .zip(&nearest)
                     .filter(|(m, _)| m.region == region.id)
-                    .map(|(m, n)| (m.name.as_str(), n.as_slice()))
+                    .map(|(m, n)| (*m, n.as_slice()))
                     .collect(),
             };
-            let overall = ctx.kind(&entries, None, 0);
-            let categories = config
-                .categories
-                .iter()
-                .enumerate()
-                .map(|(ci, c)| {
-                    let of_kind: Vec<&Entry> = entries
-                        .iter()
-                        .copied()
-                        .filter(|e| e.category == c.id)
-                        .collect();
-                    ctx.kind(&of_kind, Some((&c.id, &c.label)), ci + 1)
-                })
-                .collect();
-            let uncovered_care = overall
-                .care
-                .iter()
-                .filter(|c| c.uncovered)
-                .map(|c| Label {
-                    id: c.id.clone(),
-                    label: c.label.clone(),
-                })
-                .collect();
-            let access = municipalities
-                .iter()
-                .zip(&nearest)
-                .filter(|(m, _)| m.region == region.id)
-                .map(|(m, n)| MunicipalityAccess {
-                    code: m.code.clone(),
-                    name: m.name.clone(),
-                    nearest: kinds
-                        .iter()
-                        .zip(n)
-                        .skip(1)
-                        .map(|(k, km)| Nearest {
-                            category: k.unwrap_or("all").to_owned(),
-                            km: km.map(round1),
-                            far: km.is_none_or(|km| km > rules.max_distance_km),
-                        })
-                        .collect(),
-                })
-                .collect();
-            RegionGap {
-                id: region.id.clone(),
-                name: region.name.clone(),
-                children: children_shown[ri],
-                as_of: d.map(|d| d.as_of.to_string()),
-                source: d.map(|d| d.source.clone()),
-                overall,
-                categories,
-                uncovered_care,
-                access,
-            }
+            ctx.region(region)
         })
         .collect();
-
     GapReport {
-        rules,
+        rules: config.site.gaps,
         min_count,
-        prefecture_children: privacy::total(&children_raw, min_count),
+        prefecture_children: privacy::total(&children, min_count),
         categories: config
             .categories
             .iter()
-            .map(|c| Label {
-                id: c.id.clone(),
-                label: c.label.clone(),
-            })
+            .map(|c| Label::new(&c.id, &c.label))
             .collect(),
         regions,
     }
 }
 
+/// Distances in km from every municipality to the nearest provider of any kind (index 0) and of
+/// each category (index i + 1), wherever it is: computed once, as regions look past their borders.
+fn nearest_providers(site: &Site, municipalities: &[&Municipality]) -> Vec<Vec<Option<f64>>> {
+    let config = &site.config;
+    let kinds = std::iter::once(None).chain(config.categories.iter().map(|c| Some(c.id.as_str())));
+    let points: Vec<Vec<Point>> = kinds
+        .map(|kind| {
+            site.entries
+                .iter()
+                .filter(|e| kind.is_none_or(|k| e.category == k))
+                .filter_map(|e| location(config, e))
+                .map(Point::new)
+                .collect()
+        })
+        .collect();
+    municipalities
+        .par_iter()
+        .map(|m| {
+            let from = Point::new((m.lat, m.lon));
+            points.iter().map(|pts| nearest_km(&from, pts)).collect()
+        })
+        .collect()
+}
+
+/// What the figures of one region are computed from.
 struct RegionCtx<'a> {
     site: &'a Site,
     rules: GapRules,
     min_count: u32,
-    children: Option<u32>,
+    demand: Option<&'a Demand>,
     children_shown: Figure,
-    care_demand: Option<&'a BTreeMap<String, u32>>,
-    /// Municipalities of the region with their nearest distances per kind (index 0: any kind).
-    far: Vec<(&'a str, &'a [Option<f64>])>,
+    /// The region's municipalities with their nearest distances, indexed as [`nearest_providers`].
+    municipalities: Vec<(&'a Municipality, &'a [Option<f64>])>,
 }
 
 impl RegionCtx<'_> {
-    fn kind(
-        &self,
-        entries: &[&Entry],
-        category: Option<(&str, &str)>,
-        kind_index: usize,
-    ) -> KindGap {
-        let config = &self.site.config;
-        let rules = self.rules;
+    fn region(&self, region: &Region) -> RegionGap {
+        let entries = self.site.in_region(&region.id);
+        let overall = self.kind(&entries, Kind::All, 0);
+        let categories = self
+            .site
+            .config
+            .categories
+            .iter()
+            .enumerate()
+            .map(|(ci, c)| {
+                let of_kind: Vec<&Entry> = entries
+                    .iter()
+                    .copied()
+                    .filter(|e| e.category == c.id)
+                    .collect();
+                self.kind(
+                    &of_kind,
+                    Kind::Category(Label::new(&c.id, &c.label)),
+                    ci + 1,
+                )
+            })
+            .collect();
+        let uncovered_care = overall
+            .care
+            .iter()
+            .filter(|c| c.uncovered)
+            .map(|c| Label::new(&c.id, &c.label))
+            .collect();
+        RegionGap {
+            id: region.id.clone(),
+            name: region.name.clone(),
+            children: self.children_shown,
+            as_of: self.demand.map(|d| d.as_of),
+            source: self.demand.map(|d| d.source.clone()),
+            overall,
+            categories,
+            uncovered_care,
+            access: self.access(),
+        }
+    }
+
+    /// The nearest provider of each category from each municipality of the region.
+    fn access(&self) -> Vec<MunicipalityAccess> {
+        let categories = &self.site.config.categories;
+        self.municipalities
+            .iter()
+            .map(|(m, dists)| MunicipalityAccess {
+                code: m.code.clone(),
+                name: m.name.clone(),
+                nearest: categories
+                    .iter()
+                    .zip(&dists[1..])
+                    .map(|(c, km)| Nearest {
+                        category: c.id.clone(),
+                        km: km.map(round1),
+                        far: self.is_far(*km),
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    /// Whether the nearest provider is beyond `max_distance_km` (or there is none).
+    fn is_far(&self, km: Option<f64>) -> bool {
+        km.is_none_or(|km| km > self.rules.max_distance_km)
+    }
+
+    /// The figures of the given providers of one kind; `kind_index` as in [`nearest_providers`].
+    fn kind(&self, entries: &[&Entry], kind: Kind, kind_index: usize) -> KindGap {
         let providers = entries.len();
         let per_100_raw = self
-            .children
+            .demand
+            .map(|d| d.children)
             .filter(|&c| c > 0)
             .map(|c| providers as f64 * 100.0 / f64::from(c));
-        let per_100 = privacy::ratio(self.children_shown, per_100_raw);
+        let care = self.care(entries);
+        let stale = entries
+            .iter()
+            .filter(|e| e.is_stale(self.site.today))
+            .count();
+        let mut gap = KindGap {
+            kind,
+            providers,
+            capacity: entries.iter().filter_map(|e| e.capacity).sum(),
+            capacity_listed: entries.iter().filter(|e| e.capacity.is_some()).count(),
+            per_100: privacy::ratio(self.children_shown, per_100_raw),
+            care_coverage: self.care_coverage(&care),
+            care,
+            services: services(entries),
+            stale,
+            stale_share: share(stale, providers),
+            far_municipalities: self.far_municipalities(kind_index),
+            reasons: Vec::new(),
+        };
+        gap.reasons = reasons(&self.rules, &gap, per_100_raw);
+        gap
+    }
 
-        let care: Vec<CareGap> = config
+    /// Per care item, the providers accepting it and the children needing it (hidden when few).
+    fn care(&self, entries: &[&Entry]) -> Vec<CareGap> {
+        self.site
+            .config
             .care_items
             .iter()
             .map(|item| {
                 let accepting = entries.iter().filter(|e| e.care.contains(&item.id)).count();
                 let needed = self
-                    .care_demand
-                    .map(|c| c.get(&item.id).copied().unwrap_or(0));
+                    .demand
+                    .map(|d| d.care.get(&item.id).copied().unwrap_or(0));
                 CareGap {
                     id: item.id.clone(),
                     label: item.label.clone(),
                     providers: accepting,
                     children: privacy::count(needed, self.min_count),
-                    uncovered: needed.is_some_and(|n| n > 0) && accepting == 0,
+                    uncovered: self.needs(&item.id) && accepting == 0,
                 }
             })
-            .collect();
-        let needed: Vec<&CareGap> = care
-            .iter()
-            .filter(|c| {
-                self.care_demand
-                    .is_some_and(|d| d.get(&c.id).is_some_and(|&n| n > 0))
-            })
-            .collect();
-        let care_coverage = share(needed.iter().filter(|c| !c.uncovered).count(), needed.len());
+            .collect()
+    }
 
-        let services = BOTTLENECKS
+    /// Whether children in the region need the care item.
+    fn needs(&self, item: &str) -> bool {
+        self.demand
+            .is_some_and(|d| d.care.get(item).is_some_and(|&n| n > 0))
+    }
+
+    /// The share of the care items needed here that some of the providers accept.
+    fn care_coverage(&self, care: &[CareGap]) -> Option<f64> {
+        let needed: Vec<&CareGap> = care.iter().filter(|c| self.needs(&c.id)).collect();
+        share(needed.iter().filter(|c| !c.uncovered).count(), needed.len())
+    }
+
+    /// The region's municipalities too far from the nearest provider of the kind.
+    fn far_municipalities(&self, kind_index: usize) -> Vec<FarMunicipality> {
+        self.municipalities
             .iter()
-            .map(|id| {
-                let label = FLAGS.iter().find(|(f, _)| f == id).map_or(*id, |(_, l)| *l);
-                let n = entries
-                    .iter()
-                    .filter(|e| e.flags.get(id) == Some(true))
-                    .count();
-                FlagShare {
-                    id: (*id).to_owned(),
-                    label: label.to_owned(),
-                    providers: n,
-                    share: share(n, providers),
-                }
-            })
-            .collect();
-        let stale = entries
-            .iter()
-            .filter(|e| e.is_stale(self.site.today))
-            .count();
-        let stale_share = share(stale, providers);
-        let far_municipalities: Vec<FarMunicipality> = self
-            .far
-            .iter()
-            .filter_map(|(name, dists)| {
+            .filter_map(|(m, dists)| {
                 let km = dists[kind_index];
-                km.is_none_or(|km| km > rules.max_distance_km)
-                    .then(|| FarMunicipality {
-                        name: (*name).to_owned(),
-                        km: km.map(round1),
-                    })
+                self.is_far(km).then(|| FarMunicipality {
+                    name: m.name.clone(),
+                    km: km.map(round1),
+                })
             })
-            .collect();
+            .collect()
+    }
+}
 
-        let mut reasons: Vec<(Status, String)> = Vec::new();
-        if providers == 0 {
-            reasons.push((Status::Shortage, "この地域に掲載がありません".to_owned()));
-        }
-        if let Some(r) = per_100_raw.filter(|_| providers > 0) {
-            let shown = match per_100 {
-                Figure::Ratio(_) => format!("（{per_100}か所）"),
-                _ => String::new(),
-            };
-            if r < rules.shortage_per_100 {
-                reasons.push((
-                    Status::Shortage,
-                    format!(
-                        "子ども100人あたりの掲載数{shown}が {} 未満です",
-                        rules.shortage_per_100
-                    ),
-                ));
-            } else if r < rules.caution_per_100 {
-                reasons.push((
-                    Status::Caution,
-                    format!(
-                        "子ども100人あたりの掲載数{shown}が {} 未満です",
-                        rules.caution_per_100
-                    ),
-                ));
+/// How many of the providers offer each of the [`BOTTLENECKS`], and what share they are.
+fn services(entries: &[&Entry]) -> Vec<FlagShare> {
+    BOTTLENECKS
+        .iter()
+        .map(|id| {
+            let label = FLAGS.iter().find(|(f, _)| f == id).map_or(*id, |(_, l)| *l);
+            let n = entries
+                .iter()
+                .filter(|e| e.flags.get(id) == Some(true))
+                .count();
+            FlagShare {
+                id: (*id).to_owned(),
+                label: label.to_owned(),
+                providers: n,
+                share: share(n, entries.len()),
             }
-        }
-        let uncovered: Vec<&str> = needed
-            .iter()
-            .filter(|c| c.uncovered)
-            .map(|c| c.label.as_str())
-            .collect();
-        if category.is_none() && !uncovered.is_empty() {
-            reasons.push((
-                Status::Shortage,
-                format!("地域の子どもが必要としている医療的ケアに、受け入れ先が1か所もない項目があります（{}）", uncovered.join("、")),
-            ));
-        } else if let (Some(cov), true) = (care_coverage, providers > 0) {
-            let text = format!(
-                "必要とされている医療的ケアのうち受け入れ先があるのは {}（受け入れ先なし: {}）",
-                format::percent(cov),
-                uncovered.join("、")
-            );
-            if cov < rules.coverage_shortage {
-                reasons.push((Status::Shortage, text));
-            } else if cov < rules.coverage_caution {
-                reasons.push((Status::Caution, text));
-            }
-        }
-        if !far_municipalities.is_empty() {
-            let names: Vec<&str> = far_municipalities.iter().map(|f| f.name.as_str()).collect();
-            reasons.push((
-                Status::Caution,
-                format!(
-                    "最寄りの掲載先まで {} km を超える市町村があります（{}）",
-                    rules.max_distance_km,
-                    names.join("、")
-                ),
-            ));
-        }
-        if let Some(s) = stale_share.filter(|s| *s >= rules.stale_share) {
-            reasons.push((
-                Status::Caution,
-                format!("掲載の {} が1年以上確認されていません", format::percent(s)),
-            ));
-        }
-        let status = reasons
-            .iter()
-            .map(|(s, _)| *s)
-            .max()
-            .unwrap_or(Status::Sufficient);
+        })
+        .collect()
+}
 
-        let (id, label) = category.unwrap_or(("all", "すべて"));
-        KindGap {
-            category: id.to_owned(),
-            label: label.to_owned(),
-            providers,
-            capacity: entries.iter().filter_map(|e| e.capacity).sum(),
-            capacity_listed: entries.iter().filter(|e| e.capacity.is_some()).count(),
-            per_100,
-            care_coverage,
-            care,
-            services,
-            stale,
-            stale_share,
-            far_municipalities,
+/// The reasons a kind's figures give against the rules. `per_100_raw` is the ratio before privacy
+/// hides it: the status is judged on the real figure, only its wording leaves the number out.
+fn reasons(rules: &GapRules, k: &KindGap, per_100_raw: Option<f64>) -> Vec<Reason> {
+    let mut reasons = Vec::new();
+    let mut found = |status, finding| reasons.push(Reason { status, finding });
+    if k.providers == 0 {
+        found(Status::Shortage, Finding::NoProviders);
+    }
+    if let Some(r) = per_100_raw.filter(|_| k.providers > 0)
+        && let Some((status, threshold)) = below(r, rules.shortage_per_100, rules.caution_per_100)
+    {
+        let per_100 = k.per_100;
+        found(status, Finding::FewProviders { per_100, threshold });
+    }
+    let uncovered: Vec<String> = k
+        .care
+        .iter()
+        .filter(|c| c.uncovered)
+        .map(|c| c.label.clone())
+        .collect();
+    if matches!(k.kind, Kind::All) && !uncovered.is_empty() {
+        found(
+            Status::Shortage,
+            Finding::CareWithoutProvider { items: uncovered },
+        );
+    } else if let (Some(coverage), true) = (k.care_coverage, k.providers > 0)
+        && let Some((status, _)) = below(coverage, rules.coverage_shortage, rules.coverage_caution)
+    {
+        found(
             status,
-            status_id: status.id(),
-            reasons: reasons.into_iter().map(|(_, r)| r).collect(),
-        }
+            Finding::LowCareCoverage {
+                coverage,
+                uncovered,
+            },
+        );
+    }
+    if !k.far_municipalities.is_empty() {
+        let names = k
+            .far_municipalities
+            .iter()
+            .map(|f| f.name.clone())
+            .collect();
+        let max_km = rules.max_distance_km;
+        found(
+            Status::Caution,
+            Finding::FarMunicipalities { max_km, names },
+        );
+    }
+    if let Some(share) = k.stale_share.filter(|s| *s >= rules.stale_share) {
+        found(Status::Caution, Finding::Stale { share });
+    }
+    reasons
+}
+
+/// The status a figure calls for against its 不足 and 要注意 thresholds, and the threshold it is
+/// below; `None` when it is below neither.
+fn below(x: f64, shortage: f64, caution: f64) -> Option<(Status, f64)> {
+    if x < shortage {
+        Some((Status::Shortage, shortage))
+    } else if x < caution {
+        Some((Status::Caution, caution))
+    } else {
+        None
     }
 }
 
@@ -569,7 +631,7 @@ mod compute_tests {
         let region = r.regions.iter().find(|g| g.id == region).unwrap();
         std::iter::once(&region.overall)
             .chain(&region.categories)
-            .find(|k| k.category == category)
+            .find(|k| k.kind.id() == category)
             .unwrap()
     }
 
@@ -583,18 +645,30 @@ mod compute_tests {
         assert_eq!(facility.providers, 4);
         assert_eq!(facility.per_100, Figure::Ratio(20.0));
         assert_eq!(facility.care_coverage, Some(0.5));
-        assert_eq!(facility.status, Status::Shortage, "{:?}", facility.reasons);
+        assert_eq!(
+            facility.status(),
+            Status::Shortage,
+            "{:?}",
+            facility.reasons
+        );
         assert!(
-            facility.reasons.iter().any(|r| r.contains("人工呼吸器")),
+            facility
+                .reasons
+                .iter()
+                .any(|r| r.to_string().contains("人工呼吸器")),
             "{:?}",
             facility.reasons
         );
         let short_stay = kind(&r, "north", "short-stay");
-        assert_eq!(short_stay.status, Status::Shortage);
-        assert!(short_stay.reasons[0].contains("掲載がありません"));
+        assert_eq!(short_stay.status(), Status::Shortage);
+        assert!(
+            short_stay.reasons[0]
+                .to_string()
+                .contains("掲載がありません")
+        );
         // Ventilator is needed and nobody accepts it: the strongest signal, on the overall column.
         let all = kind(&r, "north", "all");
-        assert_eq!(all.status, Status::Shortage);
+        assert_eq!(all.status(), Status::Shortage);
         assert_eq!(r.regions[0].uncovered_care.len(), 1);
         assert_eq!(r.regions[0].uncovered_care[0].id, "ventilator");
         assert_eq!(all.services[0].share, Some(1.0));
@@ -615,12 +689,12 @@ mod compute_tests {
             .collect();
         let r = compute(&site(entries, 20, &[("suction", 10)]));
         let north = kind(&r, "north", "visiting-nurse");
-        assert_eq!(north.status, Status::Sufficient, "{:?}", north.reasons);
+        assert_eq!(north.status(), Status::Sufficient, "{:?}", north.reasons);
         assert!(north.reasons.is_empty());
         assert_eq!(r.regions[0].access[0].nearest[2].km, Some(0.0));
         // South has none of its own; its nearest is in the north, 100 km away.
         let south = kind(&r, "south", "visiting-nurse");
-        assert_eq!(south.status, Status::Shortage);
+        assert_eq!(south.status(), Status::Shortage);
         assert_eq!(south.far_municipalities.len(), 1);
         assert_eq!(south.far_municipalities[0].name, "南町");
         assert!(south.far_municipalities[0].km.unwrap() > 90.0);
@@ -645,7 +719,10 @@ mod compute_tests {
         let suction = north.care.iter().find(|c| c.id == "suction").unwrap();
         assert_eq!(suction.children, Figure::Suppressed(3));
         assert!(
-            !north.reasons.iter().any(|r| r.contains("か所）")),
+            !north
+                .reasons
+                .iter()
+                .any(|r| r.to_string().contains("か所）")),
             "{:?}",
             north.reasons
         );
@@ -673,7 +750,7 @@ mod compute_tests {
             school
                 .reasons
                 .iter()
-                .any(|r| r.contains("1年以上確認されていません"))
+                .any(|r| r.to_string().contains("1年以上確認されていません"))
         );
     }
 }

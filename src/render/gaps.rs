@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::{PageJob, Views};
 use crate::chart::{Bar, Marker, bar_chart};
 use crate::gaps::format::{distance, percent_or_dash, rules_text};
-use crate::gaps::{Figure, GapReport, KindGap, RegionGap};
+use crate::gaps::{Figure, GapReport, Kind, KindGap, RegionGap, Status};
 
 impl Views<'_> {
     /// Page jobs for the gap pages, plus the CSV and JSON files as (path, bytes).
@@ -88,21 +88,24 @@ impl Views<'_> {
     }
 
     fn region_gap(&self, r: &RegionGap, title: &str, report: &GapReport) -> Value {
+        let in_region = self.site.in_region(&r.id);
         let kinds: Vec<Value> = std::iter::once(&r.overall)
             .chain(&r.categories)
             .map(|k| {
-                let entries: Vec<Value> = self
-                    .site
-                    .in_region(&r.id)
-                    .into_iter()
-                    .filter(|e| k.category == "all" || e.category == k.category)
-                    .map(|e| json!({"name": e.name, "url": self.url(&format!("entries/{}/", e.id))}))
-                    .collect();
+                // The overall row lists nobody: every provider is listed under its own kind.
+                let entries: Vec<Value> = match &k.kind {
+                    Kind::All => Vec::new(),
+                    Kind::Category(c) => in_region
+                        .iter()
+                        .filter(|e| e.category == c.id)
+                        .map(|e| json!({"name": e.name, "url": self.url(&format!("entries/{}/", e.id))}))
+                        .collect(),
+                };
                 json!({
-                    "category": k.category,
-                    "label": k.label,
-                    "status": k.status.to_string(),
-                    "status_id": k.status_id,
+                    "category": k.kind.id(),
+                    "label": k.kind.to_string(),
+                    "status": k.status().to_string(),
+                    "status_id": k.status().id(),
                     "providers": k.providers,
                     "capacity": k.capacity,
                     "capacity_listed": k.capacity_listed,
@@ -113,7 +116,7 @@ impl Views<'_> {
                     "services": k.services.iter().map(|s| json!({"label": s.label, "providers": s.providers, "share": percent_or_dash(s.share)})).collect::<Vec<_>>(),
                     "reasons": k.reasons,
                     "far": k.far_municipalities.iter().map(|f| json!({"name": f.name, "km": distance(f.km)})).collect::<Vec<_>>(),
-                    "entries": if k.category == "all" { Vec::new() } else { entries },
+                    "entries": entries,
                 })
             })
             .collect();
@@ -136,8 +139,8 @@ impl Views<'_> {
             "children_has_data": r.children != Figure::NoData,
             "as_of": r.as_of,
             "source": r.source,
-            "status": r.overall.status.to_string(),
-            "status_id": r.overall.status_id,
+            "status": r.overall.status().to_string(),
+            "status_id": r.overall.status().id(),
             "kinds": kinds,
             "uncovered_care": r.uncovered_care,
             "care_rows": care_rows,
@@ -155,9 +158,9 @@ impl Views<'_> {
 
 fn cell(k: &KindGap) -> Value {
     json!({
-        "label": k.label,
-        "status": k.status.to_string(),
-        "status_id": k.status_id,
+        "label": k.kind.to_string(),
+        "status": k.status().to_string(),
+        "status_id": k.status().id(),
         "providers": k.providers,
         "per_100": k.per_100.to_string(),
         "per_100_has_data": k.per_100 != Figure::NoData,
@@ -172,10 +175,10 @@ fn per_100_chart(r: &RegionGap, report: &GapReport) -> Option<String> {
         .iter()
         .map(|k| match k.per_100 {
             Figure::Ratio(v) => Some(Bar {
-                label: k.label.clone(),
+                label: k.kind.to_string(),
                 value: v,
-                text: format!("{} か所（{}）", k.per_100, k.status),
-                alert: k.status == crate::gaps::Status::Shortage,
+                text: format!("{} か所（{}）", k.per_100, k.status()),
+                alert: k.status() == Status::Shortage,
             }),
             _ => None,
         })
@@ -241,7 +244,7 @@ fn services_chart(k: &KindGap) -> String {
         })
         .collect();
     bar_chart(
-        &format!("chart-services-{}", k.category),
+        &format!("chart-services-{}", k.kind.id()),
         "送迎・入浴・土日祝・夕方・宿泊に対応する事業所の割合",
         "家族が困りごととして挙げることの多いサービスについて、対応すると掲載している事業所の割合（すべての種類）。",
         &bars,
