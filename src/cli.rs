@@ -306,9 +306,9 @@ fn gaps(root: &Path, format: GapFormat, region: Option<&str>) -> Result<(), Erro
         report.regions.retain(|r| r.id == id);
     }
     match format {
-        GapFormat::Table => print!("{}", crate::gaps::to_table(&report)),
-        GapFormat::Csv => print!("{}", crate::gaps::to_csv(&report)),
-        GapFormat::Json => println!("{}", crate::gaps::to_json(&report)),
+        GapFormat::Table => print!("{}", crate::gaps::format::to_table(&report)),
+        GapFormat::Csv => print!("{}", crate::gaps::format::to_csv(&report)),
+        GapFormat::Json => println!("{}", crate::gaps::format::to_json(&report)),
     }
     Ok(())
 }

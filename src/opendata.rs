@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 use crate::date::Date;
 use crate::entry::{Ages, Entry, Flags};
 use crate::fields;
-use crate::gaps::push_csv_row;
+use crate::gaps::format::push_csv_row;
 use crate::site::Site;
 
 /// The six-digit 全国地方公共団体コード: the five-digit code and its check digit (JIS X 0402,

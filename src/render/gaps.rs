@@ -5,16 +5,8 @@ use serde_json::{Value, json};
 
 use super::{PageJob, Views};
 use crate::chart::{Bar, Marker, bar_chart};
-use crate::gaps::{Figure, GapReport, KindGap, RegionGap, rules_text};
-
-/// A share as the pages show it: `43%`, or `—` when there is nothing to divide.
-fn pct(s: Option<f64>) -> String {
-    s.map_or_else(|| "—".to_owned(), |s| format!("{:.0}%", s * 100.0))
-}
-
-fn km(k: Option<f64>) -> String {
-    k.map_or_else(|| "なし".to_owned(), |k| format!("約 {k:.1} km"))
-}
+use crate::gaps::format::{distance, percent_or_dash, rules_text};
+use crate::gaps::{Figure, GapReport, Kind, KindGap, RegionGap, Status};
 
 impl Views<'_> {
     /// Page jobs for the gap pages, plus the CSV and JSON files as (path, bytes).
@@ -31,7 +23,8 @@ impl Views<'_> {
                     "id": r.id,
                     "name": r.name,
                     "url": self.url(&format!("gaps/{}/", r.id)),
-                    "children": r.children.display(),
+                    "children": r.children.to_string(),
+                    "children_has_data": r.children != Figure::NoData,
                     "cells": std::iter::once(&r.overall).chain(&r.categories).map(cell).collect::<Vec<_>>(),
                 })
             })
@@ -51,7 +44,8 @@ impl Views<'_> {
                     "lead": lead,
                     "categories": report.categories,
                     "rows": rows,
-                    "prefecture_children": report.prefecture_children.display(),
+                    "prefecture_children": report.prefecture_children.to_string(),
+                    "prefecture_children_has_data": report.prefecture_children != Figure::NoData,
                     "rules": rules_text(&report.rules, report.min_count),
                     "sources": sources,
                     "csv_url": self.url("gaps/gaps.csv"),
@@ -83,43 +77,46 @@ impl Views<'_> {
         let files = vec![
             (
                 "gaps/gaps.csv".to_owned(),
-                crate::gaps::to_csv(report).into_bytes(),
+                crate::gaps::format::to_csv(report).into_bytes(),
             ),
             (
                 "gaps/gaps.json".to_owned(),
-                crate::gaps::to_json(report).into_bytes(),
+                crate::gaps::format::to_json(report).into_bytes(),
             ),
         ];
         (jobs, files)
     }
 
     fn region_gap(&self, r: &RegionGap, title: &str, report: &GapReport) -> Value {
+        let in_region = self.site.in_region(&r.id);
         let kinds: Vec<Value> = std::iter::once(&r.overall)
             .chain(&r.categories)
             .map(|k| {
-                let entries: Vec<Value> = self
-                    .site
-                    .in_region(&r.id)
-                    .into_iter()
-                    .filter(|e| k.category == "all" || e.category == k.category)
-                    .map(|e| json!({"name": e.name, "url": self.url(&format!("entries/{}/", e.id))}))
-                    .collect();
+                // The overall row lists nobody: every provider is listed under its own kind.
+                let entries: Vec<Value> = match &k.kind {
+                    Kind::All => Vec::new(),
+                    Kind::Category(c) => in_region
+                        .iter()
+                        .filter(|e| e.category == c.id)
+                        .map(|e| json!({"name": e.name, "url": self.url(&format!("entries/{}/", e.id))}))
+                        .collect(),
+                };
                 json!({
-                    "category": k.category,
-                    "label": k.label,
-                    "status": k.status.label(),
-                    "status_id": k.status_id,
+                    "category": k.kind.id(),
+                    "label": k.kind.to_string(),
+                    "status": k.status().to_string(),
+                    "status_id": k.status().id(),
                     "providers": k.providers,
                     "capacity": k.capacity,
                     "capacity_listed": k.capacity_listed,
-                    "per_100": k.per_100.display(),
-                    "coverage": pct(k.care_coverage),
+                    "per_100": k.per_100.to_string(),
+                    "coverage": percent_or_dash(k.care_coverage),
                     "stale": k.stale,
-                    "stale_share": pct(k.stale_share),
-                    "services": k.services.iter().map(|s| json!({"label": s.label, "providers": s.providers, "share": pct(s.share)})).collect::<Vec<_>>(),
+                    "stale_share": percent_or_dash(k.stale_share),
+                    "services": k.services.iter().map(|s| json!({"label": s.label, "providers": s.providers, "share": percent_or_dash(s.share)})).collect::<Vec<_>>(),
                     "reasons": k.reasons,
-                    "far": k.far_municipalities.iter().map(|f| json!({"name": f.name, "km": km(f.km)})).collect::<Vec<_>>(),
-                    "entries": if k.category == "all" { Vec::new() } else { entries },
+                    "far": k.far_municipalities.iter().map(|f| json!({"name": f.name, "km": distance(f.km)})).collect::<Vec<_>>(),
+                    "entries": entries,
                 })
             })
             .collect();
@@ -127,22 +124,23 @@ impl Views<'_> {
             .overall
             .care
             .iter()
-            .map(|c| json!({"label": c.label, "providers": c.providers, "children": c.children.display(), "uncovered": c.uncovered}))
+            .map(|c| json!({"label": c.label, "providers": c.providers, "children": c.children.to_string(), "children_has_data": c.children != Figure::NoData, "uncovered": c.uncovered}))
             .collect();
         let access_rows: Vec<Value> = r
             .access
             .iter()
-            .map(|m| json!({"name": m.name, "cells": m.nearest.iter().map(|n| json!({"km": km(n.km), "far": n.far})).collect::<Vec<_>>()}))
+            .map(|m| json!({"name": m.name, "cells": m.nearest.iter().map(|n| json!({"km": distance(n.km), "far": n.far})).collect::<Vec<_>>()}))
             .collect();
         json!({
             "id": r.id,
             "name": r.name,
             "title": title,
-            "children": r.children.display(),
+            "children": r.children.to_string(),
+            "children_has_data": r.children != Figure::NoData,
             "as_of": r.as_of,
             "source": r.source,
-            "status": r.overall.status.label(),
-            "status_id": r.overall.status_id,
+            "status": r.overall.status().to_string(),
+            "status_id": r.overall.status().id(),
             "kinds": kinds,
             "uncovered_care": r.uncovered_care,
             "care_rows": care_rows,
@@ -160,11 +158,12 @@ impl Views<'_> {
 
 fn cell(k: &KindGap) -> Value {
     json!({
-        "label": k.label,
-        "status": k.status.label(),
-        "status_id": k.status_id,
+        "label": k.kind.to_string(),
+        "status": k.status().to_string(),
+        "status_id": k.status().id(),
         "providers": k.providers,
-        "per_100": k.per_100.display(),
+        "per_100": k.per_100.to_string(),
+        "per_100_has_data": k.per_100 != Figure::NoData,
     })
 }
 
@@ -176,10 +175,10 @@ fn per_100_chart(r: &RegionGap, report: &GapReport) -> Option<String> {
         .iter()
         .map(|k| match k.per_100 {
             Figure::Ratio(v) => Some(Bar {
-                label: k.label.clone(),
+                label: k.kind.to_string(),
                 value: v,
-                text: format!("{} か所（{}）", k.per_100.display(), k.status.label()),
-                alert: k.status == crate::gaps::Status::Shortage,
+                text: format!("{} か所（{}）", k.per_100, k.status()),
+                alert: k.status() == Status::Shortage,
             }),
             _ => None,
         })
@@ -240,28 +239,15 @@ fn services_chart(k: &KindGap) -> String {
         .map(|s| Bar {
             label: s.label.clone(),
             value: s.share.unwrap_or(0.0) * 100.0,
-            text: format!("{}（{} か所）", pct(s.share), s.providers),
+            text: format!("{}（{} か所）", percent_or_dash(s.share), s.providers),
             alert: false,
         })
         .collect();
     bar_chart(
-        &format!("chart-services-{}", k.category),
+        &format!("chart-services-{}", k.kind.id()),
         "送迎・入浴・土日祝・夕方・宿泊に対応する事業所の割合",
         "家族が困りごととして挙げることの多いサービスについて、対応すると掲載している事業所の割合（すべての種類）。",
         &bars,
         &[],
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn shares_and_distances_read_plainly() {
-        assert_eq!(pct(Some(0.426)), "43%");
-        assert_eq!(pct(None), "—");
-        assert_eq!(km(Some(31.25)), "約 31.2 km");
-        assert_eq!(km(None), "なし");
-    }
 }
