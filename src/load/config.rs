@@ -260,8 +260,29 @@ fn resolve_site(
         ));
     }
 
+    let categories = categories(src, file.categories, diags);
+    let care_items = care_items(src, file.care_items, diags);
+    let rules = gap_rules(src, &file.gaps, diags);
+    let site = SiteConfig {
+        title: file.title,
+        base_url: base,
+        language: file.language,
+        prefecture: file.prefecture,
+        repository,
+        branch: file.branch,
+        license: file.license,
+        theme: file.theme.into_inner(),
+        sample: file.sample,
+        min_count: file.privacy.min_count,
+        gaps: rules,
+    };
+    (site, categories, care_items)
+}
+
+/// The built-in categories, relabelled or extended by `[[categories]]`.
+fn categories(src: &SourceText, file: Vec<CategoryFile>, diags: &mut Diagnostics) -> Vec<Category> {
     let mut categories = builtin_categories();
-    for c in file.categories {
+    for c in file {
         let id = c.id.get_ref().clone();
         if let Some(existing) = categories.iter_mut().find(|e| e.id == id) {
             if let Some(label) = c.label {
@@ -296,9 +317,13 @@ fn resolve_site(
             ));
         }
     }
+    categories
+}
 
+/// The built-in care items, relabelled or extended by `[[care_items]]`.
+fn care_items(src: &SourceText, file: Vec<CareItemFile>, diags: &mut Diagnostics) -> Vec<CareItem> {
     let mut care_items = builtin_care_items();
-    for c in file.care_items {
+    for c in file {
         let id = c.id.get_ref().clone();
         if let Some(existing) = care_items.iter_mut().find(|e| e.id == id) {
             existing.label = c.label;
@@ -313,8 +338,12 @@ fn resolve_site(
             ));
         }
     }
+    care_items
+}
 
-    let rules = *file.gaps.get_ref();
+/// The `[gaps]` thresholds, which must be ordered and in range for the statuses to make sense.
+fn gap_rules(src: &SourceText, gaps: &Spanned<GapRules>, diags: &mut Diagnostics) -> GapRules {
+    let rules = *gaps.get_ref();
     let ratios = [
         rules.coverage_shortage,
         rules.coverage_caution,
@@ -325,26 +354,13 @@ fn resolve_site(
     let non_negative = rules.shortage_per_100 >= 0.0 && rules.max_distance_km >= 0.0;
     if !ordered || !non_negative || ratios.iter().any(|r| !(0.0..=1.0).contains(r)) {
         diags.push(src.at(
-            file.gaps.span().start,
+            gaps.span().start,
             Severity::Error,
             Some("gaps"),
             "[gaps] の値が不正です: 割合は 0〜1、shortage_* は caution_* 以下、距離と人数比は 0 以上にしてください",
         ));
     }
-    let site = SiteConfig {
-        title: file.title,
-        base_url: base,
-        language: file.language,
-        prefecture: file.prefecture,
-        repository,
-        branch: file.branch,
-        license: file.license,
-        theme: file.theme.into_inner(),
-        sample: file.sample,
-        min_count: file.privacy.min_count,
-        gaps: rules,
-    };
-    (site, categories, care_items)
+    rules
 }
 
 fn resolve_regions(src: &SourceText, file: RegionsFile, diags: &mut Diagnostics) -> Vec<Region> {
@@ -434,6 +450,11 @@ fn resolve_regions(src: &SourceText, file: RegionsFile, diags: &mut Diagnostics)
     regions
 }
 
+/// Records an error at a byte offset of `src`, naming the field.
+fn error_at(src: &SourceText, diags: &mut Diagnostics, at: usize, field: &str, msg: String) {
+    diags.push(src.at(at, Severity::Error, Some(field), msg));
+}
+
 fn resolve_demand(
     src: &SourceText,
     file: &DemandFile,
@@ -448,12 +469,10 @@ fn resolve_demand(
         let row = row.get_ref();
         let region = row.region.get_ref();
         let errors_before = diags.count(Severity::Error);
-        let err = |diags: &mut Diagnostics, at: usize, field: &str, msg: String| {
-            diags.push(src.at(at, Severity::Error, Some(field), msg));
-        };
         if !regions.iter().any(|r| &r.id == region) {
             let known: Vec<&str> = regions.iter().map(|r| r.id.as_str()).collect();
-            err(
+            error_at(
+                src,
                 diags,
                 row.region.span().start,
                 "region",
@@ -463,77 +482,26 @@ fn resolve_demand(
                 ),
             );
         } else if !seen.insert(region.clone()) {
-            err(
+            error_at(
+                src,
                 diags,
                 row.region.span().start,
                 "region",
                 format!("region `{region}` の需要データが2回あります"),
             );
         }
-        let as_of = match &row.as_of {
-            None => {
-                err(
-                    diags,
-                    row_at,
-                    "as_of",
-                    "as_of（データの時点、例: 2025-04-01）がありません".to_owned(),
-                );
-                None
-            }
-            Some(d) => {
-                let date = Date::from_toml(d.get_ref());
-                if date.is_none() {
-                    err(
-                        diags,
-                        d.span().start,
-                        "as_of",
-                        "as_of は日付（例: 2025-04-01）で書いてください".to_owned(),
-                    );
-                }
-                date
-            }
-        };
+        let as_of = demand_date(src, row_at, row.as_of.as_ref(), diags);
         let children = *row.children.get_ref();
         if children < 0 {
-            err(
+            error_at(
+                src,
                 diags,
                 row.children.span().start,
                 "children",
                 format!("children が負の数 ({children}) です"),
             );
         }
-        let mut care = BTreeMap::new();
-        for (item, count) in &row.care {
-            let id = item.get_ref();
-            if !care_ids.contains(id.as_str()) {
-                err(
-                    diags,
-                    item.span().start,
-                    "care",
-                    format!(
-                        "医療的ケア `{id}` は定義されていません{}",
-                        did_you_mean(id, care_ids.iter().copied())
-                    ),
-                );
-            }
-            let n = *count.get_ref();
-            if n < 0 {
-                err(
-                    diags,
-                    count.span().start,
-                    "care",
-                    format!("care.{id} が負の数 ({n}) です"),
-                );
-            } else if n > children.max(0) {
-                diags.push(src.at(
-                    count.span().start,
-                    Severity::Warning,
-                    Some("care"),
-                    format!("care.{id} ({n}) が children ({children}) より多くなっています"),
-                ));
-            }
-            care.insert(id.clone(), n.max(0) as u32);
-        }
+        let care = demand_care(src, &row.care, children, care_ids, diags);
         let ok = diags.count(Severity::Error) == errors_before;
         if let (true, Some(as_of)) = (ok, as_of) {
             rows.push(Demand {
@@ -546,4 +514,83 @@ fn resolve_demand(
         }
     }
     rows
+}
+
+/// A demand row's `as_of` date, which every row needs.
+fn demand_date(
+    src: &SourceText,
+    row_at: usize,
+    as_of: Option<&Spanned<toml::value::Datetime>>,
+    diags: &mut Diagnostics,
+) -> Option<Date> {
+    match as_of {
+        None => {
+            error_at(
+                src,
+                diags,
+                row_at,
+                "as_of",
+                "as_of（データの時点、例: 2025-04-01）がありません".to_owned(),
+            );
+            None
+        }
+        Some(d) => {
+            let date = Date::from_toml(d.get_ref());
+            if date.is_none() {
+                error_at(
+                    src,
+                    diags,
+                    d.span().start,
+                    "as_of",
+                    "as_of は日付（例: 2025-04-01）で書いてください".to_owned(),
+                );
+            }
+            date
+        }
+    }
+}
+
+/// A demand row's children per care item: known ids, none negative, a warning above the total.
+fn demand_care(
+    src: &SourceText,
+    counts: &BTreeMap<Spanned<String>, Spanned<i64>>,
+    children: i64,
+    care_ids: &BTreeSet<&str>,
+    diags: &mut Diagnostics,
+) -> BTreeMap<String, u32> {
+    let mut care = BTreeMap::new();
+    for (item, count) in counts {
+        let id = item.get_ref();
+        if !care_ids.contains(id.as_str()) {
+            error_at(
+                src,
+                diags,
+                item.span().start,
+                "care",
+                format!(
+                    "医療的ケア `{id}` は定義されていません{}",
+                    did_you_mean(id, care_ids.iter().copied())
+                ),
+            );
+        }
+        let n = *count.get_ref();
+        if n < 0 {
+            error_at(
+                src,
+                diags,
+                count.span().start,
+                "care",
+                format!("care.{id} が負の数 ({n}) です"),
+            );
+        } else if n > children.max(0) {
+            diags.push(src.at(
+                count.span().start,
+                Severity::Warning,
+                Some("care"),
+                format!("care.{id} ({n}) が children ({children}) より多くなっています"),
+            ));
+        }
+        care.insert(id.clone(), n.max(0) as u32);
+    }
+    care
 }
