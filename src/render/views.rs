@@ -163,68 +163,8 @@ impl<'a> Views<'a> {
             };
             self.list_jobs(list, &mut jobs);
         }
-        for r in &cfg.regions {
-            let title = format!("{}地域", r.name);
-            let names: Vec<&str> = r.municipalities.iter().map(|m| m.name.as_str()).collect();
-            let region_url = self.url(&format!("regions/{}/", r.id));
-            let list = ListSpec {
-                kind: "region",
-                title: title.clone(),
-                lead: format!("{}（{}）", title, names.join("・")),
-                path: format!("regions/{}/", r.id),
-                entries: self.site.in_region(&r.id),
-                subsections: r
-                    .municipalities
-                    .iter()
-                    .map(|m| Subsection {
-                        label: m.name.clone(),
-                        url: self.url(&format!("municipalities/{}/", m.code)),
-                        count: self.site.in_municipality(&m.code).len(),
-                    })
-                    .collect(),
-                crumbs: Vec::new(),
-            };
-            self.list_jobs(list, &mut jobs);
-            for m in &r.municipalities {
-                let list = ListSpec {
-                    kind: "municipality",
-                    title: m.name.clone(),
-                    lead: format!("{}（{}地域）", m.name, r.name),
-                    path: format!("municipalities/{}/", m.code),
-                    entries: self.site.in_municipality(&m.code),
-                    subsections: Vec::new(),
-                    crumbs: vec![Link {
-                        label: title.clone(),
-                        url: region_url.clone(),
-                    }],
-                };
-                self.list_jobs(list, &mut jobs);
-            }
-        }
-        for e in &self.site.entries {
-            jobs.push(PageJob::new(
-                "entry.html",
-                format!("entries/{}/index.html", e.id),
-                move || {
-                    let path = format!("entries/{}/", e.id);
-                    let cat = cfg
-                        .category(&e.category)
-                        .map_or(e.category.as_str(), |c| c.label.as_str());
-                    let desc = format!("{}（{}・{}）", e.name, cat, self.municipality_name(e));
-                    EntryPage {
-                        page: self.page(&e.name, &path, &desc),
-                        entry: self.entry(e, true),
-                        breadcrumbs: [
-                            self.home_link(),
-                            Link {
-                                label: cat.to_owned(),
-                                url: self.url(&format!("categories/{}/", e.category)),
-                            },
-                        ],
-                    }
-                },
-            ));
-        }
+        self.region_jobs(&mut jobs);
+        self.entry_jobs(&mut jobs);
         jobs.push(PageJob::new(
             "404.html",
             "404.html".to_owned(),
@@ -252,6 +192,77 @@ impl<'a> Views<'a> {
     }
 
     /// The pages of one list: page 1 at its path, page n at `<path>page/n/`.
+    /// A list for each region, and one for each of its municipalities.
+    fn region_jobs<'s>(&'s self, jobs: &mut Vec<PageJob<'s>>) {
+        for r in &self.site.config.regions {
+            let title = format!("{}地域", r.name);
+            let names: Vec<&str> = r.municipalities.iter().map(|m| m.name.as_str()).collect();
+            let region_url = self.url(&format!("regions/{}/", r.id));
+            let list = ListSpec {
+                kind: "region",
+                title: title.clone(),
+                lead: format!("{}（{}）", title, names.join("・")),
+                path: format!("regions/{}/", r.id),
+                entries: self.site.in_region(&r.id),
+                subsections: r
+                    .municipalities
+                    .iter()
+                    .map(|m| Subsection {
+                        label: m.name.clone(),
+                        url: self.url(&format!("municipalities/{}/", m.code)),
+                        count: self.site.in_municipality(&m.code).len(),
+                    })
+                    .collect(),
+                crumbs: Vec::new(),
+            };
+            self.list_jobs(list, jobs);
+            for m in &r.municipalities {
+                let list = ListSpec {
+                    kind: "municipality",
+                    title: m.name.clone(),
+                    lead: format!("{}（{}地域）", m.name, r.name),
+                    path: format!("municipalities/{}/", m.code),
+                    entries: self.site.in_municipality(&m.code),
+                    subsections: Vec::new(),
+                    crumbs: vec![Link {
+                        label: title.clone(),
+                        url: region_url.clone(),
+                    }],
+                };
+                self.list_jobs(list, jobs);
+            }
+        }
+    }
+
+    /// A page for each published entry.
+    fn entry_jobs<'s>(&'s self, jobs: &mut Vec<PageJob<'s>>) {
+        let cfg = &self.site.config;
+        for e in &self.site.entries {
+            jobs.push(PageJob::new(
+                "entry.html",
+                format!("entries/{}/index.html", e.id),
+                move || {
+                    let path = format!("entries/{}/", e.id);
+                    let cat = cfg
+                        .category(&e.category)
+                        .map_or(e.category.as_str(), |c| c.label.as_str());
+                    let desc = format!("{}（{}・{}）", e.name, cat, self.municipality_name(e));
+                    EntryPage {
+                        page: self.page(&e.name, &path, &desc),
+                        entry: self.entry(e, true),
+                        breadcrumbs: [
+                            self.home_link(),
+                            Link {
+                                label: cat.to_owned(),
+                                url: self.url(&format!("categories/{}/", e.category)),
+                            },
+                        ],
+                    }
+                },
+            ));
+        }
+    }
+
     fn list_jobs<'s>(&'s self, spec: ListSpec<'s>, jobs: &mut Vec<PageJob<'s>>) {
         let spec = std::sync::Arc::new(spec);
         let pages = spec.entries.len().div_ceil(PER_PAGE).max(1);
