@@ -309,6 +309,18 @@ mod tests {
     }
 
     #[test]
+    fn contributors_guide_documents_every_field() {
+        let guide = include_str!("../CONTRIBUTING.md");
+        for f in FIELDS {
+            assert!(
+                guide.contains(&format!("| `{}` |", f.id)),
+                "CONTRIBUTING.md lacks {}",
+                f.id
+            );
+        }
+    }
+
+    #[test]
     fn flag_options_and_columns() {
         let f = flags()[0];
         assert_eq!(
