@@ -5,14 +5,19 @@
 use std::collections::BTreeMap;
 
 use rayon::prelude::*;
-use unicode_normalization::{UnicodeNormalization, is_nfc};
+use unicode_normalization::UnicodeNormalization;
 
 use crate::config::{Config, in_japan, is_slug};
 use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, Severity, did_you_mean, whole_file};
-use crate::entry::{Ages, Entry, Flags, MAX_CAPACITY, is_kana_char, without_forbidden_chars};
+use crate::entry::{Ages, Entry, Flags, MAX_CAPACITY, without_forbidden_chars};
 use crate::fields::{self, FIELDS};
 use crate::load::{Node, RawEntry, Value};
+
+mod rules;
+mod values;
+
+pub use rules::{kana_rule, phone_rule, url_rule};
 
 /// Checks all raw entries. Returns those without errors (drafts included; the site model drops
 /// them) in a stable order, and pushes every problem.
@@ -83,144 +88,6 @@ impl Checker<'_> {
             .iter()
             .find(|(k, _, _)| k == name)
             .map(|(_, _, n)| n)
-    }
-
-    fn wrong_type(&mut self, name: &str, node: &Node, expected: &str) {
-        let msg = format!(
-            "`{name}` は {expected} で書いてください（今は{}です）",
-            node.value.type_name()
-        );
-        self.error(node.span.start, name, msg);
-    }
-
-    /// A text field: trimmed, invisible control characters removed (with a warning).
-    fn string(&mut self, name: &str) -> Option<(String, usize)> {
-        let node = self.node(name)?;
-        let Value::String(s) = &node.value else {
-            let node = node.clone();
-            self.wrong_type(name, &node, "文字列（\"…\"）");
-            return None;
-        };
-        let start = node.span.start;
-        let cleaned = without_forbidden_chars(s);
-        let removed = cleaned.len() != s.len();
-        let trimmed = cleaned.trim().to_owned();
-        if removed {
-            self.warn(
-                start,
-                name,
-                format!("`{name}` に見えない制御文字（文字の向きを変える文字など）があったため取り除きました"),
-            );
-        }
-        if trimmed.is_empty() {
-            self.error(
-                start,
-                name,
-                format!("`{name}` が空です。値を書くか、行ごと削除してください"),
-            );
-            return None;
-        }
-        Some((trimmed, start))
-    }
-
-    fn required_string(&mut self, name: &str) -> Option<(String, usize)> {
-        if self.node(name).is_none() {
-            let hint = fields::get(name).map_or("", |f| f.doc);
-            self.error(
-                0,
-                name,
-                format!("必須の項目 `{name}` がありません（{hint}）"),
-            );
-            return None;
-        }
-        self.string(name)
-    }
-
-    fn bool(&mut self, name: &str) -> Option<bool> {
-        let node = self.node(name)?.clone();
-        match node.value {
-            Value::Boolean(b) => Some(b),
-            _ => {
-                self.wrong_type(name, &node, "true または false");
-                None
-            }
-        }
-    }
-
-    fn integer(&mut self, name: &str, node: &Node, min: i64, max: i64) -> Option<u32> {
-        match node.value {
-            Value::Integer(Some(n)) if (min..=max).contains(&n) => Some(n as u32),
-            Value::Integer(Some(n)) if n < 0 => {
-                self.error(
-                    node.span.start,
-                    name,
-                    format!("`{name}` が負の数 ({n}) です。0 以上にしてください"),
-                );
-                None
-            }
-            Value::Integer(_) => {
-                self.error(
-                    node.span.start,
-                    name,
-                    format!("`{name}` は {min}〜{max} の整数にしてください"),
-                );
-                None
-            }
-            _ => {
-                self.wrong_type(name, node, "整数");
-                None
-            }
-        }
-    }
-
-    fn float(&mut self, name: &str) -> Option<(f64, usize)> {
-        let node = self.node(name)?.clone();
-        match node.value {
-            Value::Float(f) if f.is_finite() => Some((f, node.span.start)),
-            Value::Integer(Some(n)) => Some((n as f64, node.span.start)),
-            Value::Float(_) => {
-                let msg = format!(
-                    "`{name}` に nan や inf は使えません。数値（例: 34.73）で書いてください"
-                );
-                self.error(node.span.start, name, msg);
-                None
-            }
-            _ => {
-                self.wrong_type(name, &node, "数値（例: 34.73）");
-                None
-            }
-        }
-    }
-
-    fn strings(&mut self, name: &str) -> Vec<(String, usize)> {
-        let Some(node) = self.node(name).cloned() else {
-            return Vec::new();
-        };
-        let Value::Array(items) = &node.value else {
-            self.wrong_type(name, &node, "文字列の配列（[\"…\", \"…\"]）");
-            return Vec::new();
-        };
-        let mut out = Vec::new();
-        for item in items {
-            match &item.value {
-                Value::String(s) if !s.trim().is_empty() => {
-                    out.push((nfc(s.trim()), item.span.start))
-                }
-                Value::String(_) => self.error(
-                    item.span.start,
-                    name,
-                    format!("`{name}` に空の文字列があります"),
-                ),
-                other => {
-                    let msg = format!(
-                        "`{name}` の要素は文字列で書いてください（今は{}です）",
-                        other.type_name()
-                    );
-                    self.error(item.span.start, name, msg);
-                }
-            }
-        }
-        out
     }
 
     fn entry(&mut self) -> Option<Entry> {
@@ -654,59 +521,6 @@ impl Checker<'_> {
     }
 }
 
-// The rules of single values, shared with `import` so that it writes only what `check` accepts.
-
-/// A reading after NFKC (half-width katakana becomes full-width); the normalised text is the error
-/// when it has anything but kana.
-pub fn kana_rule(s: &str) -> Result<String, String> {
-    let kana: String = s.nfkc().collect();
-    if kana.chars().all(is_kana_char) {
-        Ok(kana)
-    } else {
-        Err(kana)
-    }
-}
-
-/// A phone or fax number after NFKC, with the look-alike dashes that Japanese input methods type
-/// (ー − ‐ ― …) read as hyphens; the normalised text is the error when it is not 6–15 digits with
-/// hyphens, brackets, `+` and spaces.
-pub fn phone_rule(s: &str) -> Result<String, String> {
-    let p: String = s
-        .nfkc()
-        .map(|c| match c {
-            'ー' | '−' | '‐' | '‑' | '‒' | '–' | '—' | '―' | 'ｰ' => '-',
-            c => c,
-        })
-        .collect();
-    let digits = p.chars().filter(char::is_ascii_digit).count();
-    let ok = p.chars().all(|c| c.is_ascii_digit() || "-()+ ".contains(c));
-    if ok && (6..=15).contains(&digits) {
-        Ok(p)
-    } else {
-        Err(p)
-    }
-}
-
-/// An http or https URL with a host; the error is the scheme when it is another one, `None` when
-/// the text is no URL at all.
-pub fn url_rule(s: &str) -> Result<url::Url, Option<String>> {
-    let parsed = url::Url::parse(s).map_err(|_| None)?;
-    if matches!(parsed.scheme(), "http" | "https") && parsed.host().is_some() {
-        Ok(parsed)
-    } else {
-        Err(Some(parsed.scheme().to_owned()))
-    }
-}
-
-/// `s` in Unicode normalisation form C, so labels compare equal however they were typed.
-fn nfc(s: &str) -> String {
-    if is_nfc(s) {
-        s.to_owned()
-    } else {
-        s.nfc().collect()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -828,22 +642,5 @@ mod tests {
         let (e, msgs) = check(&BASE.replace("kana = \"あおぞら\"", "kana = \"青空\""));
         assert!(e.is_none());
         assert!(msgs.join("\n").contains("ひらがなかカタカナ"));
-    }
-
-    #[test]
-    fn value_rules_normalise_or_say_what_was_read() {
-        assert_eq!(kana_rule("ｱｵｿﾞﾗ"), Ok("アオゾラ".to_owned()));
-        assert_eq!(kana_rule("青空"), Err("青空".to_owned()));
-        assert_eq!(
-            phone_rule("０５９ー０００−１２３４"),
-            Ok("059-000-1234".to_owned())
-        );
-        assert_eq!(phone_rule("12"), Err("12".to_owned()));
-        assert!(url_rule("https://example.jp").is_ok());
-        assert_eq!(
-            url_rule("javascript:alert(1)").unwrap_err(),
-            Some("javascript".to_owned())
-        );
-        assert_eq!(url_rule("not a url").unwrap_err(), None);
     }
 }
