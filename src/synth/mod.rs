@@ -13,6 +13,9 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::date::Date;
+use rng::Rng;
+
+mod rng;
 
 /// The newest `verified` date written; the others go back at most 299 days from it.
 pub const NEWEST_VERIFIED: Date = Date {
@@ -43,7 +46,7 @@ fn generate_with(dir: &Path, entries: usize, seed: u64, per_dir: usize) -> Resul
     let mut per_region = [0usize; REGIONS.len()];
     let plans: Vec<(usize, usize)> = (0..entries)
         .map(|i| {
-            let muni = pick_municipality(&mut entry_rng(seed, i));
+            let muni = pick_municipality(&mut Rng::for_entry(seed, i));
             let region = MUNICIPALITIES[muni].region;
             let chunk = per_region[region] / per_dir;
             per_region[region] += 1;
@@ -85,59 +88,6 @@ fn write(path: &Path, text: &str) -> Result<(), String> {
 
 fn io_error(path: &Path, e: std::io::Error) -> String {
     format!("{} に書き込めません: {e}", path.display())
-}
-
-/// SplitMix64 (Steele, Lea and Flood 2014): tiny, fast and good enough for invented content.
-struct Rng(u64);
-
-impl Rng {
-    fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        mix(self.0)
-    }
-
-    /// A number in `0..n` (`n > 0`), by multiply-shift.
-    fn below(&mut self, n: usize) -> usize {
-        ((u128::from(self.next_u64()) * n as u128) >> 64) as usize
-    }
-
-    /// A number in `lo..=hi`.
-    fn range(&mut self, lo: u32, hi: u32) -> u32 {
-        lo + self.below((hi - lo + 1) as usize) as u32
-    }
-
-    /// True with probability `permille / 1000`.
-    fn chance(&mut self, permille: u32) -> bool {
-        self.below(1000) < permille as usize
-    }
-
-    fn pick<'a, T>(&mut self, items: &'a [T]) -> &'a T {
-        &items[self.below(items.len())]
-    }
-
-    /// An index into `weights`, each chosen in proportion to its weight.
-    fn weighted(&mut self, weights: impl Iterator<Item = u32> + Clone) -> usize {
-        let total: u32 = weights.clone().sum();
-        let mut x = self.below(total as usize) as u32;
-        for (i, w) in weights.enumerate() {
-            if x < w {
-                return i;
-            }
-            x -= w;
-        }
-        unreachable!("x < total")
-    }
-}
-
-fn mix(mut z: u64) -> u64 {
-    z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-    z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-    z ^ (z >> 31)
-}
-
-/// The stream of entry `i`: independent of every other entry, so entries can be made in parallel.
-fn entry_rng(seed: u64, i: usize) -> Rng {
-    Rng(mix(seed ^ mix(i as u64 ^ 0x5EED_0000_0000_0001)))
 }
 
 fn pick_municipality(rng: &mut Rng) -> usize {
@@ -840,7 +790,7 @@ fn degrees(v: i64) -> String {
 
 /// The id and text of entry `i`.
 fn entry_file(seed: u64, i: usize) -> (String, String) {
-    let mut rng = entry_rng(seed, i);
+    let mut rng = Rng::for_entry(seed, i);
     let muni = &MUNICIPALITIES[pick_municipality(&mut rng)];
     let kind = &KINDS[rng.weighted(KINDS.iter().map(|k| k.weight))];
     let cat_index = CATEGORIES
@@ -1135,7 +1085,7 @@ fn demand_toml(per_region: &[usize; REGIONS.len()], seed: u64) -> String {
     const SHARES: [u32; 14] = [
         200, 260, 20, 230, 560, 150, 500, 30, 50, 70, 10, 70, 90, 190,
     ];
-    let mut rng = Rng(mix(seed ^ 0xDE3A_4D00_0000_0002));
+    let mut rng = Rng::for_demand(seed);
     let mut t = String::from(
         "# 合成サイト: 地域別の医療的ケア児数（掲載件数に合わせた架空の数値です。実在の統計ではありません）\n",
     );
@@ -1263,12 +1213,7 @@ mod tests {
     }
 
     #[test]
-    fn rng_is_stable() {
-        let mut r = Rng(0);
-        assert_eq!(r.next_u64(), 0xE220_A839_7B1D_CDAF);
-        let mut r = entry_rng(42, 0);
-        let xs: Vec<usize> = (0..1000).map(|_| r.below(10)).collect();
-        assert!((0..10).all(|d| xs.contains(&d)));
+    fn coordinates_and_katakana() {
         assert_eq!(degrees(ten_thousandths("35.02") + 5), "35.0205");
         assert_eq!(hiragana_to_katakana("ひまわりー"), "ヒマワリー");
     }
