@@ -564,6 +564,9 @@ impl Kind {
     }
 }
 
+/// The index of suction in [`CARE`], the care item every listing but a school accepts.
+pub(super) const SUCTION: usize = 4;
+
 /// A built-in care item (as in [`crate::config::builtin_care_items`]) and how often a listing
 /// accepts it.
 pub(super) struct Care {
@@ -750,6 +753,7 @@ mod tests {
             .map(|c| (c.id.to_owned(), c.label.to_owned()))
             .collect();
         assert_eq!(care, ours);
+        assert_eq!(CARE[SUCTION].id, "suction");
         let flags: Vec<&str> = crate::fields::flags().iter().map(|f| f.id).collect();
         let ours: Vec<&str> = FLAGS.iter().map(|f| f.id).collect();
         assert_eq!(flags, ours);
