@@ -5,6 +5,9 @@
 //! `(entries, seed)` always gives byte-identical files however the writing threads are scheduled.
 //! Every file passes `tsunagu check` without errors or warnings as long as "today" is within 65
 //! days after [`NEWEST_VERIFIED`] (benchmarks pin it with `SOURCE_DATE_EPOCH`).
+//!
+//! This module lays out the folders and writes the site-wide files; the word and name tables are
+//! in `data`, one listing's file in `entry` and the random streams in `rng`.
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
