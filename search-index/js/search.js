@@ -9,12 +9,6 @@ const FORMAT = 5;
 const MAX_CHARS = 1000;
 const MAX_TOKENS = 16;
 const EARTH_RADIUS_KM = 6371.0088;
-const FILTER = '\u0001';
-/** A bucket shows the 256 best documents of each of its terms (64 of a long one); a term with more has a shown file. */
-const DISPLAY = 256;
-const DISPLAY_LONG = 64;
-/** The shown file has the display records of the 10 best postings of every cell (a cell page). */
-const CELL_PAGE = 10;
 
 // `tsunagu build` writes the site's copy of this module with the manifest (search/manifest.json)
 // here, so a query needs no request for it. This source, and a copy that reloads after a stale
@@ -257,97 +251,106 @@ function unseal(bytes, magic, name) {
   return cursor(bytes.subarray(0, n), 5, name);
 }
 
-/** A display record: [id, name, category, municipality, care_bits, flag_bits, age_min, age_max, approx]. */
-const record = (c) => [c.s(), c.s(), c.v(), c.v(), c.v(), c.v(), c.v() - 1, c.v() - 1, c.b()];
+/** Decoders of the encodings of display record fields (the manifest's `record`). */
+const FIELDS = { string: (c) => c.s(), varint: (c) => c.v(), optional: (c, v = c.v()) => (v ? v - 1 : null) };
+
+/** A reader of display records laid out as the manifest's `record` says: each an object by field name. */
+function recordReader(layout) {
+  const fields = layout.map(([name, encoding]) => [name, FIELDS[encoding]]);
+  return (c) => {
+    const r = {};
+    for (const [name, read] of fields) r[name] = read(c);
+    return r;
+  };
+}
 
 /** Display records after their document numbers (the first absolute, then differences), by document. */
-function shownRecords(c) {
+function shownRecords(c, record) {
   const shown = new Map();
   for (let k = c.v(), d = 0; k > 0; k--) shown.set((d += c.v()), record(c));
   return shown;
 }
 
-/** Reads a term bucket: its display records by document, and each key's entry offset. */
-function parseBucket(bytes, name, cells, number) {
+/** Reads term bucket `number`: its display records by document, and each key's entry offset. */
+function parseBucket(bytes, name, number, m, record) {
   const c = unseal(bytes, 'TSGB', name);
-  let count = c.v();
-  const shown = shownRecords(c);
-  const keys = new Map();
+  const count = c.v();
+  const cells = m.ranges.length * m.facets.categories.length;
+  const bucket = { c, keys: new Map(), shown: shownRecords(c, record), terms: new Map(), number, cells, display: [m.display, m.display_long] };
   for (let j = 0; j < count; j++) {
     const key = c.s();
-    keys.set(key, [c.p, j]);
-    const n = c.v();
-    const kind = c.b();
-    if (kind > 3) c.fail();
-    if (kind & 1) {
-      c.v();
-      const len = c.v();
-      c.p += len;
-    }
-    else for (let i = 0; i < n; i++) c.v();
-    if (kind & 2) {
-      c.p += 4;
-      const t = c.v();
-      if (t === n) c.p += n;
-      else {
-        for (let i = 0; i < t; i++) c.v(), c.b();
-        c.p += cells;
-      }
-    }
-    if (c.p > c.bytes.length) c.fail();
+    bucket.keys.set(key, [c.p, j]);
+    entry(bucket, c.p, j, false);
   }
   if (c.p !== c.bytes.length) c.fail();
-  return { c, keys, shown, terms: new Map(), cells, number };
+  return bucket;
 }
 
-/** Reads a shown file: display records of the first page of each cell of a long term, by document. */
-const parseShown = (bytes, name) => shownRecords(unseal(bytes, 'TSGS', name));
-
 /**
- * A key's term, decoded once: `docs` (sorted Uint32Array) and, for tokens, `max`, `lv` (levels in
- * document order, 0 where not loaded yet), `t0` (non-zero where the level is in the bucket:
- * tier 0), for a long term `bounds` (per cell, the largest level not in the bucket), `rest` (the
- * name of its rest files, one per category: `${rest}-${category}.bin`) and `cats` (once needed,
- * each posting's category), and for a term of more documents than its bucket shows `show` (its shown file,
- * which may not exist when the bucket shows all its cell pages). An absent key has no documents.
+ * The entry at `p` of the bucket's term `j`, decoded (`decode` false only moves the cursor past
+ * it): `docs` (sorted Uint32Array) and, for tokens, `max`, `lv` (levels in document order, 0
+ * where not loaded yet), `t0` (non-zero where the level is in the bucket: tier 0), for a long
+ * term `bounds` (per cell, the largest level not in the bucket), `rest` (the name of its rest
+ * files, one per category: `${rest}-${category}.bin`) and `cats` (once needed, each posting's
+ * category), and for a term of more documents than its bucket shows `show` (its shown file, which
+ * may not exist when the bucket shows all its cell pages).
  */
-function term(bucket, key) {
-  let t = bucket?.terms.get(key);
-  if (t) return t;
-  const entry = bucket?.keys.get(key);
-  if (entry === undefined) return { docs: new Uint32Array(0), lv: new Uint8Array(0), max: 0, bounds: null, rest: null };
-  const c = bucket.c;
-  c.p = entry[0];
+function entry(bucket, p, j, decode) {
+  const { c, number, cells, display } = bucket;
+  c.p = p;
   const n = c.v();
   const kind = c.b();
-  const docs = new Uint32Array(n);
+  if (kind > 3) c.fail();
+  const t = { docs: decode ? new Uint32Array(n) : null, lv: null, max: 0, bounds: null, rest: null };
   if (kind & 1) {
     const base = c.v();
     const len = c.v();
-    let j = 0;
-    for (let i = 0; i < len; i++) {
+    let k = 0;
+    for (let i = 0; decode && i < len; i++) {
       const b = c.bytes[c.p + i];
-      for (let bit = 0; b >> bit && j < n; bit++) if ((b >> bit) & 1) docs[j++] = base + i * 8 + bit;
+      for (let bit = 0; b >> bit && k < n; bit++) if ((b >> bit) & 1) t.docs[k++] = base + i * 8 + bit;
     }
     c.p += len;
-    if (j !== n) c.fail();
-  } else for (let i = 0, d = 0; i < n; i++) docs[i] = d += c.v();
-  t = { docs, lv: null, max: 0, bounds: null, rest: null };
+    if (decode && k !== n) c.fail();
+  } else
+    for (let i = 0, d = 0; i < n; i++) {
+      d += c.v();
+      if (decode) t.docs[i] = d;
+    }
   if (kind & 2) {
-    t.max = new DataView(c.bytes.buffer, c.bytes.byteOffset + c.p, 4).getFloat32(0, true);
+    if (decode) t.max = new DataView(c.bytes.buffer, c.bytes.byteOffset + c.p, 4).getFloat32(0, true);
     c.p += 4;
     const k = c.v();
-    if (k === n) t.t0 = t.lv = c.bytes.slice(c.p, c.p + n);
-    else {
-      t.lv = new Uint8Array(n);
-      for (let i = 0, j = 0; i < k; i++) t.lv[(j += c.v())] = c.b();
-      t.t0 = t.lv.slice();
-      t.rest = `${bucket.number}r${entry[1]}`;
-      t.bounds = c.bytes.slice(c.p, c.p + bucket.cells);
+    if (k === n) {
+      if (decode) t.t0 = t.lv = c.bytes.slice(c.p, c.p + n);
+      c.p += n;
+    } else {
+      if (decode) t.lv = new Uint8Array(n);
+      for (let i = 0, x = 0; i < k; i++) {
+        x += c.v();
+        const level = c.b();
+        if (decode) t.lv[x] = level;
+      }
+      if (decode) {
+        t.t0 = t.lv.slice();
+        t.rest = `${number}r${j}`;
+        t.bounds = c.bytes.slice(c.p, c.p + cells);
+      }
+      c.p += cells;
     }
-    if (n > (t.rest ? DISPLAY_LONG : DISPLAY)) t.show = `${bucket.number}s${entry[1]}.bin`;
+    if (decode && n > display[t.rest ? 1 : 0]) t.show = `${number}s${j}.bin`;
   }
-  bucket.terms.set(key, t);
+  if (c.p > c.bytes.length) c.fail();
+  return t;
+}
+
+/** A key's term, decoded once (see `entry`). An absent key has no documents. */
+function term(bucket, key) {
+  let t = bucket?.terms.get(key);
+  if (t) return t;
+  const at = bucket?.keys.get(key);
+  if (at === undefined) return { docs: new Uint32Array(0), lv: new Uint8Array(0), max: 0, bounds: null, rest: null };
+  bucket.terms.set(key, (t = entry(bucket, at[0], at[1], true)));
   return t;
 }
 
@@ -383,10 +386,10 @@ function lowerBound(a, x) {
 }
 
 /**
- * Whether document `d` is among the first 10 of its cell in term `t` (by level, then document):
- * its shown file has those, or its bucket. Tier 0 holds every posting that ranks before them.
+ * Whether document `d` is on its cell's page in term `t` (its first `cell_page` by level, then
+ * document): its shown file has those, or its bucket. Tier 0 holds every posting that ranks before them.
  */
-function onCellPage(t, d, ranges, C) {
+function onCellPage(t, d, { ranges, cell_page }, C) {
   const cell = cellsOf(ranges, C, [d])[0];
   const row = ranges[Math.floor(cell / C)];
   const p = lowerBound(t.docs, d);
@@ -395,7 +398,7 @@ function onCellPage(t, d, ranges, C) {
   let before = 0;
   for (let i = lowerBound(t.docs, row[cell % C]), end = lowerBound(t.docs, row[(cell % C) + 1]); i < end; i++)
     if (t.t0[i] > l || (t.t0[i] === l && t.docs[i] < d)) before++;
-  return before < CELL_PAGE;
+  return before < cell_page;
 }
 
 /** Positions in `docs` (sorted) of each of `cand` (sorted, a subset). */
@@ -447,8 +450,15 @@ function checked(m, name) {
       `tsunagu search: index format ${m && m.format}, tokenizer ${m && m.tokenizer}; this reader reads format ${FORMAT}, tokenizer ${TOKENIZER_VERSION}`,
     );
   const f = m.facets || {};
-  const lists = [m.geo, m.ranges, f.categories, f.regions, f.municipalities, f.care_items, f.flags, f.bbox, f.words];
-  if (!(m.docs >= 0 && m.buckets > 0 && m.docs_per_shard > 0 && m.geo_per_chunk > 0 && typeof m.dir === 'string' && lists.every(Array.isArray)))
+  const lists = [m.geo, m.ranges, m.record, f.categories, f.regions, f.municipalities, f.care_items, f.flags, f.bbox, f.words];
+  const sizes = [m.buckets, m.docs_per_shard, m.geo_per_chunk, m.display, m.display_long, m.cell_page];
+  if (
+    !(m.docs >= 0 && sizes.every((n) => n > 0)) ||
+    typeof m.dir !== 'string' ||
+    !lists.every(Array.isArray) ||
+    !m.record.every((x) => Array.isArray(x) && Object.hasOwn(FIELDS, x[1])) ||
+    !['exact', 'care', 'flag', 'age'].every((k) => typeof m.keys?.[k] === 'string')
+  )
     throw formatError(name);
   return m;
 }
@@ -575,17 +585,17 @@ export class SearchClient {
     const mv = absent(q.municipality) ? '' : String(q.municipality);
     const municipality = find(f.municipalities, mv, 'municipality', (x) => x.name === mv || x.code === mv);
     const filterKeys = [];
-    for (const [items, values, what, k] of [
-      [f.care_items, q.care, 'care', 'k'],
-      [f.flags, q.flags, 'flag', 'f'],
+    for (const [items, values, what, prefix] of [
+      [f.care_items, q.care, 'care', m.keys.care],
+      [f.flags, q.flags, 'flag', m.keys.flag],
     ])
       for (const v of list(values)) {
         const i = find(items, v, what);
-        if (i >= 0) filterKeys.push(`${FILTER}${k}:${i}`);
+        if (i >= 0) filterKeys.push(prefix + i);
       }
     if (!absent(q.age)) {
       const age = Number(q.age);
-      if (Number.isInteger(age) && age >= 0) filterKeys.push(`${FILTER}a:${age}`);
+      if (Number.isInteger(age) && age >= 0) filterKeys.push(m.keys.age + age);
       else ignored.push(`age=${q.age}`);
     }
     let near = null;
@@ -605,19 +615,17 @@ export class SearchClient {
     const exact = tokens.length ? exactKey(text) : '';
 
     // Every bucket the keys need, in parallel.
+    const record = recordReader(m.record);
     const buckets = new Map();
     const home = (k) => fnv1a(k) % m.buckets;
     const C = f.categories.length;
-    const cells = m.ranges.length * C;
-    const fetchBuckets = (list) =>
-      Promise.all(
-        list
-          .filter((b) => !buckets.has(b))
-          .map(async (b) => buckets.set(b, await this.#load(m, `${b}.bin`, (bytes, url) => parseBucket(bytes, url, cells, b)))),
-      );
     const keys = [...tokens, ...filterKeys];
     const homes = keys.map(home);
-    await fetchBuckets([...new Set(homes)]);
+    await Promise.all(
+      [...new Set(homes)].map(async (b) =>
+        buckets.set(b, await this.#load(m, `${b}.bin`, (bytes, url) => parseBucket(bytes, url, b, m, record))),
+      ),
+    );
     const terms = keys.map((k, i) => term(buckets.get(homes[i]), k));
     const own = exact ? queryTokens(exact, f.words) : [];
     if (exact && own.every((t) => tokens.includes(t)) && terms.slice(0, tokens.length).every((t) => t.docs.length)) {
@@ -629,9 +637,10 @@ export class SearchClient {
         const n = term(buckets.get(home(t)), t).docs.length;
         if (n < df) (best = t), (df = n);
       }
-      keys.splice(tokens.length, 0, '=' + exact);
+      const name = m.keys.exact + exact;
+      keys.splice(tokens.length, 0, name);
       homes.splice(tokens.length, 0, home(best));
-      terms.splice(tokens.length, 0, term(buckets.get(home(best)), '=' + exact));
+      terms.splice(tokens.length, 0, term(buckets.get(home(best)), name));
     }
     const exactTerms = keys.length - tokens.length - filterKeys.length;
     const scored = terms.slice(0, tokens.length + exactTerms);
@@ -714,8 +723,8 @@ export class SearchClient {
       for (const s of showns) if (s.has(d)) return s.get(d);
     };
     const missing = Uint32Array.from(page.map((i) => cand[i]).filter((d) => !shown(d))).sort();
-    const holder = missing.length ? scored.find((t) => t.show && missing.every((d) => onCellPage(t, d, m.ranges, C))) : null;
-    if (holder) showns.push(await this.#load(m, holder.show, parseShown));
+    const holder = missing.length ? scored.find((t) => t.show && missing.every((d) => onCellPage(t, d, m, C))) : null;
+    if (holder) showns.push(await this.#load(m, holder.show, (b, url) => shownRecords(unseal(b, 'TSGS', url), record)));
     const shards = new Map();
     await Promise.all(
       [...new Set(page.filter((i) => !shown(cand[i])).map((i) => Math.floor(cand[i] / per)))].map(async (k) =>
@@ -732,21 +741,21 @@ export class SearchClient {
     const hits = page.map((i) => {
       const doc = cand[i];
       const r = shown(doc) || shards.get(Math.floor(doc / per))[doc % per];
-      const muni = f.municipalities[r[3]];
+      const muni = f.municipalities[r.municipality];
       return {
-        id: r[0],
+        id: r.id,
         doc,
         score: score[i],
         distance_km: dist ? dist.get(i) : null,
-        name: r[1],
-        category: copy(f.categories[r[2]]),
+        name: r.name,
+        category: copy(f.categories[r.category]),
         municipality: copy(muni),
         region: copy(muni && f.regions[muni.region]),
-        care: bits(f.care_items, r[4]),
-        flags: bits(f.flags, r[5]),
-        age_min: r[6] < 0 ? null : r[6],
-        age_max: r[7] < 0 ? null : r[7],
-        approx: r[8] === 1,
+        care: bits(f.care_items, r.care_bits),
+        flags: bits(f.flags, r.flag_bits),
+        age_min: r.age_min,
+        age_max: r.age_max,
+        approx: r.approx === 1,
       };
     });
     return { total, hits, ignored };

@@ -5,13 +5,18 @@ use serde_json::json;
 
 use super::FORMAT_VERSION;
 use super::buckets::Layout;
+use super::records;
+use super::terms::{AGE_KEY, CARE_KEY, EXACT_KEY, FLAG_KEY};
+use super::tiers::{CELL_TIER0, DISPLAY, DISPLAY_LONG};
 use crate::Facets;
 use crate::normalize::TOKENIZER_VERSION;
 
 /// Name of the manifest's file in the export.
 pub(super) const MANIFEST_FILE: &str = "manifest.json";
 
-/// What the manifest describes, besides the format's own constants.
+/// What the manifest describes of this export; it adds the constants of the files that a reader
+/// needs (what a bucket shows, key prefixes, the display record's fields), each defined once in
+/// the module that writes them.
 pub(super) struct Manifest<'a> {
     pub docs: u32,
     /// The directory of every other index file.
@@ -34,6 +39,11 @@ impl Manifest<'_> {
             "buckets": self.layout.buckets,
             "docs_per_shard": self.layout.docs_per_shard,
             "geo_per_chunk": self.layout.geo_per_chunk,
+            "display": DISPLAY,
+            "display_long": DISPLAY_LONG,
+            "cell_page": CELL_TIER0,
+            "keys": {"exact": EXACT_KEY, "care": CARE_KEY, "flag": FLAG_KEY, "age": AGE_KEY},
+            "record": records::layout(),
             "geo": self.geo,
             "ranges": self.ranges,
             "facets": self.facets,

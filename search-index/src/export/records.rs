@@ -16,7 +16,19 @@ enum Field {
     Optional(fn(&DocFacts) -> Option<u64>),
 }
 
-/// The fields of a display record, in order.
+impl Field {
+    /// The encoding's name in the manifest.
+    fn encoding(self) -> &'static str {
+        match self {
+            Field::String(_) => "string",
+            Field::Varint(_) => "varint",
+            Field::Optional(_) => "optional",
+        }
+    }
+}
+
+/// The fields of a display record, in order. The manifest lists them (name, encoding), and the
+/// reader decodes records by that list: a field added here reaches the reader's records.
 const RECORD: [(&str, Field); 9] = [
     ("id", Field::String(|t| &t.id)),
     ("name", Field::String(|t| &t.name)),
@@ -34,6 +46,14 @@ const RECORD: [(&str, Field); 9] = [
     ),
     ("approx", Field::Varint(|x| x.approx.into())),
 ];
+
+/// The manifest's `record`: each field's name and encoding, in order.
+pub(super) fn layout() -> Vec<[&'static str; 2]> {
+    RECORD
+        .iter()
+        .map(|&(name, field)| [name, field.encoding()])
+        .collect()
+}
 
 /// Every document's display record, encoded once: buckets, shown files and shards copy them.
 pub(super) fn records(facts: &[DocFacts], texts: &[DocText]) -> Vec<Vec<u8>> {
