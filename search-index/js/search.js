@@ -50,21 +50,8 @@ export function normalize(text) {
   return out;
 }
 
-/** Runs of one kind (Japanese or ASCII word) in normalised text: [[japanese, [chars]], …]. */
-function runs(normalized) {
-  const out = [];
-  let last = null;
-  for (const ch of normalized) {
-    if (ch === ' ') {
-      last = null;
-      continue;
-    }
-    const jp = isJapanese(ch.codePointAt(0));
-    if (last && last[0] === jp) last[1].push(ch);
-    else out.push((last = [jp, [ch]]));
-  }
-  return out;
-}
+/** Runs of one kind (Japanese or ASCII word) in normalised text, which has only those and single spaces: [[japanese, [chars]], …]. */
+const runs = (normalized) => (normalized.match(/[a-z0-9]+|[^a-z0-9 ]+/g) ?? []).map((r) => [!isWord(r.charCodeAt(0)), [...r]]);
 
 // Site words (the manifest's `facets.words`: normalised, three or more Japanese characters):
 // by first character, as arrays of characters, longest first.
@@ -143,33 +130,28 @@ export const exactKey = (text) => normalize(cut(String(text ?? ''), MAX_CHARS)).
 
 // ---- distances ---------------------------------------------------------------------------------
 
-/** Haversine distance in km, written operation for operation as `distance_km` in search.rs. */
-export function distanceKm(a, b) {
-  const rad = Math.PI / 180;
-  const p1 = a[0] * rad;
-  const p2 = b[0] * rad;
-  const dp = (b[0] - a[0]) * rad;
-  const dl = (b[1] - a[1]) * rad;
-  const s1 = Math.sin(dp / 2);
-  const s2 = Math.sin(dl / 2);
-  const h = s1 * s1 + Math.cos(p1) * Math.cos(p2) * s2 * s2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+const RAD = Math.PI / 180;
+
+/** Haversine in km of latitude and longitude differences (degrees) and the product of the latitudes' cosines. */
+function haversine(dLat, dLon, cos) {
+  const s1 = Math.sin((dLat * RAD) / 2);
+  const s2 = Math.sin((dLon * RAD) / 2);
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(s1 * s1 + cos * s2 * s2)));
 }
+
+/** Haversine distance in km, written operation for operation as `distance_km` in search.rs. */
+export const distanceKm = (a, b) => haversine(b[0] - a[0], b[1] - a[1], Math.cos(a[0] * RAD) * Math.cos(b[0] * RAD));
 
 /** Distances are compared at millimetre precision, as `round_distance` in search.rs. */
 const roundDistance = (d) => Math.round(d * 1e6) / 1e6;
 
 /** A lower bound of `distanceKm(p, x)` for x in the box [s, w, n, e], lowered for rounding error. */
 function boxLowerBound(p, [s, w, n, e]) {
-  const rad = Math.PI / 180;
   const dLat = p[0] < s ? s - p[0] : p[0] > n ? p[0] - n : 0;
   let dLon = p[1] < w ? w - p[1] : p[1] > e ? p[1] - e : 0;
   dLon = Math.min(dLon % 360, 360 - (dLon % 360));
-  const s1 = Math.sin((dLat * rad) / 2);
-  const s2 = Math.sin((dLon * rad) / 2);
-  const cosMin = Math.max(0, Math.min(Math.cos(s * rad), Math.cos(n * rad)));
-  const h = s1 * s1 + Math.max(0, Math.cos(p[0] * rad)) * cosMin * s2 * s2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h))) * (1 - 1e-9) - 1e-5;
+  const cosMin = Math.max(0, Math.min(Math.cos(s * RAD), Math.cos(n * RAD)));
+  return haversine(dLat, dLon, Math.max(0, Math.cos(p[0] * RAD)) * cosMin) * (1 - 1e-9) - 1e-5;
 }
 
 // ---- files -------------------------------------------------------------------------------------
@@ -177,19 +159,14 @@ function boxLowerBound(p, [s, w, n, e]) {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-let crcTable;
+const CRC_TABLE = Int32Array.from({ length: 256 }, (_, c) => {
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
 /** CRC-32 (IEEE) of bytes. */
 function crc32(bytes) {
-  if (!crcTable) {
-    crcTable = new Int32Array(256);
-    for (let i = 0; i < 256; i++) {
-      let c = i;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[i] = c;
-    }
-  }
   let c = -1;
-  for (let i = 0; i < bytes.length; i++) c = crcTable[(c ^ bytes[i]) & 255] ^ (c >>> 8);
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 255] ^ (c >>> 8);
   return (c ^ -1) >>> 0;
 }
 
@@ -251,7 +228,7 @@ function unseal(bytes, magic, name) {
   return cursor(bytes.subarray(0, n), 5, name);
 }
 
-/** Decoders of the encodings of display record fields (the manifest's `record`). */
+/** Decoders of the encodings of display record fields (the manifest's `record`); `optional` is the value + 1, 0 for none (null). */
 const FIELDS = { string: (c) => c.s(), varint: (c) => c.v(), optional: (c, v = c.v()) => (v ? v - 1 : null) };
 
 /** A reader of display records laid out as the manifest's `record` says: each an object by field name. */
@@ -346,12 +323,10 @@ function entry(bucket, p, j, decode) {
 
 /** A key's term, decoded once (see `entry`). An absent key has no documents. */
 function term(bucket, key) {
-  let t = bucket?.terms.get(key);
-  if (t) return t;
   const at = bucket?.keys.get(key);
   if (at === undefined) return { docs: new Uint32Array(0), lv: new Uint8Array(0), max: 0, bounds: null, rest: null };
-  bucket.terms.set(key, (t = entry(bucket, at[0], at[1], true)));
-  return t;
+  if (!bucket.terms.has(key)) bucket.terms.set(key, entry(bucket, at[0], at[1], true));
+  return bucket.terms.get(key);
 }
 
 /** Fills a term's levels of category `c` from its rest file for `c` (those not in the bucket, in document order). */
@@ -435,9 +410,8 @@ const count = (v, fallback) => {
 
 /** The manifest built into this module, if `base` is the module's own directory. */
 function builtManifest(base) {
-  if (!BUILT_MANIFEST) return null;
   try {
-    return new URL(base).href === new URL('./', import.meta.url).href ? BUILT_MANIFEST : null;
+    return BUILT_MANIFEST && new URL(base).href === new URL('./', import.meta.url).href ? BUILT_MANIFEST : null;
   } catch {
     return null;
   }
@@ -452,14 +426,9 @@ function checked(m, name) {
   const f = m.facets || {};
   const lists = [m.geo, m.ranges, m.record, f.categories, f.regions, f.municipalities, f.care_items, f.flags, f.bbox, f.words];
   const sizes = [m.buckets, m.docs_per_shard, m.geo_per_chunk, m.display, m.display_long, m.cell_page];
-  if (
-    !(m.docs >= 0 && sizes.every((n) => n > 0)) ||
-    typeof m.dir !== 'string' ||
-    !lists.every(Array.isArray) ||
-    !m.record.every((x) => Array.isArray(x) && Object.hasOwn(FIELDS, x[1])) ||
-    !['exact', 'care', 'flag', 'age'].every((k) => typeof m.keys?.[k] === 'string')
-  )
-    throw formatError(name);
+  const fields = lists.every(Array.isArray) && m.record.every((x) => Array.isArray(x) && Object.hasOwn(FIELDS, x[1]));
+  const keys = ['exact', 'care', 'flag', 'age'].every((k) => typeof m.keys?.[k] === 'string');
+  if (!(m.docs >= 0 && sizes.every((n) => n > 0) && typeof m.dir === 'string' && fields && keys)) throw formatError(name);
   return m;
 }
 
@@ -501,16 +470,12 @@ export class SearchClient {
       this.#fetched = true;
       const p = (this.#manifest = built
         ? Promise.resolve().then(() => checked(built, 'tsunagu-search.js'))
-        : (async () => {
-            const res = await this.#get('manifest.json', { cache: 'no-cache' }, false);
-            let m;
-            try {
-              m = JSON.parse(await res.text());
-            } catch {
+        : this.#get('manifest.json', { cache: 'no-cache' }, false).then(async (res) => {
+            const m = await res.json().catch(() => {
               throw formatError('manifest.json');
-            }
+            });
             return checked(m, 'manifest.json');
-          })());
+          }));
       p.catch(() => {
         if (this.#manifest === p) this.#manifest = null;
       });
@@ -533,19 +498,15 @@ export class SearchClient {
 
   /** A fixed-size part (display shard, coordinate chunk) with `expected` records, else a stale file. */
   #part(m, name, expected, parse, deflated = true) {
-    return this.#load(
-      m,
-      name,
-      (bytes, url) => {
-        let value;
-        try {
-          value = parse(bytes, url);
-        } catch {}
-        if (!Array.isArray(value) || value.length !== expected) throw new Stale(`tsunagu search: ${url} does not match the manifest`);
-        return value;
-      },
-      deflated,
-    );
+    const whole = (bytes, url) => {
+      let value;
+      try {
+        value = parse(bytes, url);
+      } catch {}
+      if (!Array.isArray(value) || value.length !== expected) throw new Stale(`tsunagu search: ${url} does not match the manifest`);
+      return value;
+    };
+    return this.#load(m, name, whole, deflated);
   }
 
   /**
@@ -627,8 +588,10 @@ export class SearchClient {
       ),
     );
     const terms = keys.map((k, i) => term(buckets.get(homes[i]), k));
+    // Scored: the tokens, then the exact name, if any.
+    const scored = terms.slice(0, tokens.length);
     const own = exact ? queryTokens(exact, f.words) : [];
-    if (exact && own.every((t) => tokens.includes(t)) && terms.slice(0, tokens.length).every((t) => t.docs.length)) {
+    if (exact && own.every((t) => tokens.includes(t)) && scored.every((t) => t.docs.length)) {
       // The exact name lives with the rarest query token of its key (the first of the rarest),
       // whose bucket is loaded: the name is looked up only when its tokens are the query's.
       let best = own[0];
@@ -637,20 +600,14 @@ export class SearchClient {
         const n = term(buckets.get(home(t)), t).docs.length;
         if (n < df) (best = t), (df = n);
       }
-      const name = m.keys.exact + exact;
-      keys.splice(tokens.length, 0, name);
-      homes.splice(tokens.length, 0, home(best));
-      terms.splice(tokens.length, 0, term(buckets.get(home(best)), name));
+      scored.push(term(buckets.get(home(best)), m.keys.exact + exact));
     }
-    const exactTerms = keys.length - tokens.length - filterKeys.length;
-    const scored = terms.slice(0, tokens.length + exactTerms);
     if (scored.some((t) => !t.lv)) throw formatError(`${m.dir}/${homes[0]}.bin`);
 
     // Candidates: documents of every token and filter key (rarest first), within the ranges of
     // the municipality, region and category filters (documents are ordered by them).
     let cand = null;
-    const required = terms.filter((_, i) => i < tokens.length || i > scored.length - 1);
-    for (const t of required.sort((a, b) => a.docs.length - b.docs.length)) cand = cand ? intersect(cand, t.docs) : t.docs;
+    for (const t of terms.sort((a, b) => a.docs.length - b.docs.length)) cand = cand ? intersect(cand, t.docs) : t.docs;
     const spans = [];
     m.ranges.forEach((r, i) => {
       if ((municipality < 0 || i === municipality) && (region < 0 || f.municipalities[i].region === region))
@@ -769,11 +726,10 @@ export class SearchClient {
     const per = m.geo_per_chunk;
     const [s, w, n, e] = m.facets.bbox;
     const chunks = [];
-    for (let i = 0; i < docs.length; ) {
-      const k = Math.floor(docs[i] / per);
-      const from = i;
-      while (i < docs.length && Math.floor(docs[i] / per) === k) i++;
-      chunks.push({ k, from, to: i, lb: m.geo[k] ? boxLowerBound(p, m.geo[k]) : 0 });
+    for (let from = 0, to; from < docs.length; from = to) {
+      const k = Math.floor(docs[from] / per);
+      to = lowerBound(docs, (k + 1) * per);
+      chunks.push({ k, from, to, lb: m.geo[k] ? boxLowerBound(p, m.geo[k]) : 0 });
     }
     chunks.sort((a, b) => a.lb - b.lb || a.k - b.k);
     const dist = new Map();
@@ -815,7 +771,8 @@ export class SearchClient {
 function top(score, docs, k) {
   // `a` ranks after `b`.
   const after = (a, b) => score[a] < score[b] || (score[a] === score[b] && docs[a] > docs[b]);
-  const heap = []; // the worst of the best k at the root
+  // The first k, then each better one in place of the worst of the best k so far, at the root.
+  const heap = Array.from({ length: Math.min(k, score.length) }, (_, i) => i);
   const sift = (i) => {
     for (;;) {
       const l = 2 * i + 1;
@@ -828,20 +785,13 @@ function top(score, docs, k) {
       i = w;
     }
   };
-  if (k > 0)
-    for (let i = 0; i < score.length; i++) {
-      if (heap.length < k) {
-        let j = heap.push(i) - 1;
-        while (j > 0 && after(heap[j], heap[(j - 1) >> 1])) [heap[j], heap[(j - 1) >> 1]] = [heap[(j - 1) >> 1], heap[j]], (j = (j - 1) >> 1);
-      } else if (after(heap[0], i)) (heap[0] = i), sift(0);
-    }
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) sift(i);
+  for (let i = heap.length; heap.length && i < score.length; i++) if (after(heap[0], i)) (heap[0] = i), sift(0);
   return heap.sort((a, b) => (after(a, b) ? 1 : after(b, a) ? -1 : 0));
 }
 
-/** A coordinate chunk: per document [lat_q, lon_q] (u16 little-endian). */
+/** A coordinate chunk: per document [lat_q, lon_q] (u16 little-endian); none if it is not whole records. */
 function geo(b) {
-  const out = [];
-  if (b.length % 4) return out;
-  for (let i = 0; i + 3 < b.length; i += 4) out.push([b[i] | (b[i + 1] << 8), b[i + 2] | (b[i + 3] << 8)]);
-  return out;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return b.length % 4 ? [] : Array.from({ length: b.length / 4 }, (_, i) => [v.getUint16(4 * i, true), v.getUint16(4 * i + 2, true)]);
 }
