@@ -29,7 +29,7 @@ impl Field {
 
 /// The fields of a display record, in order. The manifest lists them (name, encoding), and the
 /// reader decodes records by that list: a field added here reaches the reader's records.
-const RECORD: [(&str, Field); 9] = [
+const RECORD: &[(&str, Field)] = &[
     ("id", Field::String(|t| &t.id)),
     ("name", Field::String(|t| &t.name)),
     ("category", Field::Varint(|x| x.category.into())),
@@ -62,7 +62,7 @@ pub(super) fn records(facts: &[DocFacts], texts: &[DocText]) -> Vec<Vec<u8>> {
 
 fn record(x: &DocFacts, t: &DocText) -> Vec<u8> {
     let mut out = Vec::with_capacity(t.id.len() + t.name.len() + 12);
-    for (_, field) in RECORD {
+    for &(_, field) in RECORD {
         match field {
             Field::String(get) => string(&mut out, get(t)),
             Field::Varint(get) => varint(&mut out, get(x)),
