@@ -9,12 +9,6 @@ const FORMAT = 5;
 const MAX_CHARS = 1000;
 const MAX_TOKENS = 16;
 const EARTH_RADIUS_KM = 6371.0088;
-const FILTER = '\u0001';
-/** A bucket shows the 256 best documents of each of its terms (64 of a long one); a term with more has a shown file. */
-const DISPLAY = 256;
-const DISPLAY_LONG = 64;
-/** The shown file has the display records of the 10 best postings of every cell (a cell page). */
-const CELL_PAGE = 10;
 
 // `tsunagu build` writes the site's copy of this module with the manifest (search/manifest.json)
 // here, so a query needs no request for it. This source, and a copy that reloads after a stale
@@ -56,21 +50,8 @@ export function normalize(text) {
   return out;
 }
 
-/** Runs of one kind (Japanese or ASCII word) in normalised text: [[japanese, [chars]], …]. */
-function runs(normalized) {
-  const out = [];
-  let last = null;
-  for (const ch of normalized) {
-    if (ch === ' ') {
-      last = null;
-      continue;
-    }
-    const jp = isJapanese(ch.codePointAt(0));
-    if (last && last[0] === jp) last[1].push(ch);
-    else out.push((last = [jp, [ch]]));
-  }
-  return out;
-}
+/** Runs of one kind (Japanese or ASCII word) in normalised text, which has only those and single spaces: [[japanese, [chars]], …]. */
+const runs = (normalized) => (normalized.match(/[a-z0-9]+|[^a-z0-9 ]+/g) ?? []).map((r) => [!isWord(r.charCodeAt(0)), [...r]]);
 
 // Site words (the manifest's `facets.words`: normalised, three or more Japanese characters):
 // by first character, as arrays of characters, longest first.
@@ -149,33 +130,28 @@ export const exactKey = (text) => normalize(cut(String(text ?? ''), MAX_CHARS)).
 
 // ---- distances ---------------------------------------------------------------------------------
 
-/** Haversine distance in km, written operation for operation as `distance_km` in search.rs. */
-export function distanceKm(a, b) {
-  const rad = Math.PI / 180;
-  const p1 = a[0] * rad;
-  const p2 = b[0] * rad;
-  const dp = (b[0] - a[0]) * rad;
-  const dl = (b[1] - a[1]) * rad;
-  const s1 = Math.sin(dp / 2);
-  const s2 = Math.sin(dl / 2);
-  const h = s1 * s1 + Math.cos(p1) * Math.cos(p2) * s2 * s2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h)));
+const RAD = Math.PI / 180;
+
+/** Haversine in km of latitude and longitude differences (degrees) and the product of the latitudes' cosines. */
+function haversine(dLat, dLon, cos) {
+  const s1 = Math.sin((dLat * RAD) / 2);
+  const s2 = Math.sin((dLon * RAD) / 2);
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(s1 * s1 + cos * s2 * s2)));
 }
+
+/** Haversine distance in km, written operation for operation as `distance_km` in search.rs. */
+export const distanceKm = (a, b) => haversine(b[0] - a[0], b[1] - a[1], Math.cos(a[0] * RAD) * Math.cos(b[0] * RAD));
 
 /** Distances are compared at millimetre precision, as `round_distance` in search.rs. */
 const roundDistance = (d) => Math.round(d * 1e6) / 1e6;
 
 /** A lower bound of `distanceKm(p, x)` for x in the box [s, w, n, e], lowered for rounding error. */
 function boxLowerBound(p, [s, w, n, e]) {
-  const rad = Math.PI / 180;
   const dLat = p[0] < s ? s - p[0] : p[0] > n ? p[0] - n : 0;
   let dLon = p[1] < w ? w - p[1] : p[1] > e ? p[1] - e : 0;
   dLon = Math.min(dLon % 360, 360 - (dLon % 360));
-  const s1 = Math.sin((dLat * rad) / 2);
-  const s2 = Math.sin((dLon * rad) / 2);
-  const cosMin = Math.max(0, Math.min(Math.cos(s * rad), Math.cos(n * rad)));
-  const h = s1 * s1 + Math.max(0, Math.cos(p[0] * rad)) * cosMin * s2 * s2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(h))) * (1 - 1e-9) - 1e-5;
+  const cosMin = Math.max(0, Math.min(Math.cos(s * RAD), Math.cos(n * RAD)));
+  return haversine(dLat, dLon, Math.max(0, Math.cos(p[0] * RAD)) * cosMin) * (1 - 1e-9) - 1e-5;
 }
 
 // ---- files -------------------------------------------------------------------------------------
@@ -183,19 +159,14 @@ function boxLowerBound(p, [s, w, n, e]) {
 const encoder = new TextEncoder();
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
-let crcTable;
+const CRC_TABLE = Int32Array.from({ length: 256 }, (_, c) => {
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c;
+});
 /** CRC-32 (IEEE) of bytes. */
 function crc32(bytes) {
-  if (!crcTable) {
-    crcTable = new Int32Array(256);
-    for (let i = 0; i < 256; i++) {
-      let c = i;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[i] = c;
-    }
-  }
   let c = -1;
-  for (let i = 0; i < bytes.length; i++) c = crcTable[(c ^ bytes[i]) & 255] ^ (c >>> 8);
+  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]) & 255] ^ (c >>> 8);
   return (c ^ -1) >>> 0;
 }
 
@@ -257,98 +228,105 @@ function unseal(bytes, magic, name) {
   return cursor(bytes.subarray(0, n), 5, name);
 }
 
-/** A display record: [id, name, category, municipality, care_bits, flag_bits, age_min, age_max, approx]. */
-const record = (c) => [c.s(), c.s(), c.v(), c.v(), c.v(), c.v(), c.v() - 1, c.v() - 1, c.b()];
+/** Decoders of the encodings of display record fields (the manifest's `record`); `optional` is the value + 1, 0 for none (null). */
+const FIELDS = { string: (c) => c.s(), varint: (c) => c.v(), optional: (c, v = c.v()) => (v ? v - 1 : null) };
+
+/** A reader of display records laid out as the manifest's `record` says: each an object by field name. */
+function recordReader(layout) {
+  const fields = layout.map(([name, encoding]) => [name, FIELDS[encoding]]);
+  return (c) => {
+    const r = {};
+    for (const [name, read] of fields) r[name] = read(c);
+    return r;
+  };
+}
 
 /** Display records after their document numbers (the first absolute, then differences), by document. */
-function shownRecords(c) {
+function shownRecords(c, record) {
   const shown = new Map();
   for (let k = c.v(), d = 0; k > 0; k--) shown.set((d += c.v()), record(c));
   return shown;
 }
 
-/** Reads a term bucket: its display records by document, and each key's entry offset. */
-function parseBucket(bytes, name, cells, number) {
+/** Reads term bucket `number`: its display records by document, and each key's entry offset. */
+function parseBucket(bytes, name, number, m, record) {
   const c = unseal(bytes, 'TSGB', name);
-  let count = c.v();
-  const shown = shownRecords(c);
-  const keys = new Map();
+  const count = c.v();
+  const cells = m.ranges.length * m.facets.categories.length;
+  const bucket = { c, keys: new Map(), shown: shownRecords(c, record), terms: new Map(), number, cells, display: [m.display, m.display_long] };
   for (let j = 0; j < count; j++) {
     const key = c.s();
-    keys.set(key, [c.p, j]);
-    const n = c.v();
-    const kind = c.b();
-    if (kind > 3) c.fail();
-    if (kind & 1) {
-      c.v();
-      const len = c.v();
-      c.p += len;
-    }
-    else for (let i = 0; i < n; i++) c.v();
-    if (kind & 2) {
-      c.p += 4;
-      const t = c.v();
-      if (t === n) c.p += n;
-      else {
-        for (let i = 0; i < t; i++) c.v(), c.b();
-        c.p += cells;
-      }
-    }
-    if (c.p > c.bytes.length) c.fail();
+    bucket.keys.set(key, [c.p, j]);
+    entry(bucket, c.p, j, false);
   }
   if (c.p !== c.bytes.length) c.fail();
-  return { c, keys, shown, terms: new Map(), cells, number };
+  return bucket;
 }
 
-/** Reads a shown file: display records of the first page of each cell of a long term, by document. */
-const parseShown = (bytes, name) => shownRecords(unseal(bytes, 'TSGS', name));
-
 /**
- * A key's term, decoded once: `docs` (sorted Uint32Array) and, for tokens, `max`, `lv` (levels in
- * document order, 0 where not loaded yet), `t0` (non-zero where the level is in the bucket:
- * tier 0), for a long term `bounds` (per cell, the largest level not in the bucket), `rest` (the
- * name of its rest files, one per category: `${rest}-${category}.bin`) and `cats` (once needed,
- * each posting's category), and for a term of more documents than its bucket shows `show` (its shown file,
- * which may not exist when the bucket shows all its cell pages). An absent key has no documents.
+ * The entry at `p` of the bucket's term `j`, decoded (`decode` false only moves the cursor past
+ * it): `docs` (sorted Uint32Array) and, for tokens, `max`, `lv` (levels in document order, 0
+ * where not loaded yet), `t0` (non-zero where the level is in the bucket: tier 0), for a long
+ * term `bounds` (per cell, the largest level not in the bucket), `rest` (the name of its rest
+ * files, one per category: `${rest}-${category}.bin`) and `cats` (once needed, each posting's
+ * category), and for a term of more documents than its bucket shows `show` (its shown file, which
+ * may not exist when the bucket shows all its cell pages).
  */
-function term(bucket, key) {
-  let t = bucket?.terms.get(key);
-  if (t) return t;
-  const entry = bucket?.keys.get(key);
-  if (entry === undefined) return { docs: new Uint32Array(0), lv: new Uint8Array(0), max: 0, bounds: null, rest: null };
-  const c = bucket.c;
-  c.p = entry[0];
+function entry(bucket, p, j, decode) {
+  const { c, number, cells, display } = bucket;
+  c.p = p;
   const n = c.v();
   const kind = c.b();
-  const docs = new Uint32Array(n);
+  if (kind > 3) c.fail();
+  const t = { docs: decode ? new Uint32Array(n) : null, lv: null, max: 0, bounds: null, rest: null };
   if (kind & 1) {
     const base = c.v();
     const len = c.v();
-    let j = 0;
-    for (let i = 0; i < len; i++) {
+    let k = 0;
+    for (let i = 0; decode && i < len; i++) {
       const b = c.bytes[c.p + i];
-      for (let bit = 0; b >> bit && j < n; bit++) if ((b >> bit) & 1) docs[j++] = base + i * 8 + bit;
+      for (let bit = 0; b >> bit && k < n; bit++) if ((b >> bit) & 1) t.docs[k++] = base + i * 8 + bit;
     }
     c.p += len;
-    if (j !== n) c.fail();
-  } else for (let i = 0, d = 0; i < n; i++) docs[i] = d += c.v();
-  t = { docs, lv: null, max: 0, bounds: null, rest: null };
+    if (decode && k !== n) c.fail();
+  } else
+    for (let i = 0, d = 0; i < n; i++) {
+      d += c.v();
+      if (decode) t.docs[i] = d;
+    }
   if (kind & 2) {
-    t.max = new DataView(c.bytes.buffer, c.bytes.byteOffset + c.p, 4).getFloat32(0, true);
+    if (decode) t.max = new DataView(c.bytes.buffer, c.bytes.byteOffset + c.p, 4).getFloat32(0, true);
     c.p += 4;
     const k = c.v();
-    if (k === n) t.t0 = t.lv = c.bytes.slice(c.p, c.p + n);
-    else {
-      t.lv = new Uint8Array(n);
-      for (let i = 0, j = 0; i < k; i++) t.lv[(j += c.v())] = c.b();
-      t.t0 = t.lv.slice();
-      t.rest = `${bucket.number}r${entry[1]}`;
-      t.bounds = c.bytes.slice(c.p, c.p + bucket.cells);
+    if (k === n) {
+      if (decode) t.t0 = t.lv = c.bytes.slice(c.p, c.p + n);
+      c.p += n;
+    } else {
+      if (decode) t.lv = new Uint8Array(n);
+      for (let i = 0, x = 0; i < k; i++) {
+        x += c.v();
+        const level = c.b();
+        if (decode) t.lv[x] = level;
+      }
+      if (decode) {
+        t.t0 = t.lv.slice();
+        t.rest = `${number}r${j}`;
+        t.bounds = c.bytes.slice(c.p, c.p + cells);
+      }
+      c.p += cells;
     }
-    if (n > (t.rest ? DISPLAY_LONG : DISPLAY)) t.show = `${bucket.number}s${entry[1]}.bin`;
+    if (decode && n > display[t.rest ? 1 : 0]) t.show = `${number}s${j}.bin`;
   }
-  bucket.terms.set(key, t);
+  if (c.p > c.bytes.length) c.fail();
   return t;
+}
+
+/** A key's term, decoded once (see `entry`). An absent key has no documents. */
+function term(bucket, key) {
+  const at = bucket?.keys.get(key);
+  if (at === undefined) return { docs: new Uint32Array(0), lv: new Uint8Array(0), max: 0, bounds: null, rest: null };
+  if (!bucket.terms.has(key)) bucket.terms.set(key, entry(bucket, at[0], at[1], true));
+  return bucket.terms.get(key);
 }
 
 /** Fills a term's levels of category `c` from its rest file for `c` (those not in the bucket, in document order). */
@@ -383,10 +361,10 @@ function lowerBound(a, x) {
 }
 
 /**
- * Whether document `d` is among the first 10 of its cell in term `t` (by level, then document):
- * its shown file has those, or its bucket. Tier 0 holds every posting that ranks before them.
+ * Whether document `d` is on its cell's page in term `t` (its first `cell_page` by level, then
+ * document): its shown file has those, or its bucket. Tier 0 holds every posting that ranks before them.
  */
-function onCellPage(t, d, ranges, C) {
+function onCellPage(t, d, { ranges, cell_page }, C) {
   const cell = cellsOf(ranges, C, [d])[0];
   const row = ranges[Math.floor(cell / C)];
   const p = lowerBound(t.docs, d);
@@ -395,7 +373,7 @@ function onCellPage(t, d, ranges, C) {
   let before = 0;
   for (let i = lowerBound(t.docs, row[cell % C]), end = lowerBound(t.docs, row[(cell % C) + 1]); i < end; i++)
     if (t.t0[i] > l || (t.t0[i] === l && t.docs[i] < d)) before++;
-  return before < CELL_PAGE;
+  return before < cell_page;
 }
 
 /** Positions in `docs` (sorted) of each of `cand` (sorted, a subset). */
@@ -432,9 +410,8 @@ const count = (v, fallback) => {
 
 /** The manifest built into this module, if `base` is the module's own directory. */
 function builtManifest(base) {
-  if (!BUILT_MANIFEST) return null;
   try {
-    return new URL(base).href === new URL('./', import.meta.url).href ? BUILT_MANIFEST : null;
+    return BUILT_MANIFEST && new URL(base).href === new URL('./', import.meta.url).href ? BUILT_MANIFEST : null;
   } catch {
     return null;
   }
@@ -447,9 +424,11 @@ function checked(m, name) {
       `tsunagu search: index format ${m && m.format}, tokenizer ${m && m.tokenizer}; this reader reads format ${FORMAT}, tokenizer ${TOKENIZER_VERSION}`,
     );
   const f = m.facets || {};
-  const lists = [m.geo, m.ranges, f.categories, f.regions, f.municipalities, f.care_items, f.flags, f.bbox, f.words];
-  if (!(m.docs >= 0 && m.buckets > 0 && m.docs_per_shard > 0 && m.geo_per_chunk > 0 && typeof m.dir === 'string' && lists.every(Array.isArray)))
-    throw formatError(name);
+  const lists = [m.geo, m.ranges, m.record, f.categories, f.regions, f.municipalities, f.care_items, f.flags, f.bbox, f.words];
+  const sizes = [m.buckets, m.docs_per_shard, m.geo_per_chunk, m.display, m.display_long, m.cell_page];
+  const fields = lists.every(Array.isArray) && m.record.every((x) => Array.isArray(x) && Object.hasOwn(FIELDS, x[1]));
+  const keys = ['exact', 'care', 'flag', 'age'].every((k) => typeof m.keys?.[k] === 'string');
+  if (!(m.docs >= 0 && sizes.every((n) => n > 0) && typeof m.dir === 'string' && fields && keys)) throw formatError(name);
   return m;
 }
 
@@ -491,16 +470,12 @@ export class SearchClient {
       this.#fetched = true;
       const p = (this.#manifest = built
         ? Promise.resolve().then(() => checked(built, 'tsunagu-search.js'))
-        : (async () => {
-            const res = await this.#get('manifest.json', { cache: 'no-cache' }, false);
-            let m;
-            try {
-              m = JSON.parse(await res.text());
-            } catch {
+        : this.#get('manifest.json', { cache: 'no-cache' }, false).then(async (res) => {
+            const m = await res.json().catch(() => {
               throw formatError('manifest.json');
-            }
+            });
             return checked(m, 'manifest.json');
-          })());
+          }));
       p.catch(() => {
         if (this.#manifest === p) this.#manifest = null;
       });
@@ -523,19 +498,15 @@ export class SearchClient {
 
   /** A fixed-size part (display shard, coordinate chunk) with `expected` records, else a stale file. */
   #part(m, name, expected, parse, deflated = true) {
-    return this.#load(
-      m,
-      name,
-      (bytes, url) => {
-        let value;
-        try {
-          value = parse(bytes, url);
-        } catch {}
-        if (!Array.isArray(value) || value.length !== expected) throw new Stale(`tsunagu search: ${url} does not match the manifest`);
-        return value;
-      },
-      deflated,
-    );
+    const whole = (bytes, url) => {
+      let value;
+      try {
+        value = parse(bytes, url);
+      } catch {}
+      if (!Array.isArray(value) || value.length !== expected) throw new Stale(`tsunagu search: ${url} does not match the manifest`);
+      return value;
+    };
+    return this.#load(m, name, whole, deflated);
   }
 
   /**
@@ -575,17 +546,17 @@ export class SearchClient {
     const mv = absent(q.municipality) ? '' : String(q.municipality);
     const municipality = find(f.municipalities, mv, 'municipality', (x) => x.name === mv || x.code === mv);
     const filterKeys = [];
-    for (const [items, values, what, k] of [
-      [f.care_items, q.care, 'care', 'k'],
-      [f.flags, q.flags, 'flag', 'f'],
+    for (const [items, values, what, prefix] of [
+      [f.care_items, q.care, 'care', m.keys.care],
+      [f.flags, q.flags, 'flag', m.keys.flag],
     ])
       for (const v of list(values)) {
         const i = find(items, v, what);
-        if (i >= 0) filterKeys.push(`${FILTER}${k}:${i}`);
+        if (i >= 0) filterKeys.push(prefix + i);
       }
     if (!absent(q.age)) {
       const age = Number(q.age);
-      if (Number.isInteger(age) && age >= 0) filterKeys.push(`${FILTER}a:${age}`);
+      if (Number.isInteger(age) && age >= 0) filterKeys.push(m.keys.age + age);
       else ignored.push(`age=${q.age}`);
     }
     let near = null;
@@ -605,22 +576,22 @@ export class SearchClient {
     const exact = tokens.length ? exactKey(text) : '';
 
     // Every bucket the keys need, in parallel.
+    const record = recordReader(m.record);
     const buckets = new Map();
     const home = (k) => fnv1a(k) % m.buckets;
     const C = f.categories.length;
-    const cells = m.ranges.length * C;
-    const fetchBuckets = (list) =>
-      Promise.all(
-        list
-          .filter((b) => !buckets.has(b))
-          .map(async (b) => buckets.set(b, await this.#load(m, `${b}.bin`, (bytes, url) => parseBucket(bytes, url, cells, b)))),
-      );
     const keys = [...tokens, ...filterKeys];
     const homes = keys.map(home);
-    await fetchBuckets([...new Set(homes)]);
+    await Promise.all(
+      [...new Set(homes)].map(async (b) =>
+        buckets.set(b, await this.#load(m, `${b}.bin`, (bytes, url) => parseBucket(bytes, url, b, m, record))),
+      ),
+    );
     const terms = keys.map((k, i) => term(buckets.get(homes[i]), k));
+    // Scored: the tokens, then the exact name, if any.
+    const scored = terms.slice(0, tokens.length);
     const own = exact ? queryTokens(exact, f.words) : [];
-    if (exact && own.every((t) => tokens.includes(t)) && terms.slice(0, tokens.length).every((t) => t.docs.length)) {
+    if (exact && own.every((t) => tokens.includes(t)) && scored.every((t) => t.docs.length)) {
       // The exact name lives with the rarest query token of its key (the first of the rarest),
       // whose bucket is loaded: the name is looked up only when its tokens are the query's.
       let best = own[0];
@@ -629,19 +600,14 @@ export class SearchClient {
         const n = term(buckets.get(home(t)), t).docs.length;
         if (n < df) (best = t), (df = n);
       }
-      keys.splice(tokens.length, 0, '=' + exact);
-      homes.splice(tokens.length, 0, home(best));
-      terms.splice(tokens.length, 0, term(buckets.get(home(best)), '=' + exact));
+      scored.push(term(buckets.get(home(best)), m.keys.exact + exact));
     }
-    const exactTerms = keys.length - tokens.length - filterKeys.length;
-    const scored = terms.slice(0, tokens.length + exactTerms);
     if (scored.some((t) => !t.lv)) throw formatError(`${m.dir}/${homes[0]}.bin`);
 
     // Candidates: documents of every token and filter key (rarest first), within the ranges of
     // the municipality, region and category filters (documents are ordered by them).
     let cand = null;
-    const required = terms.filter((_, i) => i < tokens.length || i > scored.length - 1);
-    for (const t of required.sort((a, b) => a.docs.length - b.docs.length)) cand = cand ? intersect(cand, t.docs) : t.docs;
+    for (const t of terms.sort((a, b) => a.docs.length - b.docs.length)) cand = cand ? intersect(cand, t.docs) : t.docs;
     const spans = [];
     m.ranges.forEach((r, i) => {
       if ((municipality < 0 || i === municipality) && (region < 0 || f.municipalities[i].region === region))
@@ -714,8 +680,8 @@ export class SearchClient {
       for (const s of showns) if (s.has(d)) return s.get(d);
     };
     const missing = Uint32Array.from(page.map((i) => cand[i]).filter((d) => !shown(d))).sort();
-    const holder = missing.length ? scored.find((t) => t.show && missing.every((d) => onCellPage(t, d, m.ranges, C))) : null;
-    if (holder) showns.push(await this.#load(m, holder.show, parseShown));
+    const holder = missing.length ? scored.find((t) => t.show && missing.every((d) => onCellPage(t, d, m, C))) : null;
+    if (holder) showns.push(await this.#load(m, holder.show, (b, url) => shownRecords(unseal(b, 'TSGS', url), record)));
     const shards = new Map();
     await Promise.all(
       [...new Set(page.filter((i) => !shown(cand[i])).map((i) => Math.floor(cand[i] / per)))].map(async (k) =>
@@ -732,21 +698,21 @@ export class SearchClient {
     const hits = page.map((i) => {
       const doc = cand[i];
       const r = shown(doc) || shards.get(Math.floor(doc / per))[doc % per];
-      const muni = f.municipalities[r[3]];
+      const muni = f.municipalities[r.municipality];
       return {
-        id: r[0],
+        id: r.id,
         doc,
         score: score[i],
         distance_km: dist ? dist.get(i) : null,
-        name: r[1],
-        category: copy(f.categories[r[2]]),
+        name: r.name,
+        category: copy(f.categories[r.category]),
         municipality: copy(muni),
         region: copy(muni && f.regions[muni.region]),
-        care: bits(f.care_items, r[4]),
-        flags: bits(f.flags, r[5]),
-        age_min: r[6] < 0 ? null : r[6],
-        age_max: r[7] < 0 ? null : r[7],
-        approx: r[8] === 1,
+        care: bits(f.care_items, r.care_bits),
+        flags: bits(f.flags, r.flag_bits),
+        age_min: r.age_min,
+        age_max: r.age_max,
+        approx: r.approx === 1,
       };
     });
     return { total, hits, ignored };
@@ -760,11 +726,10 @@ export class SearchClient {
     const per = m.geo_per_chunk;
     const [s, w, n, e] = m.facets.bbox;
     const chunks = [];
-    for (let i = 0; i < docs.length; ) {
-      const k = Math.floor(docs[i] / per);
-      const from = i;
-      while (i < docs.length && Math.floor(docs[i] / per) === k) i++;
-      chunks.push({ k, from, to: i, lb: m.geo[k] ? boxLowerBound(p, m.geo[k]) : 0 });
+    for (let from = 0, to; from < docs.length; from = to) {
+      const k = Math.floor(docs[from] / per);
+      to = lowerBound(docs, (k + 1) * per);
+      chunks.push({ k, from, to, lb: m.geo[k] ? boxLowerBound(p, m.geo[k]) : 0 });
     }
     chunks.sort((a, b) => a.lb - b.lb || a.k - b.k);
     const dist = new Map();
@@ -806,7 +771,8 @@ export class SearchClient {
 function top(score, docs, k) {
   // `a` ranks after `b`.
   const after = (a, b) => score[a] < score[b] || (score[a] === score[b] && docs[a] > docs[b]);
-  const heap = []; // the worst of the best k at the root
+  // The first k, then each better one in place of the worst of the best k so far, at the root.
+  const heap = Array.from({ length: Math.min(k, score.length) }, (_, i) => i);
   const sift = (i) => {
     for (;;) {
       const l = 2 * i + 1;
@@ -819,20 +785,13 @@ function top(score, docs, k) {
       i = w;
     }
   };
-  if (k > 0)
-    for (let i = 0; i < score.length; i++) {
-      if (heap.length < k) {
-        let j = heap.push(i) - 1;
-        while (j > 0 && after(heap[j], heap[(j - 1) >> 1])) [heap[j], heap[(j - 1) >> 1]] = [heap[(j - 1) >> 1], heap[j]], (j = (j - 1) >> 1);
-      } else if (after(heap[0], i)) (heap[0] = i), sift(0);
-    }
+  for (let i = (heap.length >> 1) - 1; i >= 0; i--) sift(i);
+  for (let i = heap.length; heap.length && i < score.length; i++) if (after(heap[0], i)) (heap[0] = i), sift(0);
   return heap.sort((a, b) => (after(a, b) ? 1 : after(b, a) ? -1 : 0));
 }
 
-/** A coordinate chunk: per document [lat_q, lon_q] (u16 little-endian). */
+/** A coordinate chunk: per document [lat_q, lon_q] (u16 little-endian); none if it is not whole records. */
 function geo(b) {
-  const out = [];
-  if (b.length % 4) return out;
-  for (let i = 0; i + 3 < b.length; i += 4) out.push([b[i] | (b[i + 1] << 8), b[i + 2] | (b[i + 3] << 8)]);
-  return out;
+  const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  return b.length % 4 ? [] : Array.from({ length: b.length / 4 }, (_, i) => [v.getUint16(4 * i, true), v.getUint16(4 * i + 2, true)]);
 }

@@ -46,6 +46,8 @@ export function tsunagu() {
   return binary;
 }
 
+// The flag ids, as the CLI's flag options and the manifest's `facets.flags` name them: the queries
+// need them before any site is built (parity.test.mjs checks them against the manifest).
 export const FLAG_IDS = ['transport', 'bathing', 'weekend', 'evening', 'overnight', 'walking'];
 
 /** The CLI's arguments for a query object. */

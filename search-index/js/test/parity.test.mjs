@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { fnv1a, SearchClient } from '../search.js';
-import { assertSame, buildSample as buildSampleIn, buildSynth as buildSynthIn, buildWithRestFiles, cliResults, COMMON, label, PAGES, randomNear, SYNTH } from './oracle.mjs';
+import { assertSame, buildSample as buildSampleIn, buildSynth as buildSynthIn, buildWithRestFiles, cliResults, COMMON, FLAG_IDS, label, PAGES, randomNear, SYNTH } from './oracle.mjs';
 
 /** A fetch over the file system; it records the URLs it serves. */
 function fsFetch(log = []) {
@@ -79,6 +79,17 @@ describe('sample site: loading', () => {
   before(() => {
     base = pathToFileURL(join(buildSample(), 'public', 'search')).href + '/';
     manifest = JSON.parse(readFileSync(fileURLToPath(base + 'manifest.json'), 'utf8'));
+  });
+
+  test("the oracle's flag ids are the manifest's", () => {
+    assert.deepEqual(manifest.facets.flags.map((f) => f.id).sort(), [...FLAG_IDS].sort());
+  });
+
+  test('a manifest with a display record field of an unknown encoding is refused', async () => {
+    const m = structuredClone(manifest);
+    m.record.push(['phone', 'utf16']);
+    const fetch = async () => new Response(JSON.stringify(m));
+    await assert.rejects(new SearchClient({ base, fetch }).search({ text: '津' }), /manifest\.json is not a valid search index file/);
   });
 
   test('hits carry the display fields', async () => {
