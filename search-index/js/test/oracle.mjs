@@ -48,7 +48,7 @@ export function tsunagu() {
 
 // The flag ids, as the CLI's flag options and the manifest's `facets.flags` name them: the queries
 // need them before any site is built (parity.test.mjs checks them against the manifest).
-export const FLAG_IDS = ['transport', 'bathing', 'weekend', 'evening', 'overnight', 'walking'];
+export const FLAG_IDS = ['transport', 'bathing', 'weekend', 'evening', 'overnight', 'walking', 'emergency_power', 'welfare_shelter'];
 
 /** The CLI's arguments for a query object. */
 export function cliArgs(q) {
@@ -213,7 +213,7 @@ export const COMMON = [
   { text: '', near: TSU, limit: 40 },
 ];
 
-/** Extra queries for the synthetic site (names and words that src/synth.rs generates). */
+/** Extra queries for the synthetic site (names and words that src/synth/ generates). */
 export const SYNTH = [
   { text: '小児訪問看護ステーションゆいまーる' },
   { text: 'さくら児童発達支援センター' },
