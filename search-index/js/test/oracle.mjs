@@ -55,7 +55,7 @@ export function cliArgs(q) {
   const a = ['search', '--json'];
   for (const k of ['category', 'region', 'municipality', 'age']) if (q[k] !== undefined) a.push(`--${k}`, String(q[k]));
   for (const c of q.care ?? []) a.push('--care', c);
-  for (const f of q.flags ?? []) a.push(`--${f}`);
+  for (const f of q.flags ?? []) a.push(`--${f.replaceAll("_", "-")}`); // the CLI option of a flag id
   if (q.near) a.push('--near', q.near.join(','));
   a.push('--limit', String(q.cliLimit ?? q.limit ?? 10), '--', q.text ?? '');
   return a;
