@@ -191,6 +191,9 @@ pub fn documents(site: &Site, facets: &Facets) -> Vec<Doc> {
                 lat,
                 lon,
                 approx,
+                phone: e.phone.clone().unwrap_or_default(),
+                verified: u32::try_from(e.verified.days_since_epoch()).unwrap_or(0),
+                stale: e.is_stale(site.today),
             }
         })
         .collect()

@@ -713,6 +713,9 @@ export class SearchClient {
         age_min: r.age_min,
         age_max: r.age_max,
         approx: r.approx === 1,
+        phone: r.phone || null,
+        verified: new Date(r.verified * 86400000).toISOString().slice(0, 10),
+        stale: r.stale === 1,
       };
     });
     return { total, hits, ignored };

@@ -61,6 +61,12 @@ pub struct Doc {
     pub lon: f64,
     /// The coordinates are the municipality's, not the provider's own.
     pub approx: bool,
+    /// Shown on result cards, never searched here (the body holds it for search).
+    pub phone: String,
+    /// Day the listing was last verified, in days since 1970-01-01.
+    pub verified: u32,
+    /// The listing has not been verified for too long: result cards mark it.
+    pub stale: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -176,6 +182,7 @@ fn schema() -> Schema {
     // postings of them would be tens of thousands of terms no query uses.
     b.add_text_field("id", STORED);
     b.add_text_field("display_name", STORED);
+    b.add_text_field("phone", STORED);
     for name in [
         "doc",
         "category",
@@ -185,6 +192,8 @@ fn schema() -> Schema {
         "lat_q",
         "lon_q",
         "approx",
+        "verified",
+        "stale",
     ] {
         b.add_u64_field(name, FAST);
     }
@@ -228,6 +237,7 @@ impl SearchIndex {
                 f(EXACT_FIELD) => exact_key(&d.name),
                 f("id") => d.id.clone(),
                 f("display_name") => d.name.clone(),
+                f("phone") => d.phone.clone(),
                 f("doc") => i as u64,
                 f("category") => u64::from(d.category),
                 f("municipality_index") => u64::from(d.municipality_index),
@@ -236,6 +246,8 @@ impl SearchIndex {
                 f("lat_q") => u64::from(lat_q),
                 f("lon_q") => u64::from(lon_q),
                 f("approx") => u64::from(d.approx),
+                f("verified") => u64::from(d.verified),
+                f("stale") => u64::from(d.stale),
                 f("age_min") => d.ages.map_or(-1, |a| i64::from(a.0)),
                 f("age_max") => d.ages.map_or(-1, |a| i64::from(a.1)),
             );

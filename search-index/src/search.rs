@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::index::{SearchIndex, single_segment};
+use crate::index::{Facets, Label, SearchIndex, single_segment};
 use crate::normalize::{exact_key, query_tokens};
 
 /// A search: free text and filters. Empty text with filters lists every match.
@@ -46,7 +46,7 @@ pub struct Results {
     pub ignored: Vec<String>,
 }
 
-/// Per-document facts the filters and the distance sort read.
+/// Per-document facts the filters, the distance sort and the display records read.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct DocFacts {
     pub category: u16,
@@ -58,13 +58,109 @@ pub(crate) struct DocFacts {
     pub lat_q: u16,
     pub lon_q: u16,
     pub approx: bool,
+    pub verified: u32,
+    pub stale: bool,
 }
 
-/// Stored strings of a document: id and name.
+impl Default for DocFacts {
+    fn default() -> Self {
+        DocFacts {
+            category: 0,
+            municipality: 0,
+            care_bits: 0,
+            flag_bits: 0,
+            age_min: -1,
+            age_max: -1,
+            lat_q: 0,
+            lon_q: 0,
+            approx: false,
+            verified: 0,
+            stale: false,
+        }
+    }
+}
+
+/// Stored strings of a document.
 #[derive(Debug, Clone, Default)]
 pub(crate) struct DocText {
     pub id: String,
     pub name: String,
+    pub phone: String,
+}
+
+/// A query's filters resolved against the facets: indexes and bit masks.
+#[derive(Debug, Default)]
+struct Filters {
+    category: Option<usize>,
+    region: Option<usize>,
+    municipality: Option<usize>,
+    care_mask: u32,
+    flag_mask: u32,
+    age: Option<u8>,
+}
+
+impl Filters {
+    /// The filters of `q`, and its values that name nothing (`what=value`, ignored).
+    fn resolve(q: &Query, f: &Facets) -> (Filters, Vec<String>) {
+        let mut ignored = Vec::new();
+        let mut find = |what: &str, value: &Option<String>, at: &dyn Fn(&str) -> Option<usize>| {
+            let v = value.as_deref()?;
+            let found = at(v);
+            if found.is_none() {
+                ignored.push(format!("{what}={v}"));
+            }
+            found
+        };
+        let category = find("category", &q.category, &|v| {
+            f.categories.iter().position(|c| c.id == v)
+        });
+        let region = find("region", &q.region, &|v| {
+            f.regions.iter().position(|r| r.id == v)
+        });
+        let municipality = find("municipality", &q.municipality, &|v| {
+            f.municipalities
+                .iter()
+                .position(|m| m.name == v || m.code == v)
+        });
+        let mut mask = |what: &str, ids: &[String], labels: &[Label]| {
+            let mut bits = 0u32;
+            for id in ids {
+                match labels.iter().position(|x| &x.id == id) {
+                    Some(i) => bits |= 1 << i,
+                    None => ignored.push(format!("{what}={id}")),
+                }
+            }
+            bits
+        };
+        let care_mask = mask("care", &q.care, &f.care_items);
+        let flag_mask = mask("flag", &q.flags, &f.flags);
+        let filters = Filters {
+            category,
+            region,
+            municipality,
+            care_mask,
+            flag_mask,
+            age: q.age,
+        };
+        (filters, ignored)
+    }
+
+    fn passes(&self, x: &DocFacts, f: &Facets) -> bool {
+        self.category.is_none_or(|c| usize::from(x.category) == c)
+            && self
+                .municipality
+                .is_none_or(|m| usize::from(x.municipality) == m)
+            && self.region.is_none_or(|r| {
+                f.municipalities
+                    .get(usize::from(x.municipality))
+                    .is_some_and(|m| usize::from(m.region) == r)
+            })
+            && x.care_bits & self.care_mask == self.care_mask
+            && x.flag_bits & self.flag_mask == self.flag_mask
+            && self.age.is_none_or(|a| {
+                x.age_min >= 0 && x.age_min <= i64::from(a) && i64::from(a) <= x.age_max
+            })
+    }
 }
 
 /// Mean Earth radius (km), as in the browser reader.
@@ -90,68 +186,59 @@ pub fn round_distance(d: f64) -> f64 {
 
 impl SearchIndex {
     pub(crate) fn doc_facts(&self) -> tantivy::Result<(Vec<DocFacts>, Vec<DocText>)> {
+        use tantivy::schema::Value;
         let searcher = self.searcher();
         let segment = single_segment(&searcher)?;
         let ff = segment.fast_fields();
         let col = |n: &str| ff.u64(n);
-        let (doc, cat, muni, care, flags, lat, lon, approx) = (
+        let (doc, cat, muni, care, flags) = (
             col("doc")?,
             col("category")?,
             col("municipality_index")?,
             col("care_bits")?,
             col("flag_bits")?,
+        );
+        let (lat, lon, approx, verified, stale) = (
             col("lat_q")?,
             col("lon_q")?,
             col("approx")?,
+            col("verified")?,
+            col("stale")?,
         );
         let (amin, amax) = (ff.i64("age_min")?, ff.i64("age_max")?);
         let n = self.docs as usize;
-        let mut facts = vec![
-            DocFacts {
-                category: 0,
-                municipality: 0,
-                care_bits: 0,
-                flag_bits: 0,
-                age_min: -1,
-                age_max: -1,
-                lat_q: 0,
-                lon_q: 0,
-                approx: false,
-            };
-            n
-        ];
+        let mut facts = vec![DocFacts::default(); n];
         let mut texts = vec![DocText::default(); n];
         let store = segment.get_store_reader(1)?;
-        let (id_field, name_field) = (self.field("id"), self.field("display_name"));
+        let fields = ["id", "display_name", "phone"].map(|name| self.field(name));
         for d in 0..segment.max_doc() {
             let number = doc.first(d).unwrap_or(0) as usize;
             if number >= n {
                 continue;
             }
+            let u = |c: &tantivy::columnar::Column<u64>| c.first(d).unwrap_or(0);
             facts[number] = DocFacts {
-                category: cat.first(d).unwrap_or(0) as u16,
-                municipality: muni.first(d).unwrap_or(0) as u16,
-                care_bits: care.first(d).unwrap_or(0) as u32,
-                flag_bits: flags.first(d).unwrap_or(0) as u32,
+                category: u(&cat) as u16,
+                municipality: u(&muni) as u16,
+                care_bits: u(&care) as u32,
+                flag_bits: u(&flags) as u32,
                 age_min: amin.first(d).unwrap_or(-1),
                 age_max: amax.first(d).unwrap_or(-1),
-                lat_q: lat.first(d).unwrap_or(0) as u16,
-                lon_q: lon.first(d).unwrap_or(0) as u16,
-                approx: approx.first(d).unwrap_or(0) == 1,
+                lat_q: u(&lat) as u16,
+                lon_q: u(&lon) as u16,
+                approx: u(&approx) == 1,
+                verified: u(&verified) as u32,
+                stale: u(&stale) == 1,
             };
             let stored: tantivy::TantivyDocument = store.get(d)?;
-            use tantivy::schema::Value;
-            let text = |f| {
+            let [id, name, phone] = fields.map(|f| {
                 stored
                     .get_first(f)
                     .and_then(|v| v.as_str())
                     .unwrap_or_default()
                     .to_owned()
-            };
-            texts[number] = DocText {
-                id: text(id_field),
-                name: text(name_field),
-            };
+            });
+            texts[number] = DocText { id, name, phone };
         }
         Ok((facts, texts))
     }
@@ -159,104 +246,17 @@ impl SearchIndex {
     /// Runs a query.
     pub fn search(&self, q: &Query) -> tantivy::Result<Results> {
         let (facts, texts) = self.doc_facts()?;
-        let f = &self.facets;
-        let mut ignored = Vec::new();
-        let mut find = |list: Vec<&str>, value: &Option<String>, what: &str| -> Option<usize> {
-            let v = value.as_deref()?;
-            let found = list.iter().position(|x| *x == v);
-            if found.is_none() {
-                ignored.push(format!("{what}={v}"));
-            }
-            found
-        };
-        let category = find(
-            f.categories.iter().map(|c| c.id.as_str()).collect(),
-            &q.category,
-            "category",
-        );
-        let region = find(
-            f.regions.iter().map(|c| c.id.as_str()).collect(),
-            &q.region,
-            "region",
-        );
-        let municipality = q.municipality.as_deref().and_then(|m| {
-            let found = f
-                .municipalities
-                .iter()
-                .position(|x| x.name == m || x.code == m);
-            if found.is_none() {
-                ignored.push(format!("municipality={m}"));
-            }
-            found
-        });
-        let mut care_mask = 0u32;
-        for c in &q.care {
-            match f.care_items.iter().position(|x| &x.id == c) {
-                Some(i) => care_mask |= 1 << i,
-                None => ignored.push(format!("care={c}")),
-            }
-        }
-        let mut flag_mask = 0u32;
-        for fl in &q.flags {
-            match f.flags.iter().position(|x| &x.id == fl) {
-                Some(i) => flag_mask |= 1 << i,
-                None => ignored.push(format!("flag={fl}")),
-            }
-        }
-        let passes = |d: usize| {
-            let x = &facts[d];
-            category.is_none_or(|c| usize::from(x.category) == c)
-                && municipality.is_none_or(|m| usize::from(x.municipality) == m)
-                && region.is_none_or(|r| {
-                    f.municipalities
-                        .get(usize::from(x.municipality))
-                        .is_some_and(|m| usize::from(m.region) == r)
-                })
-                && x.care_bits & care_mask == care_mask
-                && x.flag_bits & flag_mask == flag_mask
-                && q.age.is_none_or(|a| {
-                    x.age_min >= 0 && x.age_min <= i64::from(a) && i64::from(a) <= x.age_max
-                })
-        };
-
+        let (filters, ignored) = Filters::resolve(q, &self.facets);
         let tokens = query_tokens(&q.text, &self.words);
         // Text with nothing searchable in it (symbols, emoji) finds nothing; blank text lists.
-        let mut scored: Vec<(u32, f64)> = if tokens.is_empty() && !q.text.trim().is_empty() {
+        let mut scored = if tokens.is_empty() && !q.text.trim().is_empty() {
             Vec::new()
         } else if tokens.is_empty() {
             (0..self.docs).map(|d| (d, 0.0)).collect()
         } else {
-            let mut acc: Option<Vec<(u32, f64)>> = None;
-            for t in &tokens {
-                let imp = self.impacts(t, false)?;
-                let values = imp
-                    .postings
-                    .iter()
-                    .map(|&(d, l)| (d, crate::Impacts::value(imp.max, l)));
-                acc = Some(match acc {
-                    None => values.collect(),
-                    Some(prev) => intersect_add(&prev, values),
-                });
-            }
-            let mut acc = acc.unwrap_or_default();
-            // The exact name counts when its query tokens are the query's (the browser reader
-            // finds it in a bucket it has loaded then).
-            let key = exact_key(&q.text);
-            let own = query_tokens(&key, &self.words);
-            let exact = if own.iter().all(|t| tokens.contains(t)) {
-                self.impacts(&key, true)?
-            } else {
-                crate::Impacts::default()
-            };
-            for (d, l) in exact.postings {
-                if let Ok(i) = acc.binary_search_by_key(&d, |x| x.0) {
-                    acc[i].1 += crate::Impacts::value(exact.max, l);
-                }
-            }
-            acc
+            self.scores(&q.text, &tokens)?
         };
-        scored.retain(|(d, _)| passes(*d as usize));
-
+        scored.retain(|&(d, _)| filters.passes(&facts[d as usize], &self.facets));
         let mut hits: Vec<Hit> = scored
             .into_iter()
             .map(|(d, score)| Hit {
@@ -265,7 +265,8 @@ impl SearchIndex {
                 score,
                 distance_km: q.near.map(|p| {
                     let x = &facts[d as usize];
-                    round_distance(distance_km(p, f.dequantize((x.lat_q, x.lon_q))))
+                    let at = self.facets.dequantize((x.lat_q, x.lon_q));
+                    round_distance(distance_km(p, at))
                 }),
             })
             .collect();
@@ -286,6 +287,37 @@ impl SearchIndex {
             hits,
             ignored,
         })
+    }
+
+    /// The documents that hold every one of `tokens` (the query tokens of `text`), with the sum
+    /// of their impacts, sorted by document.
+    fn scores(&self, text: &str, tokens: &[String]) -> tantivy::Result<Vec<(u32, f64)>> {
+        let mut acc: Option<Vec<(u32, f64)>> = None;
+        for t in tokens {
+            let imp = self.impacts(t, false)?;
+            let values = imp
+                .postings
+                .iter()
+                .map(|&(d, l)| (d, crate::Impacts::value(imp.max, l)));
+            acc = Some(match acc {
+                None => values.collect(),
+                Some(prev) => intersect_add(&prev, values),
+            });
+        }
+        let mut acc = acc.unwrap_or_default();
+        // The exact name counts when its query tokens are the query's (the browser reader finds
+        // it in a bucket it has loaded then).
+        let key = exact_key(text);
+        let own = query_tokens(&key, &self.words);
+        if own.iter().all(|t| tokens.contains(t)) {
+            let exact = self.impacts(&key, true)?;
+            for (d, l) in exact.postings {
+                if let Ok(i) = acc.binary_search_by_key(&d, |x| x.0) {
+                    acc[i].1 += crate::Impacts::value(exact.max, l);
+                }
+            }
+        }
+        Ok(acc)
     }
 }
 

@@ -73,6 +73,7 @@ pub fn render_site(
     globals.insert("nav", &views.nav);
     globals.insert("care_items", &views.care_items);
     views.cards = views.cards(theme)?;
+    views.card_template = views.card_template(theme)?;
     let mut jobs = views.jobs();
     let (gap_jobs, gap_files) = views.gap_jobs(report);
     jobs.extend(gap_jobs);

@@ -46,6 +46,8 @@ pub(super) struct Views<'a> {
     pub(super) care_items: Value,
     /// Each entry's card (`card.html`) by entry id: rendered once, shown on three lists.
     pub(super) cards: HashMap<&'a str, String>,
+    /// `card.html` with placeholders, the search page's `<template>` for result cards.
+    pub(super) card_template: String,
 }
 
 impl<'a> Views<'a> {
@@ -74,6 +76,7 @@ impl<'a> Views<'a> {
             nav: Value::Null,
             care_items: Value::Null,
             cards: HashMap::new(),
+            card_template: String::new(),
         };
         v.nav = json!({
             "gaps_url": v.url("gaps/"),
@@ -122,6 +125,64 @@ impl<'a> Views<'a> {
                 Ok((e.id.as_str(), card))
             })
             .collect()
+    }
+
+    /// `card.html` rendered once with every optional part present and `{name}`-style placeholders
+    /// for its texts and attributes, so that the search page's result cards are the list pages'
+    /// markup: the search UI clones it, fills the placeholders and drops the parts a hit lacks.
+    /// Seven care items show the six a card lists and the 「ほか」 item.
+    pub(super) fn card_template(&self, theme: &Theme) -> Result<String, String> {
+        let view = CardPage {
+            e: EntryView {
+                id: "{id}",
+                name: "{name}",
+                kana: None,
+                url: "{url}".to_owned(),
+                category: CategoryRef {
+                    id: "",
+                    label: Some("{category}"),
+                    url: String::new(),
+                },
+                services: &[],
+                municipality: Place {
+                    code: "",
+                    name: "{place}",
+                    url: String::new(),
+                },
+                region: RegionRef {
+                    id: "",
+                    name: None,
+                    url: String::new(),
+                },
+                address: "",
+                postal_code: None,
+                phone: Some("{phone}"),
+                phone_href: Some("tel:{tel}".to_owned()),
+                care: (0..7)
+                    .map(|_| CareView {
+                        id: "",
+                        label: "{care}",
+                    })
+                    .collect(),
+                ages: None,
+                ages_text: Some("{ages}".to_owned()),
+                capacity: None,
+                flags: vec![FlagView {
+                    id: "",
+                    label: "{flag}",
+                    value: Some(true),
+                }],
+                verified: "{verified}".to_owned(),
+                verified_ja: "{verified_ja}".to_owned(),
+                stale: true,
+                template: true,
+                details: None,
+            },
+        };
+        let mut card = Vec::new();
+        theme.render("card.html", &context(&view)?, &mut card)?;
+        String::from_utf8(card)
+            .map_err(|_| "card.html の描画結果が UTF-8 ではありません".to_owned())
     }
 
     /// Site-absolute URL path of a page path like `entries/x/`.
@@ -182,6 +243,7 @@ impl<'a> Views<'a> {
                     "page": self.page("条件で探す", "search/", desc),
                     "breadcrumbs": [{"label": "ホーム", "url": self.root}],
                     "search": {
+                        "card": self.card_template,
                         "age_max": 20,
                         "flags": fields::flags().iter().map(|f| json!({"id": f.id, "label": f.label})).collect::<Vec<_>>(),
                     },
@@ -419,6 +481,7 @@ impl<'a> Views<'a> {
             verified: e.verified.to_string(),
             verified_ja: e.verified.japanese(),
             stale: e.is_stale(self.site.today),
+            template: false,
             details: full.then(|| EntryDetails {
                 lat: e.lat,
                 lon: e.lon,
@@ -550,6 +613,8 @@ struct EntryView<'a> {
     verified: String,
     verified_ja: String,
     stale: bool,
+    /// The search page's card template (`card_template`): it adds the distance slot.
+    template: bool,
     #[serde(flatten)]
     details: Option<EntryDetails<'a>>,
 }

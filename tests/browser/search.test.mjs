@@ -145,6 +145,60 @@ describe('search page in a real browser', () => {
     }
   });
 
+  test('a result card shows what the list pages\' card shows: the same markup, phone, ages, care, flags, stale mark', async () => {
+    const page = await newPage();
+    try {
+      await open(page, 'search/');
+      // Every list card of the site, by entry id, from the category lists (all their pages).
+      const listed = await page.evaluate(async (root) => {
+        const text = (el) => el.textContent.replace(/\s+/g, ' ').trim();
+        const cards = {};
+        const todo = [...document.querySelectorAll('#search-fallback a.chip-link')].map((a) => a.href);
+        while (todo.length) {
+          const doc = new DOMParser().parseFromString(await (await fetch(todo.pop())).text(), 'text/html');
+          for (const art of doc.querySelectorAll('main article.card')) cards[art.querySelector('.card-title a').getAttribute('href')] = text(art);
+          for (const a of doc.querySelectorAll('nav.pagination a[rel="next"]')) todo.push(new URL(a.getAttribute('href'), root).href);
+        }
+        return cards;
+      }, url());
+      const total = Object.keys(listed).length;
+      assert.ok(total > 100, `list cards found: ${total}`);
+      let compared = 0;
+      const seen = { phone: 0, nophone: 0, stale: 0, ages: 0, noages: 0, more: 0 };
+      for (const id of ['facility', 'short-stay', 'visiting-nurse', 'school']) {
+        await open(page, `search/?category=${id}`);
+        await page.waitForFunction(() => /件見つかりました/.test(document.getElementById('search-status').textContent));
+        while (await page.locator('#search-more').isVisible()) {
+          const n = await page.locator('#search-list > li').count();
+          await page.click('#search-more');
+          await page.waitForFunction((k) => document.querySelectorAll('#search-list > li').length > k, n);
+        }
+        const cards = await page.evaluate(() =>
+          [...document.querySelectorAll('#search-list article.card')].map((art) => ({
+            href: art.querySelector('.card-title a').getAttribute('href'),
+            text: art.textContent.replace(/\s+/g, ' ').trim(),
+            labelled: document.getElementById(art.getAttribute('aria-labelledby'))?.textContent,
+            lists: [...art.querySelectorAll('ul[aria-labelledby]')].every((ul) => art.querySelector(`#${CSS.escape(ul.getAttribute('aria-labelledby'))}`)),
+            placeholders: /\{\w+\}/.test(art.outerHTML),
+          })),
+        );
+        for (const c of cards) {
+          assert.equal(c.text, listed[c.href], `result card of ${c.href}`);
+          assert.ok(c.labelled && c.lists && !c.placeholders, `ids, labels and placeholders of ${c.href}`);
+          seen[/電話/.test(c.text) ? 'phone' : 'nophone']++;
+          seen[/対象：/.test(c.text) ? 'ages' : 'noages']++;
+          if (/確認されていません/.test(c.text)) seen.stale++;
+          if (/ほか\d+項目/.test(c.text)) seen.more++;
+          compared++;
+        }
+      }
+      assert.equal(compared, total, 'every listing was compared');
+      for (const [what, n] of Object.entries(seen)) assert.ok(n > 0, `the sample has result cards with ${what}`);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('Enter before the script is ready (slow index): the form is sent, the results page works', async () => {
     const page = await newPage(VIEWPORTS[0]);
     let delayed = false;

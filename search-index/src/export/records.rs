@@ -45,6 +45,9 @@ const RECORD: &[(&str, Field)] = &[
         Field::Optional(|x| u64::try_from(x.age_max).ok()),
     ),
     ("approx", Field::Varint(|x| x.approx.into())),
+    ("phone", Field::String(|t| &t.phone)),
+    ("verified", Field::Varint(|x| x.verified.into())),
+    ("stale", Field::Varint(|x| x.stale.into())),
 ];
 
 /// The manifest's `record`: each field's name and encoding, in order.
@@ -114,14 +117,19 @@ mod tests {
             lat_q: 1,
             lon_q: 2,
             approx: true,
+            verified: 20_000,
+            stale: true,
         };
         let t = DocText {
             id: "tsu-a".into(),
             name: "津".into(),
+            phone: "059-1".into(),
         };
         let mut want = b"\x05tsu-a\x03".to_vec();
         want.extend_from_slice("津".as_bytes());
         want.extend_from_slice(&[2, 0xac, 2, 5, 0, 1, 0, 1]);
+        want.extend_from_slice(b"\x05059-1");
+        want.extend_from_slice(&[0xa0, 0x9c, 0x01, 1]);
         assert_eq!(record(&x, &t), want);
     }
 }

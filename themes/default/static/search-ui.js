@@ -3,7 +3,6 @@
 // The form's field names are the URL's parameters, so both are read by one function (fromParams).
 
 const PER_PAGE = 20;
-const MAX_AGE = 20;
 const ROOT = new URL('./', import.meta.url);
 
 const $ = (id) => document.getElementById(id);
@@ -12,6 +11,7 @@ const [region, muni, age, near, alert, heading, status, summary, ignored, list, 
   'region', 'municipality', 'age', 'near', 'alert', 'results-heading', 'status', 'summary', 'ignored', 'list', 'more',
 ].map((id) => $(`search-${id}`));
 const muniGroups = [...muni.querySelectorAll('optgroup')];
+const MAX_AGE = +age.max; // the form's limit, from the page
 const pageTitle = document.title;
 
 let client, tokens, fc; // the reader, its queryTokens, the manifest's facets
@@ -140,39 +140,75 @@ function describe(s) {
   return parts.length ? `条件：${parts.join('、')}` : '';
 }
 
-/** One result, in the markup of the list pages' cards. */
-function card(h, n) {
-  const li = make('li');
-  const art = li.appendChild(make('article', 'card'));
-  art.setAttribute('aria-labelledby', `hit-${n}`);
-  const title = art.appendChild(make('h3', 'card-title'));
-  title.id = `hit-${n}`;
-  title.appendChild(make('a', null, h.name)).href = new URL(`entries/${encodeURIComponent(h.id)}/`, ROOT).pathname;
-  const meta = art.appendChild(make('p', 'card-meta'));
-  meta.append(make('span', 'badge badge-category', label(h.category)), ' ', make('span', 'card-place', label(h.municipality)));
-  if (h.age_min != null && h.age_max != null) {
-    meta.append(' ', make('span', 'card-ages', `対象：${h.age_min === h.age_max ? h.age_min : `${h.age_min}〜${h.age_max}`}歳`));
+/** The list pages' card with `{key}` placeholders (card.html, rendered into the page). */
+const CARD = $('search-card').content.firstElementChild;
+/** Care items a card lists before 「ほか n 項目」: as many as the template shows. */
+const CARE_SHOWN = CARD.querySelectorAll('.badge-care').length;
+
+/** Replaces `{key}` in the texts and attributes under `node`; values stay text, never markup. */
+function fill(node, values) {
+  const sub = (s) => s.replace(/\{(\w+)\}/g, (m, k) => (Object.hasOwn(values, k) ? values[k] : m));
+  const walk = document.createTreeWalker(node, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+  for (let n = node; n; n = walk.nextNode()) {
+    if (n.nodeType === Node.TEXT_NODE) n.data = sub(n.data);
+    else for (const a of n.attributes) a.value = sub(a.value);
   }
-  if (h.distance_km != null) {
-    const d = meta.appendChild(make('span', 'card-distance', km(h.distance_km)));
-    if (h.approx) d.append(make('span', 'card-approx', '（市町村の位置で計算した目安）'));
+}
+
+/** One item of the template's list `cls` per label (at most `max`, then 「ほか」); without any, the list and its heading go. */
+function fillList(art, cls, labels, key, max = Infinity) {
+  const proto = art.querySelector(cls);
+  const ul = proto.parentElement;
+  const more = ul.querySelector('.more');
+  if (!labels.length) {
+    art.querySelector(`#${CSS.escape(ul.getAttribute('aria-labelledby'))}`).remove();
+    return ul.remove();
   }
-  const group = (key, items, text, listCls, itemCls, mark) => {
-    if (!items.length) return;
-    const p = art.appendChild(make('p', 'card-label', text));
-    p.id = `hit-${n}-${key}`;
-    const ul = art.appendChild(make('ul', listCls));
-    ul.setAttribute('aria-labelledby', p.id);
-    for (const x of items) {
-      const item = ul.appendChild(make('li', itemCls));
-      if (mark) item.appendChild(make('span', 'mark', '○')).setAttribute('aria-hidden', 'true');
-      item.append(label(x));
-    }
-  };
+  // The template's spacing between items, kept so that the text reads as on the list pages.
+  const gap = proto.previousSibling?.nodeType === Node.TEXT_NODE ? proto.previousSibling.data : '';
+  ul.replaceChildren();
+  for (const text of labels.slice(0, max)) {
+    const li = proto.cloneNode(true);
+    fill(li, { [key]: text });
+    ul.append(gap, li);
+  }
+  if (labels.length > max) ul.append(gap, more);
+  if (more) more.textContent = more.textContent.replace(/\d+/, labels.length - max);
+}
+
+/** One result, as the list pages show it: the template filled, the parts it lacks removed. */
+function card(h) {
+  const art = CARD.cloneNode(true);
+  const [y, m, d] = h.verified.split('-').map(Number);
+  const ages = h.age_min === h.age_max ? `${h.age_min}歳` : `${h.age_min}〜${h.age_max}歳`;
+  fill(art, {
+    id: h.id,
+    url: new URL(`entries/${encodeURIComponent(h.id)}/`, ROOT).pathname,
+    name: h.name,
+    category: label(h.category),
+    place: label(h.municipality),
+    ages,
+    phone: h.phone ?? '',
+    tel: (h.phone ?? '').replace(/[^0-9+]/g, ''),
+    verified: h.verified,
+    verified_ja: `${y}年${m}月${d}日`,
+  });
+  const drop = (cls, gone) => gone && art.querySelector(cls).remove();
+  drop('.card-ages', h.age_min == null || h.age_max == null);
+  drop('.card-tel', !h.phone);
+  drop('.badge-stale', !h.stale);
+  const dist = art.querySelector('.card-distance');
+  if (h.distance_km == null) dist.remove();
+  else {
+    dist.textContent = km(h.distance_km);
+    if (h.approx) dist.append(make('span', 'card-approx', '（市町村の位置で計算した目安）'));
+  }
   // The care items asked for come first: the card shows it accepts them.
-  const care = [...h.care].sort((x, y) => current.care.includes(y.id) - current.care.includes(x.id));
-  group('care', care, '対応できる医療的ケア', 'badges badges-small', 'badge badge-care');
-  group('flags', h.flags, '対応できること', 'chips', 'chip', true);
+  const care = [...h.care].sort((a, b) => current.care.includes(b.id) - current.care.includes(a.id));
+  fillList(art, '.badge-care', care.map(label), 'care', CARE_SHOWN);
+  fillList(art, '.chip', h.flags.map(label), 'flag');
+  const li = make('li');
+  li.append(art);
   return li;
 }
 
@@ -221,7 +257,7 @@ async function run(s, bad, { push = false, focus = false, limit = PER_PAGE, scro
   const res = await ask(s, 0, limit);
   if (!res) return;
   showIgnored([...bad, ...res.ignored]);
-  list.append(...res.hits.map((h, i) => card(h, i + 1)));
+  list.append(...res.hits.map(card));
   shown = res.hits.length;
   announce(res.total, s);
   if (scroll != null) scrollTo(0, scroll);
@@ -241,7 +277,7 @@ async function showMore() {
   const res = await ask(current, shown, PER_PAGE);
   if (!res) return;
   const first = shown;
-  list.append(...res.hits.map((h, i) => card(h, first + i + 1)));
+  list.append(...res.hits.map(card));
   shown += res.hits.length;
   history.replaceState({ ...history.state, shown }, '');
   announce(res.total, current);
