@@ -24,6 +24,15 @@ pub struct CareItem {
     pub label: String,
 }
 
+/// Words families type for a term of the vocabulary (a care item's, service's or category's
+/// label): a search for one of them also finds the term's listings.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Synonym {
+    pub term: String,
+    pub words: Vec<String>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct Municipality {
     /// Five-digit local government code.
@@ -123,6 +132,8 @@ pub struct Config {
     pub site: SiteConfig,
     pub categories: Vec<Category>,
     pub care_items: Vec<CareItem>,
+    /// The built-in synonyms of the vocabulary's terms, extended or replaced by site.toml.
+    pub synonyms: Vec<Synonym>,
     pub regions: Vec<Region>,
     pub demand: Vec<Demand>,
 }
@@ -239,6 +250,17 @@ pub fn builtin_care_items() -> Vec<CareItem> {
     .collect()
 }
 
+/// The built-in synonym table (`src/synonyms.toml`, a draft awaiting review by professionals).
+pub fn builtin_synonyms() -> Vec<Synonym> {
+    #[derive(Deserialize)]
+    struct Table {
+        synonyms: Vec<Synonym>,
+    }
+    toml::from_str::<Table>(include_str!("synonyms.toml"))
+        .map(|t| t.synonyms)
+        .unwrap_or_default()
+}
+
 /// True for a lowercase ASCII slug usable in a URL: `^[a-z0-9][a-z0-9-]{0,63}$`.
 pub fn is_slug(s: &str) -> bool {
     let b = s.as_bytes();
@@ -273,6 +295,7 @@ pub(crate) fn test_config(regions: Vec<Region>) -> Config {
         },
         categories: builtin_categories(),
         care_items: builtin_care_items(),
+        synonyms: builtin_synonyms(),
         regions,
         demand: Vec::new(),
     }
@@ -310,5 +333,33 @@ mod tests {
         let cats = builtin_categories();
         let ids: Vec<_> = cats.iter().map(|c| c.id.as_str()).collect();
         assert_eq!(ids, ["facility", "short-stay", "visiting-nurse", "school"]);
+    }
+
+    #[test]
+    fn builtin_synonyms_name_only_builtin_terms_and_cover_them_all() {
+        let table = builtin_synonyms();
+        let cats = builtin_categories();
+        let terms: Vec<String> = builtin_care_items()
+            .into_iter()
+            .map(|c| c.label)
+            .chain(cats.iter().flat_map(|c| c.services.clone()))
+            .chain(cats.iter().map(|c| c.label.clone()))
+            .collect();
+        assert!(
+            table.len() >= 30,
+            "the table parses: {} entries",
+            table.len()
+        );
+        for s in &table {
+            assert!(terms.contains(&s.term), "unknown term {}", s.term);
+            assert!(
+                !s.words.is_empty() && !s.words.contains(&s.term),
+                "{}",
+                s.term
+            );
+        }
+        for t in &terms {
+            assert!(table.iter().any(|s| &s.term == t), "no synonyms for {t}");
+        }
     }
 }

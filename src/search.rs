@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use tsunagu_search::normalize::Words;
-use tsunagu_search::{Doc, Facets, Label, Municipality, SearchIndex};
+use tsunagu_search::{Doc, Facets, Label, Municipality, SearchIndex, Synonym};
 
 use crate::entry::Entry;
 use crate::fields;
@@ -85,12 +85,20 @@ pub fn facets(site: &Site) -> Facets {
             .collect(),
         bbox,
         words: site_words(site).list().to_vec(),
+        synonyms: cfg
+            .synonyms
+            .iter()
+            .map(|s| Synonym {
+                term: s.term.clone(),
+                words: s.words.clone(),
+            })
+            .collect(),
     }
 }
 
 /// The site's own vocabulary, which the tokenizer keeps whole (`normalize::Words`): the names
 /// families type — kinds of service, care items, needs, regions and municipalities (also without
-/// their 市・町・村, as 四日市 for 四日市市).
+/// their 市・町・村, as 四日市 for 四日市市) — and the synonyms' words, so that each is one token.
 fn site_words(site: &Site) -> Words {
     let cfg = &site.config;
     let municipalities = cfg.regions.iter().flat_map(|r| &r.municipalities);
@@ -101,6 +109,11 @@ fn site_words(site: &Site) -> Words {
         .chain(cfg.care_items.iter().map(|c| &c.label))
         .map(String::as_str)
         .chain(fields::flags().iter().map(|f| f.label))
+        .chain(
+            cfg.synonyms
+                .iter()
+                .flat_map(|s| s.words.iter().map(String::as_str)),
+        )
         .chain(cfg.regions.iter().map(|r| r.name.as_str()))
         .chain(municipalities.flat_map(|m| {
             let stem = m.name.strip_suffix(['市', '町', '村']);

@@ -125,6 +125,57 @@ export function queryTokens(query, words = []) {
   return out.slice(0, MAX_TOKENS);
 }
 
+// ---- synonyms (search-index/src/synonyms.rs; vectors: search-index/tests/synonyms.json) ---------
+
+const synonymTables = new WeakMap();
+
+/**
+ * The synonym table `synonyms` (`[{term, words}]`, the manifest's `facets.synonyms`) read against
+ * site words `words`: `groups(tokens)` and `home(token)`, as `Synonyms` in synonyms.rs.
+ */
+export function synonymsOf(synonyms = [], words = []) {
+  let t = synonymTables.get(synonyms);
+  if (t && t.site === words) return t;
+  const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
+  const terms = synonyms.map((s) => queryTokens(s.term, words));
+  const list = []; // [tokens, entries]
+  synonyms.forEach((s, i) => {
+    for (const w of s.words) {
+      const tokens = queryTokens(w, words);
+      if (!tokens.length || same(tokens, terms[i]) || !terms[i].length) continue;
+      const found = list.find(([x]) => same(x, tokens));
+      if (!found) list.push([tokens, [i]]);
+      else if (!found[1].includes(i)) found[1].push(i);
+    }
+  });
+  list.sort((a, b) => b[0].length - a[0].length); // stable: equal lengths keep table order
+  const firsts = new Set(terms.filter((x) => x.length).map((x) => x[0]));
+  const homes = new Map();
+  for (const [tokens, sets] of list)
+    if (tokens.length === 1 && !firsts.has(tokens[0]) && !homes.has(tokens[0])) homes.set(tokens[0], terms[sets[0]][0]);
+  t = {
+    site: words,
+    /** Query tokens in groups: a run that spells a word is one group of it and its terms. */
+    groups(tokens) {
+      const groups = [];
+      for (let i = 0; i < tokens.length; ) {
+        const hit = list.find(([w]) => w.length <= tokens.length - i && w.every((x, k) => tokens[i + k] === x));
+        if (hit) {
+          const group = [hit[0]];
+          for (const s of hit[1]) if (!group.some((a) => same(a, terms[s]))) group.push(terms[s]);
+          groups.push(group);
+          i += hit[0].length;
+        } else groups.push([[tokens[i++]]]);
+      }
+      return groups;
+    },
+    /** The key whose bucket holds `token`. */
+    home: (token) => homes.get(token) ?? token,
+  };
+  synonymTables.set(synonyms, t);
+  return t;
+}
+
 /** The key of an exact whole-name match: the normalised text without spaces. */
 export const exactKey = (text) => normalize(cut(String(text ?? ''), MAX_CHARS)).replaceAll(' ', '');
 
@@ -386,6 +437,14 @@ function positions(cand, docs) {
   return pos;
 }
 
+/** Members of any of sorted `lists`, sorted, each once. */
+function union(lists) {
+  if (lists.length === 1) return lists[0];
+  const seen = new Set();
+  for (const l of lists) for (const d of l) seen.add(d);
+  return Uint32Array.from(seen).sort();
+}
+
 /** Members of sorted `a` also in sorted `b`. */
 function intersect(a, b) {
   const out = new Uint32Array(Math.min(a.length, b.length));
@@ -576,11 +635,14 @@ export class SearchClient {
     const exact = tokens.length ? exactKey(text) : '';
 
     // Every bucket the keys need, in parallel.
+    const syn = synonymsOf(f.synonyms, f.words);
+    const groups = syn.groups(tokens);
+    const words = [...new Set(groups.flat(2))];
     const record = recordReader(m.record);
     const buckets = new Map();
-    const home = (k) => fnv1a(k) % m.buckets;
+    const home = (k) => fnv1a(syn.home(k)) % m.buckets;
     const C = f.categories.length;
-    const keys = [...tokens, ...filterKeys];
+    const keys = [...words, ...filterKeys];
     const homes = keys.map(home);
     await Promise.all(
       [...new Set(homes)].map(async (b) =>
@@ -588,10 +650,11 @@ export class SearchClient {
       ),
     );
     const terms = keys.map((k, i) => term(buckets.get(homes[i]), k));
-    // Scored: the tokens, then the exact name, if any.
-    const scored = terms.slice(0, tokens.length);
+    // Scored: the groups' tokens, then the exact name, if any; each alternative as indexes of them.
+    const scored = terms.slice(0, words.length);
+    const alternatives = groups.map((g) => g.map((alt) => alt.map((t) => words.indexOf(t))));
     const own = exact ? queryTokens(exact, f.words) : [];
-    if (exact && own.every((t) => tokens.includes(t)) && scored.every((t) => t.docs.length)) {
+    if (exact && own.every((t) => tokens.includes(t))) {
       // The exact name lives with the rarest query token of its key (the first of the rarest),
       // whose bucket is loaded: the name is looked up only when its tokens are the query's.
       let best = own[0];
@@ -604,47 +667,65 @@ export class SearchClient {
     }
     if (scored.some((t) => !t.lv)) throw formatError(`${m.dir}/${homes[0]}.bin`);
 
-    // Candidates: documents of every token and filter key (rarest first), within the ranges of
-    // the municipality, region and category filters (documents are ordered by them).
-    let cand = null;
-    for (const t of terms.sort((a, b) => a.docs.length - b.docs.length)) cand = cand ? intersect(cand, t.docs) : t.docs;
+    // Candidates: documents of every group (of one of its alternatives) and filter key (rarest
+    // first), within the ranges of the municipality, region and category filters (documents are
+    // ordered by them).
+    const all = (lists) => lists.sort((a, b) => a.length - b.length).reduce((x, y) => intersect(x, y));
+    const sets = [
+      ...alternatives.map((g) => union(g.map((alt) => all(alt.map((k) => scored[k].docs))))),
+      ...terms.slice(words.length).map((t) => t.docs),
+    ];
+    let cand = sets.length ? all(sets) : null;
     const spans = [];
     m.ranges.forEach((r, i) => {
       if ((municipality < 0 || i === municipality) && (region < 0 || f.municipalities[i].region === region))
         spans.push(category < 0 ? [r[0], r[C]] : [r[category], r[category + 1]]);
     });
     if (!cand) {
-      const all = [];
-      for (const [a, b] of spans) for (let d = a; d < b; d++) all.push(d);
-      cand = Uint32Array.from(all);
+      const every = [];
+      for (const [a, b] of spans) for (let d = a; d < b; d++) every.push(d);
+      cand = Uint32Array.from(every);
     } else if (municipality >= 0 || region >= 0 || category >= 0)
       cand = cand.filter((d) => spans.some(([a, b]) => d >= a && d < b));
     const total = cand.length;
 
-    // Scores: the tokens' values summed in query-token order, then the exact name's. A level not
-    // loaded yet counts as the largest such level of its cell: an upper bound (f64 addition is
-    // monotonic).
+    // Scores: per group the best of its alternatives (each its tokens' values summed in order),
+    // the groups' summed in query order, then the exact name's. A level not loaded yet counts as
+    // the largest such level of its cell: an upper bound (f64 addition and max are monotonic).
     const cellOf = scored.some((t) => t.bounds) ? cellsOf(m.ranges, C, cand) : null;
+    const K = scored.length;
     const score = new Float64Array(total);
-    const partial = new Uint32Array(total); // bit i: term i's level is not loaded
+    const partial = new Uint8Array(total * K); // [i * K + k]: term k's level of candidate i is not loaded
+    const values = scored.map(() => new Float64Array(total));
     const rescore = () => {
-      score.fill(0);
       partial.fill(0);
       scored.forEach((t, k) => {
+        const v = values[k].fill(NaN);
         const pos = positions(cand, t.docs);
         for (let i = 0; i < total; i++) {
           if (pos[i] < 0) continue;
           let l = t.lv[pos[i]];
-          if (!l) (l = t.bounds[cellOf[i]]), (partial[i] |= 1 << k);
-          const v = (l * t.max) / 255;
-          score[i] = k ? score[i] + v : v;
+          if (!l) (l = t.bounds[cellOf[i]]), (partial[i * K + k] = 1);
+          v[i] = (l * t.max) / 255;
         }
       });
+      for (let i = 0; i < total; i++) {
+        alternatives.forEach((g, n) => {
+          let best = NaN;
+          for (const alt of g) {
+            let sum = values[alt[0]][i];
+            for (let j = 1; j < alt.length; j++) sum += values[alt[j]][i];
+            if (sum === sum && !(best >= sum)) best = sum;
+          }
+          score[i] = n ? score[i] + best : best;
+        });
+        if (K > words.length && values[K - 1][i] === values[K - 1][i]) score[i] += values[K - 1][i];
+      }
     };
     // The levels that candidates `list` lack, by term and category: load those rest files.
     const completeFor = async (list) => {
       const need = new Set();
-      for (const i of list) for (let k = 0; k < scored.length; k++) if ((partial[i] >>> k) & 1) need.add(k * C + (cellOf[i] % C));
+      for (const i of list) for (let k = 0; k < K; k++) if (partial[i * K + k]) need.add(k * C + (cellOf[i] % C));
       await Promise.all(
         [...need].map(async (x) => {
           const t = scored[Math.floor(x / C)];

@@ -13,6 +13,7 @@ use tantivy::tokenizer::{TextAnalyzer, Token, TokenStream, Tokenizer};
 use tantivy::{Directory, Index, IndexReader, IndexSettings, Searcher, TantivyDocument, Term, doc};
 
 use crate::normalize::{IndexTokenSpans, Words, exact_key};
+use crate::synonyms::{Synonym, Synonyms};
 
 /// Searchable text fields and their boosts: a match in the name counts most, the description least.
 pub const TEXT_FIELDS: [(&str, f64); 8] = [
@@ -97,6 +98,8 @@ pub struct Facets {
     pub bbox: [f64; 4],
     /// The site words of the tokenizer ([`Words::list`]).
     pub words: Vec<String>,
+    /// The words families type for terms of the vocabulary, expanded at query time.
+    pub synonyms: Vec<Synonym>,
 }
 
 impl Facets {
@@ -210,6 +213,8 @@ pub struct SearchIndex {
     pub facets: Facets,
     /// The tokenizer's site words (from [`Facets::words`]).
     pub words: Words,
+    /// [`Facets::synonyms`], read against the site words.
+    pub synonyms: Synonyms,
     /// Number of documents.
     pub docs: u32,
 }
@@ -284,11 +289,13 @@ impl SearchIndex {
     fn with_reader(index: Index, facets: Facets, words: Words) -> tantivy::Result<SearchIndex> {
         let reader = index.reader()?;
         let docs = reader.searcher().num_docs() as u32;
+        let synonyms = Synonyms::new(&facets.synonyms, &words);
         Ok(SearchIndex {
             index,
             reader,
             facets,
             words,
+            synonyms,
             docs,
         })
     }

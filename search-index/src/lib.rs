@@ -8,6 +8,8 @@ pub mod export;
 pub mod index;
 pub mod normalize;
 pub mod search;
+pub mod synonyms;
 
 pub use index::{Doc, Facets, Impacts, Label, Municipality, SearchIndex};
 pub use search::{Hit, Query, Results};
+pub use synonyms::Synonym;

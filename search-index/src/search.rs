@@ -289,19 +289,20 @@ impl SearchIndex {
         })
     }
 
-    /// The documents that hold every one of `tokens` (the query tokens of `text`), with the sum
-    /// of their impacts, sorted by document.
+    /// The documents that match every group of `tokens` (the query tokens of `text`, grouped by
+    /// the synonyms), with their scores, sorted by document: a group's value is the best of its
+    /// alternatives' (each the sum of its tokens' values in order), and the groups' values add
+    /// up in query order, then the exact name's.
     fn scores(&self, text: &str, tokens: &[String]) -> tantivy::Result<Vec<(u32, f64)>> {
         let mut acc: Option<Vec<(u32, f64)>> = None;
-        for t in tokens {
-            let imp = self.impacts(t, false)?;
-            let values = imp
-                .postings
-                .iter()
-                .map(|&(d, l)| (d, crate::Impacts::value(imp.max, l)));
+        for group in self.synonyms.groups(tokens) {
+            let mut best: Vec<(u32, f64)> = Vec::new();
+            for alternative in &group {
+                best = union_max(&best, &self.all_of(alternative)?);
+            }
             acc = Some(match acc {
-                None => values.collect(),
-                Some(prev) => intersect_add(&prev, values),
+                None => best,
+                Some(prev) => intersect_add(&prev, best.into_iter()),
             });
         }
         let mut acc = acc.unwrap_or_default();
@@ -319,6 +320,46 @@ impl SearchIndex {
         }
         Ok(acc)
     }
+
+    /// The documents that hold every one of `tokens`, with the sum of their values in order.
+    fn all_of(&self, tokens: &[String]) -> tantivy::Result<Vec<(u32, f64)>> {
+        let mut acc: Option<Vec<(u32, f64)>> = None;
+        for t in tokens {
+            let imp = self.impacts(t, false)?;
+            let values = imp
+                .postings
+                .iter()
+                .map(|&(d, l)| (d, crate::Impacts::value(imp.max, l)));
+            acc = Some(match acc {
+                None => values.collect(),
+                Some(prev) => intersect_add(&prev, values),
+            });
+        }
+        Ok(acc.unwrap_or_default())
+    }
+}
+
+/// Documents in either list (both sorted by doc), each with the larger of its values.
+fn union_max(a: &[(u32, f64)], b: &[(u32, f64)]) -> Vec<(u32, f64)> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        let (x, y) = (a[i], b[j]);
+        if x.0 < y.0 {
+            out.push(x);
+            i += 1;
+        } else if y.0 < x.0 {
+            out.push(y);
+            j += 1;
+        } else {
+            out.push((x.0, if y.1 > x.1 { y.1 } else { x.1 }));
+            i += 1;
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
 }
 
 /// Documents in both lists, with `b`'s value added to `a`'s (both sorted by doc).
@@ -347,6 +388,14 @@ mod tests {
             intersect_add(&a, [(3, 0.5), (4, 9.0), (5, 1.0)].into_iter()),
             [(3, 2.5), (5, 4.0)]
         );
+    }
+
+    #[test]
+    fn union_keeps_the_larger_value() {
+        let a = [(1, 1.0), (3, 2.0)];
+        let b = [(2, 5.0), (3, 2.5), (4, 0.5)];
+        assert_eq!(union_max(&a, &b), [(1, 1.0), (2, 5.0), (3, 2.5), (4, 0.5)]);
+        assert_eq!(union_max(&[], &b), b);
     }
 
     #[test]

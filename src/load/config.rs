@@ -8,8 +8,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::config::{
-    CareItem, Category, Config, Demand, GapRules, Municipality, Region, SiteConfig,
-    builtin_care_items, builtin_categories, in_japan, is_slug,
+    CareItem, Category, Config, Demand, GapRules, Municipality, Region, SiteConfig, Synonym,
+    builtin_care_items, builtin_categories, builtin_synonyms, in_japan, is_slug,
 };
 use crate::date::Date;
 use crate::diag::{Diagnostics, Severity, SourceText, did_you_mean, toml_message_ja, whole_file};
@@ -39,6 +39,8 @@ struct SiteFile {
     categories: Vec<CategoryFile>,
     #[serde(default)]
     care_items: Vec<CareItemFile>,
+    #[serde(default)]
+    synonyms: Vec<SynonymFile>,
 }
 
 fn default_language() -> String {
@@ -87,6 +89,16 @@ struct CategoryFile {
 struct CareItemFile {
     id: Spanned<String>,
     label: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SynonymFile {
+    term: Spanned<String>,
+    words: Vec<String>,
+    /// Replace the built-in words of the term instead of adding to them.
+    #[serde(default)]
+    replace: bool,
 }
 
 #[derive(Deserialize)]
@@ -147,7 +159,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
     };
     // A broken demand.toml was reported; entries are still checked against the rest.
     let demand = demand.ok().flatten();
-    let (site, categories, care_items) = resolve_site(&site_src, site_file, diags);
+    let (site, categories, care_items, synonyms) = resolve_site(&site_src, site_file, diags);
     let regions = resolve_regions(&regions_src, regions_file, diags);
     let care_ids: BTreeSet<&str> = care_items.iter().map(|c| c.id.as_str()).collect();
     let demand = match &demand {
@@ -179,6 +191,7 @@ pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Config> {
         site,
         categories,
         care_items,
+        synonyms,
         regions,
         demand,
     })
@@ -217,7 +230,7 @@ fn resolve_site(
     src: &SourceText,
     file: SiteFile,
     diags: &mut Diagnostics,
-) -> (SiteConfig, Vec<Category>, Vec<CareItem>) {
+) -> (SiteConfig, Vec<Category>, Vec<CareItem>, Vec<Synonym>) {
     let base = file
         .base_url
         .get_ref()
@@ -262,6 +275,7 @@ fn resolve_site(
 
     let categories = categories(src, file.categories, diags);
     let care_items = care_items(src, file.care_items, diags);
+    let synonyms = synonyms(src, file.synonyms, &categories, &care_items, diags);
     let rules = gap_rules(src, &file.gaps, diags);
     let site = SiteConfig {
         title: file.title,
@@ -276,7 +290,7 @@ fn resolve_site(
         min_count: file.privacy.min_count,
         gaps: rules,
     };
-    (site, categories, care_items)
+    (site, categories, care_items, synonyms)
 }
 
 /// The built-in categories, relabelled or extended by `[[categories]]`.
@@ -339,6 +353,68 @@ fn care_items(src: &SourceText, file: Vec<CareItemFile>, diags: &mut Diagnostics
         }
     }
     care_items
+}
+
+/// The built-in synonyms of the terms the site has, extended (or, with `replace = true`,
+/// replaced) by `[[synonyms]]`, whose `term` must be a care item's, service's or category's label.
+fn synonyms(
+    src: &SourceText,
+    file: Vec<SynonymFile>,
+    categories: &[Category],
+    care_items: &[CareItem],
+    diags: &mut Diagnostics,
+) -> Vec<Synonym> {
+    let terms: Vec<&str> = care_items
+        .iter()
+        .map(|c| c.label.as_str())
+        .chain(
+            categories
+                .iter()
+                .flat_map(|c| c.services.iter().map(String::as_str)),
+        )
+        .chain(categories.iter().map(|c| c.label.as_str()))
+        .collect();
+    let mut table: Vec<Synonym> = builtin_synonyms()
+        .into_iter()
+        .filter(|s| terms.contains(&s.term.as_str()))
+        .collect();
+    for s in file {
+        let term = s.term.get_ref().trim();
+        if !terms.contains(&term) {
+            let hint = did_you_mean(term, terms.iter().copied());
+            error_at(
+                src,
+                diags,
+                s.term.span().start,
+                "synonyms.term",
+                format!(
+                    "同義語の term「{term}」は、医療的ケア・サービス・種類の名称のどれでもありません{hint}。名称と一字一句同じに書いてください"
+                ),
+            );
+            continue;
+        }
+        let words: Vec<String> = s
+            .words
+            .iter()
+            .map(|w| w.trim().to_owned())
+            .filter(|w| !w.is_empty() && w != term)
+            .collect();
+        match table.iter_mut().find(|t| t.term == term) {
+            Some(t) if s.replace => t.words = words,
+            Some(t) => {
+                for w in words {
+                    if !t.words.contains(&w) {
+                        t.words.push(w);
+                    }
+                }
+            }
+            None => table.push(Synonym {
+                term: term.to_owned(),
+                words,
+            }),
+        }
+    }
+    table
 }
 
 /// The `[gaps]` thresholds, which must be ordered and in range for the statuses to make sense.

@@ -108,7 +108,7 @@ fn text_terms(index: &SearchIndex) -> tantivy::Result<Vec<Term>> {
             (format!("{EXACT_KEY}{token}"), home)
         } else {
             df.insert(token.clone(), imp.postings.len());
-            (token.clone(), token)
+            (token.clone(), index.synonyms.home(&token).to_owned())
         };
         terms.push(Term {
             key: name,
@@ -123,14 +123,15 @@ fn text_terms(index: &SearchIndex) -> tantivy::Result<Vec<Term>> {
     Ok(terms)
 }
 
-/// The bucket key of exact name `name`: the rarest query token of the name (fetched anyway; the
-/// first of the rarest, an absent one counting 0), so that names sharing common words do not
-/// crowd one bucket.
+/// The bucket key of exact name `name`: that of the rarest query token of the name (fetched
+/// anyway; the first of the rarest, an absent one counting 0), so that names sharing common
+/// words do not crowd one bucket.
 fn exact_home(name: &str, index: &SearchIndex, df: &HashMap<String, usize>) -> String {
-    query_tokens(name, &index.words)
+    let rarest = query_tokens(name, &index.words)
         .into_iter()
         .min_by_key(|t| df.get(t).copied().unwrap_or(0))
-        .unwrap_or_default()
+        .unwrap_or_default();
+    index.synonyms.home(&rarest).to_owned()
 }
 
 /// The filter keys of care items, flags and ages, each with the documents it accepts (none
