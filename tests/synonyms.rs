@@ -78,7 +78,10 @@ fn an_unknown_term_is_an_error_with_file_line_and_a_suggestion() {
     let site = TempSite::sample_copy();
     let toml = std::fs::read_to_string(site.content().join("site.toml")).unwrap();
     let line = toml.lines().count() + 3;
-    with_synonyms(&site, "[[synonyms]]\nterm = \"経管栄\"\nwords = [\"胃ろう\"]\n");
+    with_synonyms(
+        &site,
+        "[[synonyms]]\nterm = \"経管栄\"\nwords = [\"胃ろう\"]\n",
+    );
     let run = site.check();
     run.assert_code(1);
     let errors = run.errors();
@@ -88,4 +91,36 @@ fn an_unknown_term_is_an_error_with_file_line_and_a_suggestion() {
     assert_eq!(e.line, line, "{e}");
     assert!(e.message.contains("経管栄"), "{e}");
     assert!(e.message.contains("もしかして `経管栄養`"), "{e}");
+}
+
+#[test]
+fn a_query_that_names_a_care_item_ranks_the_listings_that_accept_it_first() {
+    let site = TempSite::sample_copy();
+    // A name match (the strongest field) on a listing that does not accept the item.
+    site.write_entry(
+        "tsu/tsu-kokyuki-soudan.md",
+        "+++\nname = \"人工呼吸器の相談室つ\"\nkana = \"じんこうこきゅうきのそうだんしつつ\"\ncategory = \"facility\"\nservices = [\"障害児相談支援\"]\nmunicipality = \"津市\"\naddress = \"三重県津市西丸之内1-1\"\nphone = \"059-000-0001\"\ncare = [\"suction\"]\nverified = 2026-04-01\n+++\n人工呼吸器の使い方の相談を受けます。\n",
+    );
+    site.build(&site.root().join("public")).assert_code(0);
+    for q in ["人工呼吸器", "呼吸器"] {
+        let r = search(&site, q);
+        let hits: Vec<&str> = r["hits"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|h| h["id"].as_str().unwrap())
+            .collect();
+        let at = hits.iter().position(|id| *id == "tsu-kokyuki-soudan");
+        let at = at.unwrap_or_else(|| panic!("{q}: the listing is found"));
+        assert_eq!(
+            at,
+            hits.len() - 1,
+            "{q}: after every accepting listing ({} hits)",
+            hits.len()
+        );
+        // By score alone it would lead: the order is the rule's, not the scores'.
+        let score = |i: usize| r["hits"][i]["score"].as_f64().unwrap();
+        assert!(score(at) > score(0), "{q}");
+        assert!(hits.len() > 10, "{q}");
+    }
 }

@@ -640,9 +640,15 @@ export class SearchClient {
     const words = [...new Set(groups.flat(2))];
     const record = recordReader(m.record);
     const buckets = new Map();
-    const home = (k) => fnv1a(syn.home(k)) % m.buckets;
+    // A care item's key lives with its label's first token; the query names the items whose
+    // label's tokens are an alternative of a group: those listings rank first.
+    const labels = f.care_items.map((c) => queryTokens(c.label, f.words));
+    const careHome = (k) => k.startsWith(m.keys.care) && labels[+k.slice(m.keys.care.length)]?.[0];
+    const home = (k) => fnv1a(syn.home(careHome(k) || k)) % m.buckets;
+    const alts = groups.flat();
+    const named = labels.flatMap((l, i) => (l.length && alts.some((a) => a.length === l.length && a.every((t, j) => t === l[j])) ? [m.keys.care + i] : []));
     const C = f.categories.length;
-    const keys = [...words, ...filterKeys];
+    const keys = [...words, ...filterKeys, ...named];
     const homes = keys.map(home);
     await Promise.all(
       [...new Set(homes)].map(async (b) =>
@@ -673,7 +679,7 @@ export class SearchClient {
     const all = (lists) => lists.sort((a, b) => a.length - b.length).reduce((x, y) => intersect(x, y));
     const sets = [
       ...alternatives.map((g) => union(g.map((alt) => all(alt.map((k) => scored[k].docs))))),
-      ...terms.slice(words.length).map((t) => t.docs),
+      ...terms.slice(words.length, words.length + filterKeys.length).map((t) => t.docs),
     ];
     let cand = sets.length ? all(sets) : null;
     const spans = [];
@@ -688,6 +694,9 @@ export class SearchClient {
     } else if (municipality >= 0 || region >= 0 || category >= 0)
       cand = cand.filter((d) => spans.some(([a, b]) => d >= a && d < b));
     const total = cand.length;
+    // Per candidate, how many of the named care items it accepts.
+    const rank = new Uint8Array(total);
+    for (const t of terms.slice(words.length + filterKeys.length)) positions(cand, t.docs).forEach((p, i) => p >= 0 && rank[i]++);
 
     // Scores: per group the best of its alternatives (each its tokens' values summed in order),
     // the groups' summed in query order, then the exact name's. A level not loaded yet counts as
@@ -748,7 +757,7 @@ export class SearchClient {
       await completeFor(order.slice(offset, end));
     } else if (!tokens.length) order = Array.from({ length: Math.min(total, end) }, (_, i) => i);
     else
-      do order = top(score, cand, end);
+      do order = top(score, cand, end, rank);
       while (await completeFor(order));
     const page = order.slice(offset, end);
 
@@ -851,10 +860,11 @@ export class SearchClient {
   }
 }
 
-/** The first `k` indexes by score (descending), then document number: a bounded heap. */
-function top(score, docs, k) {
+/** The first `k` indexes by rank (named care items accepted), then score (both descending), then document number: a bounded heap. */
+function top(score, docs, k, rank) {
   // `a` ranks after `b`.
-  const after = (a, b) => score[a] < score[b] || (score[a] === score[b] && docs[a] > docs[b]);
+  const after = (a, b) =>
+    rank[a] < rank[b] || (rank[a] === rank[b] && (score[a] < score[b] || (score[a] === score[b] && docs[a] > docs[b])));
   // The first k, then each better one in place of the worst of the best k so far, at the root.
   const heap = Array.from({ length: Math.min(k, score.length) }, (_, i) => i);
   const sift = (i) => {

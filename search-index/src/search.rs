@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use crate::index::{Facets, Label, SearchIndex, single_segment};
 use crate::normalize::{exact_key, query_tokens};
+use crate::synonyms::Group;
 
 /// A search: free text and filters. Empty text with filters lists every match.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -248,13 +249,15 @@ impl SearchIndex {
         let (facts, texts) = self.doc_facts()?;
         let (filters, ignored) = Filters::resolve(q, &self.facets);
         let tokens = query_tokens(&q.text, &self.words);
+        let groups = self.synonyms.groups(&tokens);
+        let named = self.named_care(&groups);
         // Text with nothing searchable in it (symbols, emoji) finds nothing; blank text lists.
         let mut scored = if tokens.is_empty() && !q.text.trim().is_empty() {
             Vec::new()
         } else if tokens.is_empty() {
             (0..self.docs).map(|d| (d, 0.0)).collect()
         } else {
-            self.scores(&q.text, &tokens)?
+            self.scores(&q.text, &tokens, &groups)?
         };
         scored.retain(|&(d, _)| filters.passes(&facts[d as usize], &self.facets));
         let mut hits: Vec<Hit> = scored
@@ -278,7 +281,14 @@ impl SearchIndex {
                     .then(a.doc.cmp(&b.doc))
             });
         } else if !tokens.is_empty() {
-            hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.doc.cmp(&b.doc)));
+            // Listings that accept more of the care items the query names come first.
+            let accepted = |h: &Hit| (facts[h.doc as usize].care_bits & named).count_ones();
+            hits.sort_by(|a, b| {
+                accepted(b)
+                    .cmp(&accepted(a))
+                    .then(b.score.total_cmp(&a.score))
+                    .then(a.doc.cmp(&b.doc))
+            });
         }
         let total = hits.len();
         hits.truncate(q.limit);
@@ -293,11 +303,16 @@ impl SearchIndex {
     /// the synonyms), with their scores, sorted by document: a group's value is the best of its
     /// alternatives' (each the sum of its tokens' values in order), and the groups' values add
     /// up in query order, then the exact name's.
-    fn scores(&self, text: &str, tokens: &[String]) -> tantivy::Result<Vec<(u32, f64)>> {
+    fn scores(
+        &self,
+        text: &str,
+        tokens: &[String],
+        groups: &[Group],
+    ) -> tantivy::Result<Vec<(u32, f64)>> {
         let mut acc: Option<Vec<(u32, f64)>> = None;
-        for group in self.synonyms.groups(tokens) {
+        for group in groups {
             let mut best: Vec<(u32, f64)> = Vec::new();
-            for alternative in &group {
+            for alternative in group {
                 best = union_max(&best, &self.all_of(alternative)?);
             }
             acc = Some(match acc {
@@ -319,6 +334,21 @@ impl SearchIndex {
             }
         }
         Ok(acc)
+    }
+
+    /// The care items the query names: bit i when an alternative of a group is the query tokens
+    /// of care item i's label (the label itself, or a word of it).
+    fn named_care(&self, groups: &[Group]) -> u32 {
+        let labels = self.facets.care_items.iter();
+        labels.enumerate().fold(0, |mask, (i, c)| {
+            let label = query_tokens(&c.label, &self.words);
+            let named = groups.iter().flatten().any(|alt| *alt == label);
+            if named && !label.is_empty() {
+                mask | (1 << i)
+            } else {
+                mask
+            }
+        })
     }
 
     /// The documents that hold every one of `tokens`, with the sum of their values in order.

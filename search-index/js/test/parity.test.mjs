@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { fnv1a, SearchClient } from '../search.js';
-import { assertSame, buildSample as buildSampleIn, buildSynth as buildSynthIn, buildWithRestFiles, cliResults, COMMON, FLAG_IDS, label, PAGES, randomNear, SYNTH } from './oracle.mjs';
+import { assertSame, buildSample as buildSampleIn, buildSite, copySample, buildSynth as buildSynthIn, buildWithRestFiles, cliResults, COMMON, FLAG_IDS, label, PAGES, randomNear, SYNTH } from './oracle.mjs';
 
 /** A fetch over the file system; it records the URLs it serves. */
 function fsFetch(log = []) {
@@ -72,6 +72,21 @@ let synthSite;
 const buildSynth = () => (synthSite ??= buildWithRestFiles(buildSynthIn(join(temp('tsunagu-synth-'), 'site'), 10000)));
 
 parity('sample site', buildSample, [...COMMON, ...PAGES]);
+
+// A listing whose name says 人工呼吸器 but that does not accept it: by score it leads, by the rule
+// that a named care item's listings come first it is last (tests/synonyms.rs pins the CLI side).
+parity(
+  'sample site with a name that names a care item it does not accept',
+  () => {
+    const dir = copySample(temp('tsunagu-named-'));
+    writeFileSync(
+      join(dir, 'content', 'entries', 'tsu', 'tsu-kokyuki-soudan.md'),
+      '+++\nname = "人工呼吸器の相談室つ"\ncategory = "facility"\nservices = ["障害児相談支援"]\nmunicipality = "津市"\naddress = "三重県津市西丸之内1-1"\nphone = "059-000-0001"\ncare = ["suction"]\nverified = 2026-04-01\n+++\n人工呼吸器の使い方の相談を受けます。\n',
+    );
+    return buildSite(dir);
+  },
+  [{ text: '人工呼吸器' }, { text: '呼吸器', limit: 100 }, { text: 'NPPV' }, { text: '人工呼吸器 吸引', region: 'tsu' }, { text: 'ストーマ 人工呼吸器' }],
+);
 
 describe('sample site: loading', () => {
   let base;

@@ -139,27 +139,34 @@ fn exact_home(name: &str, index: &SearchIndex, df: &HashMap<String, usize>) -> S
 fn filter_terms(index: &SearchIndex, facts: &[DocFacts]) -> Vec<Term> {
     let f = &index.facets;
     let mut terms = Vec::new();
-    let mut filter = |key: String, pred: &dyn Fn(&DocFacts) -> bool| {
+    let mut filter = |key: String, home: Option<String>, pred: &dyn Fn(&DocFacts) -> bool| {
         let docs: Vec<u32> = (0..index.docs)
             .filter(|&d| pred(&facts[d as usize]))
             .collect();
         if !docs.is_empty() {
             terms.push(Term {
-                bucket_key: key.clone(),
+                bucket_key: home.unwrap_or_else(|| key.clone()),
                 key,
                 docs,
                 levels: None,
             });
         }
     };
-    for i in 0..f.care_items.len() {
-        filter(format!("{CARE_KEY}{i}"), &|x| x.care_bits & (1 << i) != 0);
+    for (i, c) in f.care_items.iter().enumerate() {
+        // With its label's first token: a query that names the item ranks by it at no cost.
+        let label = query_tokens(&c.label, &index.words);
+        let home = label.first().map(|t| index.synonyms.home(t).to_owned());
+        filter(format!("{CARE_KEY}{i}"), home, &|x| {
+            x.care_bits & (1 << i) != 0
+        });
     }
     for i in 0..f.flags.len() {
-        filter(format!("{FLAG_KEY}{i}"), &|x| x.flag_bits & (1 << i) != 0);
+        filter(format!("{FLAG_KEY}{i}"), None, &|x| {
+            x.flag_bits & (1 << i) != 0
+        });
     }
     for age in AGES {
-        filter(format!("{AGE_KEY}{age}"), &|x| {
+        filter(format!("{AGE_KEY}{age}"), None, &|x| {
             x.age_min >= 0 && x.age_min <= age && age <= x.age_max
         });
     }
