@@ -1,183 +1,19 @@
-// tsunagu's browser search reader, one ES module with no dependencies (served as is).
-// Normalisation: the specification of search-index/src/normalize.rs (vectors: search-index/tests/vectors.json).
-// Index: format 5 of docs/search-index-format.md, ranked exactly as `tsunagu search` (search-index/src/search.rs):
-// same candidates, same f64 sums in the same order, same tie-breaks.
+// tsunagu's browser search reader, one ES module with no dependencies once built: the site's copy
+// (search/tsunagu-search.js) is text.js and this file joined by the build, which drops the two
+// lines that name text.js. Index: format 5 of docs/search-index-format.md, ranked exactly as
+// `tsunagu search` (search-index/src/search.rs): same candidates, same f64 sums in the same order,
+// same tie-breaks.
 
-/** Version of the tokenizer specification; the manifest's `tokenizer` must equal it. */
-export const TOKENIZER_VERSION = 2;
+import { exactKey, queryTokens, synonymsOf, TOKENIZER_VERSION } from './text.js';
+export { exactKey, indexTokens, normalize, queryTokens, synonymsOf, TOKENIZER_VERSION, UNICODE_SEPARATORS } from './text.js';
+
 const FORMAT = 5;
-const MAX_CHARS = 1000;
-const MAX_TOKENS = 16;
 const EARTH_RADIUS_KM = 6371.0088;
 
 // `tsunagu build` writes the site's copy of this module with the manifest (search/manifest.json)
 // here, so a query needs no request for it. This source, and a copy that reloads after a stale
 // file, fetch the manifest instead. The build replaces exactly this line.
 const BUILT_MANIFEST = null;
-
-// ---- normalisation and tokens ----------------------------------------------------------------
-
-// Hiragana (after folding katakana), 々 〆, CJK extension A, unified and compatibility ideographs.
-const isJapanese = (c) =>
-  (c >= 0x3041 && c <= 0x3096) || c === 0x3005 || c === 0x3006 || (c >= 0x3400 && c <= 0x4dbf) || (c >= 0x4e00 && c <= 0x9fff) || (c >= 0xf900 && c <= 0xfaff);
-const isWord = (c) => (c >= 0x61 && c <= 0x7a) || (c >= 0x30 && c <= 0x39);
-
-/** The first `max` code points of a string. */
-const cut = (s, max) => {
-  let i = 0;
-  for (let n = 0; n < max && i < s.length; n++) i += s.codePointAt(i) > 0xffff ? 2 : 1;
-  return s.slice(0, i);
-};
-
-// Code points on which NFKC differs between Unicode versions (normalize.rs: UNICODE_SEPARATORS).
-export const UNICODE_SEPARATORS = /[\u{209d}\u{209e}\u{209f}\u{1b123}\u{1b124}\u{1b125}\u{1b126}]/gu;
-
-/** Normalised text: separators become single spaces, no leading or trailing space. */
-export function normalize(text) {
-  let out = '';
-  let pending = false;
-  for (const ch of String(text ?? '').replace(UNICODE_SEPARATORS, ' ').normalize('NFKC')) {
-    let c = ch.codePointAt(0);
-    if (c >= 0x41 && c <= 0x5a) c += 0x20;
-    else if (c >= 0x30a1 && c <= 0x30f6) c -= 0x60;
-    if (c === 0x30fc) continue;
-    if (isWord(c) || isJapanese(c)) {
-      if (pending && out) out += ' ';
-      pending = false;
-      out += String.fromCodePoint(c);
-    } else pending = true;
-  }
-  return out;
-}
-
-/** Runs of one kind (Japanese or ASCII word) in normalised text, which has only those and single spaces: [[japanese, [chars]], …]. */
-const runs = (normalized) => (normalized.match(/[a-z0-9]+|[^a-z0-9 ]+/g) ?? []).map((r) => [!isWord(r.charCodeAt(0)), [...r]]);
-
-// Site words (the manifest's `facets.words`: normalised, three or more Japanese characters):
-// by first character, as arrays of characters, longest first.
-const lookups = new WeakMap();
-function lookup(words) {
-  let m = lookups.get(words);
-  if (!m) {
-    m = new Map();
-    for (const w of words) {
-      const chars = [...w];
-      if (!m.has(chars[0])) m.set(chars[0], []);
-      m.get(chars[0]).push(chars);
-    }
-    for (const list of m.values()) list.sort((a, b) => b.length - a.length);
-    lookups.set(words, m);
-  }
-  return m;
-}
-
-/** Lengths of the words starting at `chars[i]` that end within `chars`, longest first. */
-const wordsAt = (m, chars, i) =>
-  (m.get(chars[i]) ?? []).filter((w) => w.length <= chars.length - i && w.every((c, k) => chars[i + k] === c)).map((w) => w.length);
-
-/** Tokens for indexing, in text order (duplicates kept). */
-export function indexTokens(text, words = []) {
-  const m = lookup(words);
-  const out = [];
-  for (const [jp, chars] of runs(normalize(text))) {
-    if (!jp) out.push(chars.join(''));
-    else
-      chars.forEach((c, i) => {
-        out.push(c);
-        if (i + 1 < chars.length) out.push(c + chars[i + 1]);
-        for (const n of wordsAt(m, chars, i)) out.push(chars.slice(i, i + n).join(''));
-      });
-  }
-  return out;
-}
-
-/** Distinct tokens of a query, in order, at most 16: site words where they fit, else pairs. */
-export function queryTokens(query, words = []) {
-  const m = lookup(words);
-  const out = [];
-  const push = (t) => out.includes(t) || out.push(t);
-  for (const [jp, chars] of runs(normalize(cut(String(query ?? ''), MAX_CHARS)))) {
-    const n = chars.length;
-    if (!jp || n === 1) {
-      push(chars.join(''));
-      continue;
-    }
-    // Pairs without overlap of chars[a..b] (an odd last one with the one before it); a lone
-    // character with its neighbour in the run (before it, else after it).
-    const pairs = (a, b) => {
-      if (b - a === 1) push(a > 0 ? chars[a - 1] + chars[a] : chars[a] + chars[a + 1]);
-      else if (b > a) {
-        for (let i = a; i + 1 < b; i += 2) push(chars[i] + chars[i + 1]);
-        if ((b - a) % 2) push(chars[b - 2] + chars[b - 1]);
-      }
-    };
-    let plain = 0;
-    for (let i = 0; i < n; ) {
-      const len = wordsAt(m, chars, i)[0];
-      if (len) {
-        pairs(plain, i);
-        push(chars.slice(i, i + len).join(''));
-        plain = i += len;
-      } else i++;
-    }
-    pairs(plain, n);
-  }
-  return out.slice(0, MAX_TOKENS);
-}
-
-// ---- synonyms (search-index/src/synonyms.rs; vectors: search-index/tests/synonyms.json) ---------
-
-const synonymTables = new WeakMap();
-
-/**
- * The synonym table `synonyms` (`[{term, words}]`, the manifest's `facets.synonyms`) read against
- * site words `words`: `groups(tokens)` and `home(token)`, as `Synonyms` in synonyms.rs.
- */
-export function synonymsOf(synonyms = [], words = []) {
-  let t = synonymTables.get(synonyms);
-  if (t && t.site === words) return t;
-  const same = (a, b) => a.length === b.length && a.every((x, i) => x === b[i]);
-  const terms = synonyms.map((s) => queryTokens(s.term, words));
-  const list = []; // [tokens, entries]
-  synonyms.forEach((s, i) => {
-    for (const w of s.words) {
-      const tokens = queryTokens(w, words);
-      if (!tokens.length || same(tokens, terms[i]) || !terms[i].length) continue;
-      const found = list.find(([x]) => same(x, tokens));
-      if (!found) list.push([tokens, [i]]);
-      else if (!found[1].includes(i)) found[1].push(i);
-    }
-  });
-  list.sort((a, b) => b[0].length - a[0].length); // stable: equal lengths keep table order
-  const firsts = new Set(terms.filter((x) => x.length).map((x) => x[0]));
-  const homes = new Map();
-  for (const [tokens, sets] of list)
-    if (tokens.length === 1 && !firsts.has(tokens[0]) && !homes.has(tokens[0])) homes.set(tokens[0], terms[sets[0]][0]);
-  t = {
-    site: words,
-    /** Query tokens in groups: a run that spells a word is one group of it and its terms. */
-    groups(tokens) {
-      const groups = [];
-      for (let i = 0; i < tokens.length; ) {
-        const hit = list.find(([w]) => w.length <= tokens.length - i && w.every((x, k) => tokens[i + k] === x));
-        if (hit) {
-          const group = [hit[0]];
-          for (const s of hit[1]) if (!group.some((a) => same(a, terms[s]))) group.push(terms[s]);
-          groups.push(group);
-          i += hit[0].length;
-        } else groups.push([[tokens[i++]]]);
-      }
-      return groups;
-    },
-    /** The key whose bucket holds `token`. */
-    home: (token) => homes.get(token) ?? token,
-  };
-  synonymTables.set(synonyms, t);
-  return t;
-}
-
-/** The key of an exact whole-name match: the normalised text without spaces. */
-export const exactKey = (text) => normalize(cut(String(text ?? ''), MAX_CHARS)).replaceAll(' ', '');
 
 // ---- distances ---------------------------------------------------------------------------------
 
@@ -491,6 +327,148 @@ function checked(m, name) {
   return m;
 }
 
+/**
+ * A query read against the manifest: facet indexes (-1: none), the filter keys (care items,
+ * flags, age), `near`, the page (`offset`, `end`), the text and its tokens; values that name
+ * nothing are listed in `ignored`.
+ */
+function parseQuery(query, m) {
+  const q = typeof query === 'string' ? { text: query } : query || {};
+  const f = m.facets;
+  const ignored = [];
+  const find = (items, value, what, match = (x) => x.id === value) => {
+    if (absent(value)) return -1;
+    value = String(value);
+    const i = items.findIndex(match);
+    if (i < 0) ignored.push(`${what}=${value}`);
+    return i;
+  };
+  const category = find(f.categories, q.category, 'category');
+  const region = find(f.regions, q.region, 'region');
+  const mv = absent(q.municipality) ? '' : String(q.municipality);
+  const municipality = find(f.municipalities, mv, 'municipality', (x) => x.name === mv || x.code === mv);
+  const filterKeys = [];
+  for (const [items, values, what, prefix] of [
+    [f.care_items, q.care, 'care', m.keys.care],
+    [f.flags, q.flags, 'flag', m.keys.flag],
+  ])
+    for (const v of list(values)) {
+      const i = find(items, v, what);
+      if (i >= 0) filterKeys.push(prefix + i);
+    }
+  if (!absent(q.age)) {
+    const age = Number(q.age);
+    if (Number.isInteger(age) && age >= 0) filterKeys.push(m.keys.age + age);
+    else ignored.push(`age=${q.age}`);
+  }
+  let near = null;
+  if (!absent(q.near)) {
+    const p = Array.isArray(q.near) ? q.near.map((x) => (absent(x) ? NaN : Number(x))) : [];
+    if (p.length === 2 && p.every(Number.isFinite)) near = p;
+    else ignored.push(`near=${q.near}`);
+  }
+  const offset = count(q.offset, 0);
+  const text = absent(q.text) ? '' : String(q.text);
+  const tokens = queryTokens(text, f.words);
+  return { ignored, category, region, municipality, filterKeys, near, offset, end: offset + count(q.limit, 10), text, tokens };
+}
+
+/**
+ * What a query looks up besides its filter keys: the tokens of its groups (`words`), each
+ * group's alternatives as indexes into them, the keys of the care items it names (a group's
+ * alternative is the item's label's tokens: those listings rank first), and each key's bucket
+ * (a care item's key lives with its label's first token).
+ */
+function keysOf(p, m) {
+  const f = m.facets;
+  const syn = synonymsOf(f.synonyms, f.words);
+  const groups = syn.groups(p.tokens);
+  const words = [...new Set(groups.flat(2))];
+  const labels = f.care_items.map((c) => queryTokens(c.label, f.words));
+  const careHome = (k) => k.startsWith(m.keys.care) && labels[+k.slice(m.keys.care.length)]?.[0];
+  const alts = groups.flat();
+  const same = (a, b) => a.length === b.length && a.every((x, j) => x === b[j]);
+  return {
+    words,
+    alternatives: groups.map((g) => g.map((alt) => alt.map((x) => words.indexOf(x)))),
+    named: labels.flatMap((l, i) => (l.length && alts.some((a) => same(a, l)) ? [m.keys.care + i] : [])),
+    home: (k) => fnv1a(syn.home(careHome(k) || k)) % m.buckets,
+  };
+}
+
+/**
+ * Candidates: documents of every group (of one of its alternatives) and filter key (rarest
+ * first), within the ranges of the municipality, region and category filters (documents are
+ * ordered by them).
+ */
+function candidates(m, { category, region, municipality }, { scored, alternatives, filters }) {
+  const f = m.facets;
+  const C = f.categories.length;
+  const all = (lists) => lists.sort((a, b) => a.length - b.length).reduce((x, y) => intersect(x, y));
+  const sets = [
+    ...alternatives.map((g) => union(g.map((alt) => all(alt.map((k) => scored[k].docs))))),
+    ...filters.map((t) => t.docs),
+  ];
+  const spans = [];
+  m.ranges.forEach((r, i) => {
+    if ((municipality < 0 || i === municipality) && (region < 0 || f.municipalities[i].region === region))
+      spans.push(category < 0 ? [r[0], r[C]] : [r[category], r[category + 1]]);
+  });
+  if (!sets.length) {
+    const every = [];
+    for (const [a, b] of spans) for (let d = a; d < b; d++) every.push(d);
+    return Uint32Array.from(every);
+  }
+  const cand = all(sets);
+  return municipality >= 0 || region >= 0 || category >= 0 ? cand.filter((d) => spans.some(([a, b]) => d >= a && d < b)) : cand;
+}
+
+/**
+ * The candidates' scores and ranks. Per group the best of its alternatives (each its tokens'
+ * values summed in order), the groups' summed in query order, then the exact name's. A level not
+ * loaded yet counts as the largest such level of its cell: an upper bound (f64 addition and max
+ * are monotonic); `partial[i * K + k]` marks term k's level of candidate i as such, and
+ * `rescore()` recomputes after rest files are loaded. `rank`: how many named care items each
+ * candidate accepts.
+ */
+function scoring(m, cand, { scored, words, alternatives, ranks }) {
+  const total = cand.length;
+  const rank = new Uint8Array(total);
+  for (const t of ranks) positions(cand, t.docs).forEach((p, i) => p >= 0 && rank[i]++);
+  const cellOf = scored.some((t) => t.bounds) ? cellsOf(m.ranges, m.facets.categories.length, cand) : null;
+  const K = scored.length;
+  const score = new Float64Array(total);
+  const partial = new Uint8Array(total * K);
+  const values = scored.map(() => new Float64Array(total));
+  const rescore = () => {
+    partial.fill(0);
+    scored.forEach((t, k) => {
+      const v = values[k].fill(NaN);
+      const pos = positions(cand, t.docs);
+      for (let i = 0; i < total; i++) {
+        if (pos[i] < 0) continue;
+        let l = t.lv[pos[i]];
+        if (!l) (l = t.bounds[cellOf[i]]), (partial[i * K + k] = 1);
+        v[i] = (l * t.max) / 255;
+      }
+    });
+    for (let i = 0; i < total; i++) {
+      alternatives.forEach((g, n) => {
+        let best = NaN;
+        for (const alt of g) {
+          let sum = values[alt[0]][i];
+          for (let j = 1; j < alt.length; j++) sum += values[alt[j]][i];
+          if (sum === sum && !(best >= sum)) best = sum;
+        }
+        score[i] = n ? score[i] + best : best;
+      });
+      if (K > words.length && values[K - 1][i] === values[K - 1][i]) score[i] += values[K - 1][i];
+    }
+  };
+  rescore();
+  return { score, rank, partial, cellOf, K, rescore };
+}
+
 export class SearchClient {
   /** @param {{base: string, fetch?: typeof fetch}} options `base`: URL of the `search/` directory. */
   constructor({ base, fetch } = {}) {
@@ -590,65 +568,35 @@ export class SearchClient {
   }
 
   async #run(query, m) {
-    const q = typeof query === 'string' ? { text: query } : query || {};
-    const f = m.facets;
-    const ignored = [];
-    const find = (items, value, what, match = (x) => x.id === value) => {
-      if (absent(value)) return -1;
-      value = String(value);
-      const i = items.findIndex(match);
-      if (i < 0) ignored.push(`${what}=${value}`);
-      return i;
-    };
-    const category = find(f.categories, q.category, 'category');
-    const region = find(f.regions, q.region, 'region');
-    const mv = absent(q.municipality) ? '' : String(q.municipality);
-    const municipality = find(f.municipalities, mv, 'municipality', (x) => x.name === mv || x.code === mv);
-    const filterKeys = [];
-    for (const [items, values, what, prefix] of [
-      [f.care_items, q.care, 'care', m.keys.care],
-      [f.flags, q.flags, 'flag', m.keys.flag],
-    ])
-      for (const v of list(values)) {
-        const i = find(items, v, what);
-        if (i >= 0) filterKeys.push(prefix + i);
-      }
-    if (!absent(q.age)) {
-      const age = Number(q.age);
-      if (Number.isInteger(age) && age >= 0) filterKeys.push(m.keys.age + age);
-      else ignored.push(`age=${q.age}`);
-    }
-    let near = null;
-    if (!absent(q.near)) {
-      const p = Array.isArray(q.near) ? q.near.map((x) => (absent(x) ? NaN : Number(x))) : [];
-      if (p.length === 2 && p.every(Number.isFinite)) near = p;
-      else ignored.push(`near=${q.near}`);
-    }
-    const limit = count(q.limit, 10);
-    const offset = count(q.offset, 0);
-    const end = offset + limit;
-
-    const text = absent(q.text) ? '' : String(q.text);
-    const tokens = queryTokens(text, f.words);
+    const p = parseQuery(query, m);
     // Text with nothing searchable in it (symbols, emoji) finds nothing; blank text lists.
-    if (!tokens.length && !BLANK.test(text)) return { total: 0, hits: [], ignored };
-    const exact = tokens.length ? exactKey(text) : '';
+    if (!p.tokens.length && !BLANK.test(p.text)) return { total: 0, hits: [], ignored: p.ignored };
+    const t = await this.#terms(m, p, keysOf(p, m));
+    const cand = candidates(m, p, t);
+    const s = scoring(m, cand, t);
+    let order; // indexes into cand, in result order (at least up to `end`)
+    let dist = null;
+    if (p.near) {
+      ({ order, dist } = await this.#nearest(m, p.near, cand, p.end));
+      await this.#complete(m, s, t, order.slice(p.offset, p.end));
+    } else if (!p.tokens.length) order = Array.from({ length: Math.min(cand.length, p.end) }, (_, i) => i);
+    else
+      do order = top(s.score, cand, p.end, s.rank);
+      while (await this.#complete(m, s, t, order));
+    const hits = await this.#hits(m, t, cand, order.slice(p.offset, p.end), s.score, dist);
+    return { total: cand.length, hits, ignored: p.ignored };
+  }
 
-    // Every bucket the keys need, in parallel.
-    const syn = synonymsOf(f.synonyms, f.words);
-    const groups = syn.groups(tokens);
-    const words = [...new Set(groups.flat(2))];
+  /**
+   * Loads every bucket the keys need, in parallel, and returns the terms: `scored` (the groups'
+   * tokens, then the exact name, if any), `filters` (the filter keys'), `ranks` (the named care
+   * items'), the alternatives as indexes into `scored`, the buckets and the record reader.
+   */
+  async #terms(m, p, { words, alternatives, named, home }) {
+    const f = m.facets;
     const record = recordReader(m.record);
     const buckets = new Map();
-    // A care item's key lives with its label's first token; the query names the items whose
-    // label's tokens are an alternative of a group: those listings rank first.
-    const labels = f.care_items.map((c) => queryTokens(c.label, f.words));
-    const careHome = (k) => k.startsWith(m.keys.care) && labels[+k.slice(m.keys.care.length)]?.[0];
-    const home = (k) => fnv1a(syn.home(careHome(k) || k)) % m.buckets;
-    const alts = groups.flat();
-    const named = labels.flatMap((l, i) => (l.length && alts.some((a) => a.length === l.length && a.every((t, j) => t === l[j])) ? [m.keys.care + i] : []));
-    const C = f.categories.length;
-    const keys = [...words, ...filterKeys, ...named];
+    const keys = [...words, ...p.filterKeys, ...named];
     const homes = keys.map(home);
     await Promise.all(
       [...new Set(homes)].map(async (b) =>
@@ -656,120 +604,61 @@ export class SearchClient {
       ),
     );
     const terms = keys.map((k, i) => term(buckets.get(homes[i]), k));
-    // Scored: the groups' tokens, then the exact name, if any; each alternative as indexes of them.
     const scored = terms.slice(0, words.length);
-    const alternatives = groups.map((g) => g.map((alt) => alt.map((t) => words.indexOf(t))));
+    const exact = p.tokens.length ? exactKey(p.text) : '';
     const own = exact ? queryTokens(exact, f.words) : [];
-    if (exact && own.every((t) => tokens.includes(t))) {
+    if (exact && own.every((x) => p.tokens.includes(x))) {
       // The exact name lives with the rarest query token of its key (the first of the rarest),
       // whose bucket is loaded: the name is looked up only when its tokens are the query's.
       let best = own[0];
       let df = Infinity;
-      for (const t of own) {
-        const n = term(buckets.get(home(t)), t).docs.length;
-        if (n < df) (best = t), (df = n);
+      for (const x of own) {
+        const n = term(buckets.get(home(x)), x).docs.length;
+        if (n < df) (best = x), (df = n);
       }
       scored.push(term(buckets.get(home(best)), m.keys.exact + exact));
     }
-    if (scored.some((t) => !t.lv)) throw formatError(`${m.dir}/${homes[0]}.bin`);
+    if (scored.some((x) => !x.lv)) throw formatError(`${m.dir}/${homes[0]}.bin`);
+    const filters = terms.slice(words.length, words.length + p.filterKeys.length);
+    const ranks = terms.slice(words.length + p.filterKeys.length);
+    return { scored, words, alternatives, filters, ranks, buckets, record };
+  }
 
-    // Candidates: documents of every group (of one of its alternatives) and filter key (rarest
-    // first), within the ranges of the municipality, region and category filters (documents are
-    // ordered by them).
-    const all = (lists) => lists.sort((a, b) => a.length - b.length).reduce((x, y) => intersect(x, y));
-    const sets = [
-      ...alternatives.map((g) => union(g.map((alt) => all(alt.map((k) => scored[k].docs))))),
-      ...terms.slice(words.length, words.length + filterKeys.length).map((t) => t.docs),
-    ];
-    let cand = sets.length ? all(sets) : null;
-    const spans = [];
-    m.ranges.forEach((r, i) => {
-      if ((municipality < 0 || i === municipality) && (region < 0 || f.municipalities[i].region === region))
-        spans.push(category < 0 ? [r[0], r[C]] : [r[category], r[category + 1]]);
-    });
-    if (!cand) {
-      const every = [];
-      for (const [a, b] of spans) for (let d = a; d < b; d++) every.push(d);
-      cand = Uint32Array.from(every);
-    } else if (municipality >= 0 || region >= 0 || category >= 0)
-      cand = cand.filter((d) => spans.some(([a, b]) => d >= a && d < b));
-    const total = cand.length;
-    // Per candidate, how many of the named care items it accepts.
-    const rank = new Uint8Array(total);
-    for (const t of terms.slice(words.length + filterKeys.length)) positions(cand, t.docs).forEach((p, i) => p >= 0 && rank[i]++);
+  /** Loads the levels that candidates `list` lack, by term and category (rest files), and rescores; false when none lacked any. */
+  async #complete(m, s, { scored }, list) {
+    const C = m.facets.categories.length;
+    const { K, partial, cellOf } = s;
+    const need = new Set();
+    for (const i of list) for (let k = 0; k < K; k++) if (partial[i * K + k]) need.add(k * C + (cellOf[i] % C));
+    await Promise.all(
+      [...need].map(async (x) => {
+        const t = scored[Math.floor(x / C)];
+        const c = x % C;
+        const name = `${t.rest}-${c}.bin`;
+        const rest = await this.#load(m, name, (b, url) => unseal(b, 'TSGR', url).bytes.subarray(5));
+        t.cats ??= cellsOf(m.ranges, C, t.docs).map((cell) => cell % C);
+        if (t.lv.some((l, i) => !l && t.cats[i] === c)) complete(t, c, rest, `${m.dir}/${name}`);
+      }),
+    );
+    s.rescore();
+    return need.size > 0;
+  }
 
-    // Scores: per group the best of its alternatives (each its tokens' values summed in order),
-    // the groups' summed in query order, then the exact name's. A level not loaded yet counts as
-    // the largest such level of its cell: an upper bound (f64 addition and max are monotonic).
-    const cellOf = scored.some((t) => t.bounds) ? cellsOf(m.ranges, C, cand) : null;
-    const K = scored.length;
-    const score = new Float64Array(total);
-    const partial = new Uint8Array(total * K); // [i * K + k]: term k's level of candidate i is not loaded
-    const values = scored.map(() => new Float64Array(total));
-    const rescore = () => {
-      partial.fill(0);
-      scored.forEach((t, k) => {
-        const v = values[k].fill(NaN);
-        const pos = positions(cand, t.docs);
-        for (let i = 0; i < total; i++) {
-          if (pos[i] < 0) continue;
-          let l = t.lv[pos[i]];
-          if (!l) (l = t.bounds[cellOf[i]]), (partial[i * K + k] = 1);
-          v[i] = (l * t.max) / 255;
-        }
-      });
-      for (let i = 0; i < total; i++) {
-        alternatives.forEach((g, n) => {
-          let best = NaN;
-          for (const alt of g) {
-            let sum = values[alt[0]][i];
-            for (let j = 1; j < alt.length; j++) sum += values[alt[j]][i];
-            if (sum === sum && !(best >= sum)) best = sum;
-          }
-          score[i] = n ? score[i] + best : best;
-        });
-        if (K > words.length && values[K - 1][i] === values[K - 1][i]) score[i] += values[K - 1][i];
-      }
-    };
-    // The levels that candidates `list` lack, by term and category: load those rest files.
-    const completeFor = async (list) => {
-      const need = new Set();
-      for (const i of list) for (let k = 0; k < K; k++) if (partial[i * K + k]) need.add(k * C + (cellOf[i] % C));
-      await Promise.all(
-        [...need].map(async (x) => {
-          const t = scored[Math.floor(x / C)];
-          const c = x % C;
-          const name = `${t.rest}-${c}.bin`;
-          const rest = await this.#load(m, name, (b, url) => unseal(b, 'TSGR', url).bytes.subarray(5));
-          t.cats ??= cellsOf(m.ranges, C, t.docs).map((cell) => cell % C);
-          if (t.lv.some((l, i) => !l && t.cats[i] === c)) complete(t, c, rest, `${m.dir}/${name}`);
-        }),
-      );
-      rescore();
-      return need.size > 0;
-    };
-    rescore();
-
-    let order; // indexes into cand, in result order (at least up to `end`)
-    let dist = null;
-    if (near) {
-      ({ order, dist } = await this.#nearest(m, near, cand, end));
-      await completeFor(order.slice(offset, end));
-    } else if (!tokens.length) order = Array.from({ length: Math.min(total, end) }, (_, i) => i);
-    else
-      do order = top(score, cand, end, rank);
-      while (await completeFor(order));
-    const page = order.slice(offset, end);
-
-    // Display records: from the buckets; else, when every missing one is on the first page of its
-    // cell in one term (a one-token query filtered to cells), from that term's shown file;
-    // else from the display shards, smaller when the missing records are few or spread.
+  /**
+   * The hits of `page` (indexes into `cand`). Display records: from the buckets; else, when every
+   * missing one is on the first page of its cell in one term (a one-token query filtered to
+   * cells), from that term's shown file; else from the display shards, smaller when the missing
+   * records are few or spread.
+   */
+  async #hits(m, { scored, buckets, record }, cand, page, score, dist) {
+    const f = m.facets;
     const per = m.docs_per_shard;
     const showns = [...buckets.values()].map((b) => b.shown);
     const shown = (d) => {
       for (const s of showns) if (s.has(d)) return s.get(d);
     };
     const missing = Uint32Array.from(page.map((i) => cand[i]).filter((d) => !shown(d))).sort();
+    const C = f.categories.length;
     const holder = missing.length ? scored.find((t) => t.show && missing.every((d) => onCellPage(t, d, m, C))) : null;
     if (holder) showns.push(await this.#load(m, holder.show, (b, url) => shownRecords(unseal(b, 'TSGS', url), record)));
     const shards = new Map();
@@ -785,7 +674,7 @@ export class SearchClient {
     );
     const bits = (items, set) => items.filter((_, i) => (set / 2 ** i) & 1).map(({ id, label }) => ({ id, label }));
     const copy = (x) => (x ? { ...x } : null);
-    const hits = page.map((i) => {
+    return page.map((i) => {
       const doc = cand[i];
       const r = shown(doc) || shards.get(Math.floor(doc / per))[doc % per];
       const muni = f.municipalities[r.municipality];
@@ -808,7 +697,6 @@ export class SearchClient {
         stale: r.stale === 1,
       };
     });
-    return { total, hits, ignored };
   }
 
   /**

@@ -4,7 +4,7 @@
 //! bucket of its term's first token, so the group costs a cold query no extra bucket.
 //!
 //! Specified in `docs/search-index-format.md` ("Synonyms") and implemented again in
-//! `js/search.js`; `tests/synonyms.json` pins both readers to the same groups and homes.
+//! `js/text.js`; `tests/synonyms.json` pins both readers to the same groups and homes.
 
 use std::collections::HashMap;
 

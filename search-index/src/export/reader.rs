@@ -1,10 +1,29 @@
-//! The browser reader (`js/search.js`) as the site ships it: with the manifest built in, so that
-//! a cold query needs no request for it, and minified.
+//! The browser reader as the site ships it: `js/text.js` and `js/search.js` joined into one
+//! module, with the manifest built in, so that a cold query needs no request for either, and
+//! minified.
+
+use std::sync::LazyLock;
 
 use super::File;
 
-/// The reader's source.
-const READER: &str = include_str!("../../js/search.js");
+/// The text rules (normalisation, tokens, synonyms), which `search.js` imports.
+const TEXT: &str = include_str!("../../js/text.js");
+/// The reader, which imports `TEXT` and re-exports what it names.
+const SEARCH: &str = include_str!("../../js/search.js");
+/// The lines of `SEARCH` that name `text.js`: the joined module has neither.
+const SEARCH_IMPORTS: [&str; 2] = [
+    "import { exactKey, queryTokens, synonymsOf, TOKENIZER_VERSION } from './text.js';\n",
+    "export { exactKey, indexTokens, normalize, queryTokens, synonymsOf, TOKENIZER_VERSION, UNICODE_SEPARATORS } from './text.js';\n",
+];
+
+/// The reader's source: one module, `TEXT` then `SEARCH` without its lines that name `TEXT`
+/// (whose exports stay the module's).
+static READER: LazyLock<String> = LazyLock::new(|| {
+    let search = SEARCH_IMPORTS
+        .iter()
+        .fold(SEARCH.to_owned(), |s, line| s.replacen(line, "", 1));
+    format!("{TEXT}\n{search}")
+});
 /// The reader's line that the build replaces with the manifest.
 const READER_MANIFEST_LINE: &str = "const BUILT_MANIFEST = null;";
 /// Name of the reader in the export.
@@ -58,6 +77,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_joined_reader_names_no_other_file() {
+        for line in SEARCH_IMPORTS {
+            assert_eq!(SEARCH.matches(line).count(), 1, "search.js has {line}");
+        }
+        assert!(!READER.contains("./text.js';"), "no import is left");
+        assert!(READER.starts_with(TEXT));
+    }
+
+    #[test]
     fn the_reader_has_one_line_for_the_manifest() {
         assert_eq!(READER.matches(READER_MANIFEST_LINE).count(), 1);
         let reader = reader_with(r#"{"format":2}"#);
@@ -82,6 +110,7 @@ mod tests {
         for export in [
             "SearchClient",
             "queryTokens",
+            "synonymsOf",
             "normalize",
             "TOKENIZER_VERSION",
         ] {
