@@ -65,6 +65,10 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "search-ui.js",
         include_bytes!("../../themes/default/static/search-ui.js"),
     ),
+    (
+        "favicon.svg",
+        include_bytes!("../../themes/default/static/favicon.svg"),
+    ),
 ];
 
 /// A theme ready to render: templates minified and parsed once, static files loaded.

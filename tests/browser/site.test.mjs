@@ -189,6 +189,25 @@ describe('sample site in a real browser', () => {
     }
   });
 
+  test('the favicon: every page links the site\'s own icon, which loads (no request for /favicon.ico)', async () => {
+    const page = await newPage(VIEWPORTS[0]);
+    const asked = [];
+    page.on('request', (req) => asked.push(new URL(req.url()).pathname));
+    try {
+      for (const path of ['', 'search/', 'gaps/']) {
+        await goto(page, path);
+        const href = await page.locator('link[rel="icon"]').getAttribute('href');
+        assert.equal(href, '/tsunagu/favicon.svg', path);
+        const res = await page.request.get(new URL(href, page.url()).href);
+        assert.equal(res.status(), 200);
+        assert.match(res.headers()['content-type'], /^image\/svg\+xml/);
+      }
+      assert.ok(!asked.includes('/favicon.ico'), `requests: ${asked.filter((p) => /favicon/.test(p))}`);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('no JavaScript, keyboard only: skip link first, it moves focus to main', async () => {
     const page = await newPage(VIEWPORTS[0], { javaScript: false });
     try {
