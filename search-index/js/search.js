@@ -373,6 +373,9 @@ function parseQuery(query, m) {
   return { ignored, category, region, municipality, filterKeys, near, offset, end: offset + count(q.limit, 10), text, tokens };
 }
 
+/** Per manifest's facets, each care item's label as query tokens. */
+const labelTokens = new WeakMap();
+
 /**
  * What a query looks up besides its filter keys: the tokens of its groups (`words`), each
  * group's alternatives as indexes into them, the keys of the care items it names (a group's
@@ -384,14 +387,13 @@ function keysOf(p, m) {
   const syn = synonymsOf(f.synonyms, f.words);
   const groups = syn.groups(p.tokens);
   const words = [...new Set(groups.flat(2))];
-  const labels = f.care_items.map((c) => queryTokens(c.label, f.words));
+  if (!labelTokens.has(f)) labelTokens.set(f, f.care_items.map((c) => queryTokens(c.label, f.words)));
+  const labels = labelTokens.get(f);
   const careHome = (k) => k.startsWith(m.keys.care) && labels[+k.slice(m.keys.care.length)]?.[0];
-  const alts = groups.flat();
-  const same = (a, b) => a.length === b.length && a.every((x, j) => x === b[j]);
   return {
     words,
     alternatives: groups.map((g) => g.map((alt) => alt.map((x) => words.indexOf(x)))),
-    named: labels.flatMap((l, i) => (l.length && alts.some((a) => same(a, l)) ? [m.keys.care + i] : [])),
+    named: syn.named(groups, labels).map((i) => m.keys.care + i),
     home: (k) => fnv1a(syn.home(careHome(k) || k)) % m.buckets,
   };
 }

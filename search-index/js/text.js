@@ -164,6 +164,8 @@ export function synonymsOf(synonyms = [], words = []) {
     },
     /** The key whose bucket holds `token`. */
     home: (token) => homes.get(token) ?? token,
+    /** Indexes of `phrases` (token lists, such as care-item labels) that are an alternative of one of `groups`. */
+    named: (groups, phrases) => phrases.flatMap((l, i) => (l.length && groups.some((g) => g.some((a) => same(a, l))) ? [i] : [])),
   };
   synonymTables.set(synonyms, t);
   return t;
