@@ -348,6 +348,12 @@ fn search(root: &Path, q: &tsunagu_search::Query, json: bool) -> Result<(), Erro
             serde_json::to_string(&results).expect("results serialise")
         );
     } else {
+        if !results.dropped.is_empty() {
+            println!(
+                "すべてのことばに当てはまる掲載がないため、「{}」を除いて探しました",
+                results.dropped.join("」「")
+            );
+        }
         println!("{} 件", results.total);
         for h in &results.hits {
             match h.distance_km {

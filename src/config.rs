@@ -62,6 +62,10 @@ pub struct Demand {
     pub care: BTreeMap<String, u32>,
 }
 
+/// The most services a site may have: the search index keeps those an entry offers as the bits
+/// of one 64-bit field.
+pub const MAX_SERVICES: usize = 64;
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct SiteConfig {
     pub title: String,

@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use tsunagu_search::normalize::Words;
 use tsunagu_search::{Doc, Facets, Label, Municipality, SearchIndex, Synonym};
 
+use crate::config::{Config, MAX_SERVICES};
 use crate::entry::Entry;
 use crate::fields;
 use crate::site::Site;
@@ -83,6 +84,7 @@ pub fn facets(site: &Site) -> Facets {
             .iter()
             .map(|f| label(f.id, f.label))
             .collect(),
+        services: services(cfg).map(|s| label(s, s)).collect(),
         bbox,
         words: site_words(site).list().to_vec(),
         synonyms: cfg
@@ -94,6 +96,18 @@ pub fn facets(site: &Site) -> Facets {
             })
             .collect(),
     }
+}
+
+/// The services of every category, each once, in configuration order (at most
+/// [`MAX_SERVICES`], which configuration loading checks).
+fn services(cfg: &Config) -> impl Iterator<Item = &str> {
+    let mut seen = std::collections::BTreeSet::new();
+    cfg.categories
+        .iter()
+        .flat_map(|c| &c.services)
+        .map(String::as_str)
+        .filter(move |s| seen.insert(*s))
+        .take(MAX_SERVICES)
 }
 
 /// The site's own vocabulary, which the tokenizer keeps whole (`normalize::Words`): the names
@@ -159,6 +173,10 @@ pub fn documents(site: &Site, facets: &Facets) -> Vec<Doc> {
                 .enumerate()
                 .filter(|(_, (_, v))| *v == Some(true))
                 .fold(0u32, |bits, (i, _)| bits | (1 << i));
+            let service_bits = services(cfg)
+                .enumerate()
+                .filter(|(_, s)| e.services.iter().any(|x| x == s))
+                .fold(0u64, |bits, (i, _)| bits | (1 << i));
             let care_labels: Vec<&str> = e
                 .care
                 .iter()
@@ -200,6 +218,7 @@ pub fn documents(site: &Site, facets: &Facets) -> Vec<Doc> {
                 municipality_index: mi as u16,
                 care_bits,
                 flag_bits,
+                service_bits,
                 ages: e.ages.map(|a| (a.min.min(255) as u8, a.max.min(255) as u8)),
                 lat,
                 lon,

@@ -175,3 +175,120 @@ fn hostile_queries_never_fail() {
         unknown.stderr
     );
 }
+
+/// Per entry id, its record in the built site's `data/entries.json`.
+fn records(site: &TempSite) -> std::collections::HashMap<String, Value> {
+    let out = site.root().join("public");
+    site.build(&out).assert_code(0);
+    let data: Value =
+        serde_json::from_slice(&std::fs::read(out.join("data/entries.json")).unwrap()).unwrap();
+    data["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["id"].as_str().unwrap().to_owned(), e.clone()))
+        .collect()
+}
+
+#[test]
+fn an_age_keeps_listings_without_ages_after_the_others() {
+    let site = TempSite::sample_copy();
+    let all = records(&site);
+    let holds = |e: &Value, age: u64| {
+        e["ages"]["min"].as_u64().unwrap() <= age && age <= e["ages"]["max"].as_u64().unwrap()
+    };
+    let unknown = all.values().filter(|e| e["ages"].is_null()).count();
+    assert!(unknown > 0, "the sample has listings without ages");
+    for args in [
+        &["", "--age", "4"][..],
+        &["", "--age", "15", "--near", "34.73,136.51"],
+        &["吸引", "--age", "7"],
+    ] {
+        let age: u64 = args[2].parse().unwrap();
+        let mut a = args.to_vec();
+        a.extend_from_slice(&["--limit", "500"]);
+        let hits = ids(&search(&site, &a));
+        let first_unknown = hits
+            .iter()
+            .position(|id| all[id]["ages"].is_null())
+            .unwrap_or_else(|| panic!("{args:?} keeps listings without ages"));
+        assert!(first_unknown > 0, "{args:?}: listings with ages come first");
+        assert!(
+            hits[..first_unknown].iter().all(|id| holds(&all[id], age)),
+            "{args:?}"
+        );
+        assert!(
+            hits[first_unknown..]
+                .iter()
+                .all(|id| all[id]["ages"].is_null()),
+            "{args:?}: then only those without ages"
+        );
+        if args[0].is_empty() {
+            let known = all
+                .values()
+                .filter(|e| !e["ages"].is_null() && holds(e, age));
+            assert_eq!(hits.len(), known.count() + unknown, "{args:?}");
+        }
+    }
+}
+
+#[test]
+fn a_query_that_names_a_service_lists_its_providers_first() {
+    let site = TempSite::sample_copy();
+    let all = records(&site);
+    let offers = |id: &String| {
+        all[id]["services"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s == "児童発達支援")
+    };
+    let hits = ids(&search(&site, &["児童発達支援", "--limit", "500"]));
+    let first_other = hits
+        .iter()
+        .position(|id| !offers(id))
+        .expect("some only mention it");
+    assert!(first_other > 0);
+    assert!(hits[first_other..].iter().all(|id| !offers(id)), "{hits:?}");
+}
+
+#[test]
+fn words_no_listing_has_together_fall_back_to_the_best_partial_match() {
+    let site = TempSite::sample_copy();
+    let get = |q: &str| search(&site, &[q, "--limit", "500"]);
+    let total = |q: &str| get(q)["total"].as_u64().unwrap();
+    // One word no listing has: dropped, the rest as if searched alone.
+    let r = get("吸引 ドラえもん");
+    assert_eq!(r["dropped"], serde_json::json!(["ドラえもん"]));
+    assert_eq!(ids(&r), ids(&get("吸引")));
+    // Words as typed, wherever they are.
+    assert_eq!(
+        get("ドラえもん　訪問看護 津")["dropped"],
+        serde_json::json!(["ドラえもん"])
+    );
+    // Of two words no listing has together, the one more listings have is kept.
+    let (suzuka, iga) = (total("訪問看護 鈴鹿"), total("訪問看護 伊賀"));
+    assert!(suzuka > 0 && iga > 0 && suzuka != iga, "{suzuka} {iga}");
+    let r = get("訪問看護 鈴鹿 伊賀");
+    let kept = if suzuka > iga { "鈴鹿" } else { "伊賀" };
+    let gone = if suzuka > iga { "伊賀" } else { "鈴鹿" };
+    assert_eq!(r["dropped"], serde_json::json!([gone]));
+    assert_eq!(r["total"].as_u64().unwrap(), suzuka.max(iga), "kept {kept}");
+    // Filters still apply; a single word, or words no listing has, drop nothing.
+    let r = search(
+        &site,
+        &["訪問看護 ドラえもん", "--care", "suction", "--limit", "500"],
+    );
+    assert_eq!(r["dropped"], serde_json::json!(["ドラえもん"]));
+    assert_eq!(
+        ids(&r),
+        ids(&search(
+            &site,
+            &["訪問看護", "--care", "suction", "--limit", "500"]
+        ))
+    );
+    for q in ["ドラえもん", "ドラえもん xyzzy", "訪問看護 津"] {
+        assert_eq!(get(q)["dropped"], serde_json::json!([]), "{q}");
+    }
+    assert_eq!(total("ドラえもん xyzzy"), 0);
+}

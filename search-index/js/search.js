@@ -4,8 +4,8 @@
 // `tsunagu search` (search-index/src/search.rs): same candidates, same f64 sums in the same order,
 // same tie-breaks.
 
-import { exactKey, queryTokens, synonymsOf, TOKENIZER_VERSION } from './text.js';
-export { exactKey, indexTokens, normalize, queryTokens, synonymsOf, TOKENIZER_VERSION, UNICODE_SEPARATORS } from './text.js';
+import { exactKey, isBlank, queryParts, queryTokens, synonymsOf, TOKENIZER_VERSION } from './text.js';
+export { exactKey, indexTokens, normalize, queryParts, queryTokens, synonymsOf, TOKENIZER_VERSION, UNICODE_SEPARATORS } from './text.js';
 
 const FORMAT = 5;
 const EARTH_RADIUS_KM = 6371.0088;
@@ -293,9 +293,6 @@ function intersect(a, b) {
   return out.subarray(0, n);
 }
 
-// Rust's `char::is_whitespace` (White_Space), which decides whether query text is blank.
-const BLANK = /^[\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$/;
-
 const absent = (v) => v === undefined || v === null || v === '';
 const list = (v) => (absent(v) ? [] : Array.isArray(v) ? v : [v]).filter((x) => !absent(x)).map(String);
 const count = (v, fallback) => {
@@ -319,18 +316,18 @@ function checked(m, name) {
       `tsunagu search: index format ${m && m.format}, tokenizer ${m && m.tokenizer}; this reader reads format ${FORMAT}, tokenizer ${TOKENIZER_VERSION}`,
     );
   const f = m.facets || {};
-  const lists = [m.geo, m.ranges, m.record, f.categories, f.regions, f.municipalities, f.care_items, f.flags, f.bbox, f.words];
-  const sizes = [m.buckets, m.docs_per_shard, m.geo_per_chunk, m.display, m.display_long, m.cell_page];
+  const lists = [m.geo, m.ranges, m.record, f.categories, f.regions, f.municipalities, f.care_items, f.services, f.flags, f.bbox, f.words];
+  const sizes = [m.buckets, m.docs_per_shard, m.geo_per_chunk, m.display, m.display_long, m.cell_page, m.max_age];
   const fields = lists.every(Array.isArray) && m.record.every((x) => Array.isArray(x) && Object.hasOwn(FIELDS, x[1]));
-  const keys = ['exact', 'care', 'flag', 'age'].every((k) => typeof m.keys?.[k] === 'string');
+  const keys = ['exact', 'care', 'service', 'flag', 'age', 'age_unknown'].every((k) => typeof m.keys?.[k] === 'string');
   if (!(m.docs >= 0 && sizes.every((n) => n > 0) && typeof m.dir === 'string' && fields && keys)) throw formatError(name);
   return m;
 }
 
 /**
  * A query read against the manifest: facet indexes (-1: none), the filter keys (care items,
- * flags, age), `near`, the page (`offset`, `end`), the text and its tokens; values that name
- * nothing are listed in `ignored`.
+ * flags), the keys of the age (its own, and its companion of listings without ages), `near`, the
+ * page (`offset`, `end`), the text and its tokens; values that name nothing are listed in `ignored`.
  */
 function parseQuery(query, m) {
   const q = typeof query === 'string' ? { text: query } : query || {};
@@ -356,9 +353,10 @@ function parseQuery(query, m) {
       const i = find(items, v, what);
       if (i >= 0) filterKeys.push(prefix + i);
     }
+  let ageKeys = [];
   if (!absent(q.age)) {
     const age = Number(q.age);
-    if (Number.isInteger(age) && age >= 0) filterKeys.push(m.keys.age + age);
+    if (Number.isInteger(age) && age >= 0) ageKeys = [m.keys.age + age, m.keys.age + Math.min(age, m.max_age) + m.keys.age_unknown];
     else ignored.push(`age=${q.age}`);
   }
   let near = null;
@@ -370,46 +368,65 @@ function parseQuery(query, m) {
   const offset = count(q.offset, 0);
   const text = absent(q.text) ? '' : String(q.text);
   const tokens = queryTokens(text, f.words);
-  return { ignored, category, region, municipality, filterKeys, near, offset, end: offset + count(q.limit, 10), text, tokens };
+  return { ignored, category, region, municipality, filterKeys, ageKeys, near, offset, end: offset + count(q.limit, 10), text, tokens };
 }
 
-/** Per manifest's facets, each care item's label as query tokens. */
+/** Per manifest's facets, the labels of care items and services as query tokens. */
 const labelTokens = new WeakMap();
 
 /**
  * What a query looks up besides its filter keys: the tokens of its groups (`words`), each
- * group's alternatives as indexes into them, the keys of the care items it names (a group's
- * alternative is the item's label's tokens: those listings rank first), and each key's bucket
- * (a care item's key lives with its label's first token).
+ * group's alternatives as indexes into them, the keys of the care items and services it names
+ * (a group's alternative is the label's tokens: those listings rank first), with the groups that
+ * name each, and each key's bucket (a care item's or service's key lives with its label's first
+ * token).
  */
 function keysOf(p, m) {
   const f = m.facets;
   const syn = synonymsOf(f.synonyms, f.words);
   const groups = syn.groups(p.tokens);
   const words = [...new Set(groups.flat(2))];
-  if (!labelTokens.has(f)) labelTokens.set(f, f.care_items.map((c) => queryTokens(c.label, f.words)));
-  const labels = labelTokens.get(f);
-  const careHome = (k) => k.startsWith(m.keys.care) && labels[+k.slice(m.keys.care.length)]?.[0];
+  if (!labelTokens.has(f))
+    labelTokens.set(f, [f.care_items, f.services].map((items) => items.map((c) => queryTokens(c.label, f.words))));
+  const [care, services] = labelTokens.get(f);
+  const labels = [[m.keys.care, care], [m.keys.service, services]];
+  const labelHome = (k) => {
+    const [prefix, items] = labels.find(([x]) => k.startsWith(x)) ?? [];
+    return prefix && items[+k.slice(prefix.length)]?.[0];
+  };
+  // An age's companion key lives with the age's key.
+  const { age, age_unknown: unknown } = m.keys;
+  const ageHome = (k) => (k.startsWith(age) && k.endsWith(unknown) ? k.slice(0, -unknown.length) : k);
+  const named = new Map(); // key → indexes of the groups that name it
+  groups.forEach((g, n) => {
+    for (const [prefix, items] of labels) for (const i of syn.named([g], items)) named.set(prefix + i, [...(named.get(prefix + i) ?? []), n]);
+  });
   return {
     words,
+    groups,
     alternatives: groups.map((g) => g.map((alt) => alt.map((x) => words.indexOf(x)))),
-    named: syn.named(groups, labels).map((i) => m.keys.care + i),
-    home: (k) => fnv1a(syn.home(careHome(k) || k)) % m.buckets,
+    named,
+    home: (k) => fnv1a(syn.home(labelHome(k) || ageHome(k))) % m.buckets,
   };
 }
 
+const all = (lists) => lists.sort((a, b) => a.length - b.length).reduce((x, y) => intersect(x, y));
+
+/** The documents of a group: of one of its alternatives (each: of all its tokens). */
+const groupDocs = (g, scored) => union(g.map((alt) => all(alt.map((k) => scored[k].docs))));
+
 /**
- * Candidates: documents of every group (of one of its alternatives) and filter key (rarest
- * first), within the ranges of the municipality, region and category filters (documents are
- * ordered by them).
+ * Candidates: documents of every group (of one of its alternatives) in `alternatives`, filter
+ * key and, when an age is asked for, of one of its two keys (rarest first), within the ranges of
+ * the municipality, region and category filters (documents are ordered by them).
  */
-function candidates(m, { category, region, municipality }, { scored, alternatives, filters }) {
+function candidates(m, { category, region, municipality }, { scored, filters, ages }, alternatives) {
   const f = m.facets;
   const C = f.categories.length;
-  const all = (lists) => lists.sort((a, b) => a.length - b.length).reduce((x, y) => intersect(x, y));
   const sets = [
-    ...alternatives.map((g) => union(g.map((alt) => all(alt.map((k) => scored[k].docs))))),
+    ...alternatives.map((g) => groupDocs(g, scored)),
     ...filters.map((t) => t.docs),
+    ...(ages.length ? [union(ages.map((t) => t.docs))] : []),
   ];
   const spans = [];
   m.ranges.forEach((r, i) => {
@@ -421,8 +438,42 @@ function candidates(m, { category, region, municipality }, { scored, alternative
     for (const [a, b] of spans) for (let d = a; d < b; d++) every.push(d);
     return Uint32Array.from(every);
   }
-  const cand = all(sets);
+  const cand = all([...sets]);
   return municipality >= 0 || region >= 0 || category >= 0 ? cand.filter((d) => spans.some(([a, b]) => d >= a && d < b)) : cand;
+}
+
+/**
+ * When no candidate has every group: the best partial match, as `fallback` in search.rs. The
+ * query's words are its whitespace-separated parts; a document matches a word when it matches
+ * each group that starts in it (a group is in the first part whose tokens hold its first token).
+ * Kept are the words of the largest set some candidate matches exactly; among sets as large, the
+ * one most candidates match, then the one that keeps earlier words. Returns the kept groups'
+ * indexes and the dropped words as typed, or null when the query has one word or none matches.
+ */
+function fallback(m, p, t) {
+  const parts = queryParts(p.text, m.facets.words);
+  const partOf = t.groups.map((g) => Math.max(0, parts.findIndex(([, tokens]) => tokens.includes(g[0][0]))));
+  const used = [...new Set(partOf)].sort((a, b) => a - b);
+  const n = used.length;
+  if (n < 2) return null;
+  const bit = (k) => 2 ** (n - 1 - k);
+  const masks = new Map();
+  used.forEach((part, k) => {
+    for (const d of candidates(m, p, t, t.alternatives.filter((_, g) => partOf[g] === part))) masks.set(d, (masks.get(d) ?? 0) + bit(k));
+  });
+  const sets = new Map();
+  for (const mask of masks.values()) sets.set(mask, (sets.get(mask) ?? 0) + 1);
+  const ones = (x) => x.toString(2).replaceAll('0', '').length;
+  let best = -1;
+  for (const [mask, c] of sets)
+    if (best < 0 || ones(mask) > ones(best) || (ones(mask) === ones(best) && (c > sets.get(best) || (c === sets.get(best) && mask > best))))
+      best = mask;
+  if (best < 0) return null;
+  const kept = (part) => Math.floor(best / bit(used.indexOf(part))) % 2 === 1;
+  return {
+    groups: t.groups.flatMap((_, g) => (kept(partOf[g]) ? [g] : [])),
+    dropped: used.filter((part) => !kept(part)).map((part) => parts[part][0]),
+  };
 }
 
 /**
@@ -430,13 +481,15 @@ function candidates(m, { category, region, municipality }, { scored, alternative
  * values summed in order), the groups' summed in query order, then the exact name's. A level not
  * loaded yet counts as the largest such level of its cell: an upper bound (f64 addition and max
  * are monotonic); `partial[i * K + k]` marks term k's level of candidate i as such, and
- * `rescore()` recomputes after rest files are loaded. `rank`: how many named care items each
- * candidate accepts.
+ * `rescore()` recomputes after rest files are loaded. `rank`, the first sort key, as `ranker`
+ * in search.rs: one per named care item or service the candidate accepts or offers, and when an
+ * age is asked for, more than all of those when the candidate states its ages.
  */
-function scoring(m, cand, { scored, words, alternatives, ranks }) {
+function scoring(m, cand, { scored, words, alternatives, ranks, ages }) {
   const total = cand.length;
-  const rank = new Uint8Array(total);
-  for (const t of ranks) positions(cand, t.docs).forEach((p, i) => p >= 0 && rank[i]++);
+  const rank = new Uint16Array(total);
+  const weighted = ages.length ? [...ranks.map((t) => [t, 1]), [ages[0], ranks.length + 1]] : ranks.map((t) => [t, 1]);
+  for (const [t, w] of weighted) positions(cand, t.docs).forEach((p, i) => p >= 0 && (rank[i] += w));
   const cellOf = scored.some((t) => t.bounds) ? cellsOf(m.ranges, m.facets.categories.length, cand) : null;
   const K = scored.length;
   const score = new Float64Array(total);
@@ -572,33 +625,59 @@ export class SearchClient {
   async #run(query, m) {
     const p = parseQuery(query, m);
     // Text with nothing searchable in it (symbols, emoji) finds nothing; blank text lists.
-    if (!p.tokens.length && !BLANK.test(p.text)) return { total: 0, hits: [], ignored: p.ignored };
-    const t = await this.#terms(m, p, keysOf(p, m));
-    const cand = candidates(m, p, t);
+    if (!p.tokens.length && !isBlank(p.text)) return { total: 0, hits: [], ignored: p.ignored, dropped: [] };
+    let t = await this.#terms(m, p, keysOf(p, m));
+    let cand = candidates(m, p, t, t.alternatives);
+    let dropped = [];
+    const kept = !cand.length && p.tokens.length ? fallback(m, p, t) : null;
+    if (kept) {
+      // The kept groups alone, without the exact name, ranked by the items they name.
+      dropped = kept.dropped;
+      const alternatives = kept.groups.map((g) => t.alternatives[g]);
+      const ranks = t.namedBy.flatMap((by, i) => (by.some((g) => kept.groups.includes(g)) ? [t.ranks[i]] : []));
+      t = { ...t, scored: t.scored.slice(0, t.words.length), alternatives, ranks };
+      cand = candidates(m, p, t, alternatives);
+    }
     const s = scoring(m, cand, t);
     let order; // indexes into cand, in result order (at least up to `end`)
     let dist = null;
     if (p.near) {
-      ({ order, dist } = await this.#nearest(m, p.near, cand, p.end));
+      ({ order, dist } = await this.#nearestByRank(m, p.near, cand, s.rank, p.end));
       await this.#complete(m, s, t, order.slice(p.offset, p.end));
-    } else if (!p.tokens.length) order = Array.from({ length: Math.min(cand.length, p.end) }, (_, i) => i);
+    } else if (!p.tokens.length) order = byRank(s.rank, p.end);
     else
       do order = top(s.score, cand, p.end, s.rank);
       while (await this.#complete(m, s, t, order));
     const hits = await this.#hits(m, t, cand, order.slice(p.offset, p.end), s.score, dist);
-    return { total: cand.length, hits, ignored: p.ignored };
+    return { total: cand.length, hits, ignored: p.ignored, dropped };
+  }
+
+  /** The first `end` candidates by rank (descending), then distance from `p`, then document number. */
+  async #nearestByRank(m, p, cand, rank, end) {
+    const order = [];
+    const dist = new Map();
+    for (const level of [...new Set(rank)].sort((a, b) => b - a)) {
+      if (order.length >= end) break;
+      const at = [];
+      rank.forEach((r, i) => r === level && at.push(i));
+      const near = await this.#nearest(m, p, Uint32Array.from(at, (i) => cand[i]), end - order.length);
+      for (const i of near.order.slice(0, end - order.length)) order.push(at[i]), dist.set(at[i], near.dist.get(i));
+    }
+    return { order, dist };
   }
 
   /**
    * Loads every bucket the keys need, in parallel, and returns the terms: `scored` (the groups'
-   * tokens, then the exact name, if any), `filters` (the filter keys'), `ranks` (the named care
-   * items'), the alternatives as indexes into `scored`, the buckets and the record reader.
+   * tokens, then the exact name, if any), `filters` (the filter keys'), `ages` (the age's two
+   * keys'), `ranks` (the named care items' and services') with `namedBy` (the groups naming
+   * each), the groups and their alternatives as indexes into `scored`, the buckets and the record
+   * reader.
    */
-  async #terms(m, p, { words, alternatives, named, home }) {
+  async #terms(m, p, { words, groups, alternatives, named, home }) {
     const f = m.facets;
     const record = recordReader(m.record);
     const buckets = new Map();
-    const keys = [...words, ...p.filterKeys, ...named];
+    const keys = [...words, ...p.filterKeys, ...p.ageKeys, ...named.keys()];
     const homes = keys.map(home);
     await Promise.all(
       [...new Set(homes)].map(async (b) =>
@@ -621,9 +700,9 @@ export class SearchClient {
       scored.push(term(buckets.get(home(best)), m.keys.exact + exact));
     }
     if (scored.some((x) => !x.lv)) throw formatError(`${m.dir}/${homes[0]}.bin`);
-    const filters = terms.slice(words.length, words.length + p.filterKeys.length);
-    const ranks = terms.slice(words.length + p.filterKeys.length);
-    return { scored, words, alternatives, filters, ranks, buckets, record };
+    let at = words.length;
+    const [filters, ages, ranks] = [p.filterKeys, p.ageKeys, [...named.keys()]].map((k) => terms.slice(at, (at += k.length)));
+    return { scored, words, groups, alternatives, filters, ages, ranks, namedBy: [...named.values()], buckets, record };
   }
 
   /** Loads the levels that candidates `list` lack, by term and category (rest files), and rescores; false when none lacked any. */
@@ -750,7 +829,15 @@ export class SearchClient {
   }
 }
 
-/** The first `k` indexes by rank (named care items accepted), then score (both descending), then document number: a bounded heap. */
+/** The first `k` indexes by rank (descending), then document number. */
+function byRank(rank, k) {
+  const levels = [...new Set(rank)].sort((a, b) => b - a);
+  const order = [];
+  for (const level of levels) for (let i = 0; i < rank.length && order.length < k; i++) if (rank[i] === level) order.push(i);
+  return order;
+}
+
+/** The first `k` indexes by rank (see `scoring`), then score (both descending), then document number: a bounded heap. */
 function top(score, docs, k, rank) {
   // `a` ranks after `b`.
   const after = (a, b) =>

@@ -22,6 +22,18 @@ const cut = (s, max) => {
   return s.slice(0, i);
 };
 
+// Rust's `char::is_whitespace` (White_Space): what splits a query into words, and blank text.
+const WHITE_SPACE = String.raw`\t\n\v\f\r \u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000`;
+const BLANK = new RegExp(`^[${WHITE_SPACE}]*$`);
+const SPACES = new RegExp(`[${WHITE_SPACE}]+`);
+
+/** Whether text is blank for Rust's `str::trim`. */
+export const isBlank = (text) => BLANK.test(text);
+
+/** The whitespace-separated parts of a query (of its first 1000 characters), each with its query tokens, as `query_parts` in search.rs. */
+export const queryParts = (text, words = []) =>
+  cut(String(text ?? ''), MAX_CHARS).split(SPACES).filter(Boolean).map((part) => [part, queryTokens(part, words)]);
+
 // Code points on which NFKC differs between Unicode versions (normalize.rs: UNICODE_SEPARATORS).
 export const UNICODE_SEPARATORS = /[\u{209d}\u{209e}\u{209f}\u{1b123}\u{1b124}\u{1b125}\u{1b126}]/gu;
 

@@ -57,6 +57,8 @@ pub struct Doc {
     pub care_bits: u32,
     /// Bit i: [`Facets::flags`]\[i] is true.
     pub flag_bits: u32,
+    /// Bit i: offers [`Facets::services`]\[i].
+    pub service_bits: u64,
     pub ages: Option<(u8, u8)>,
     pub lat: f64,
     pub lon: f64,
@@ -94,6 +96,8 @@ pub struct Facets {
     pub municipalities: Vec<Municipality>,
     pub care_items: Vec<Label>,
     pub flags: Vec<Label>,
+    /// The services entries may offer (at most 64), each its own id and label.
+    pub services: Vec<Label>,
     /// [south, west, north, east]
     pub bbox: [f64; 4],
     /// The site words of the tokenizer ([`Words::list`]).
@@ -192,6 +196,7 @@ fn schema() -> Schema {
         "municipality_index",
         "care_bits",
         "flag_bits",
+        "service_bits",
         "lat_q",
         "lon_q",
         "approx",
@@ -248,6 +253,7 @@ impl SearchIndex {
                 f("municipality_index") => u64::from(d.municipality_index),
                 f("care_bits") => u64::from(d.care_bits),
                 f("flag_bits") => u64::from(d.flag_bits),
+                f("service_bits") => d.service_bits,
                 f("lat_q") => u64::from(lat_q),
                 f("lon_q") => u64::from(lon_q),
                 f("approx") => u64::from(d.approx),

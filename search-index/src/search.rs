@@ -4,7 +4,9 @@
 use serde::Serialize;
 
 use crate::index::{Facets, Label, SearchIndex, single_segment};
-use crate::normalize::{exact_key, query_tokens};
+use std::collections::BTreeMap;
+
+use crate::normalize::{MAX_QUERY_CHARS, Words, exact_key, query_tokens};
 use crate::synonyms::Group;
 
 /// A search: free text and filters. Empty text with filters lists every match.
@@ -19,7 +21,7 @@ pub struct Query {
     pub municipality: Option<String>,
     /// Care-item ids; every one must be accepted.
     pub care: Vec<String>,
-    /// The child's age: listings whose age range includes it.
+    /// The child's age: listings whose age range includes it, then those without an age range.
     pub age: Option<u8>,
     /// Flag ids that must be true (transport, bathing …).
     pub flags: Vec<String>,
@@ -45,6 +47,9 @@ pub struct Results {
     /// Filter values that name nothing, ignored (as the browser ignores them).
     #[serde(skip)]
     pub ignored: Vec<String>,
+    /// The words of the query left out because no listing matched them all with the others
+    /// (the query's whitespace-separated parts, as typed); empty when every word matched.
+    pub dropped: Vec<String>,
 }
 
 /// Per-document facts the filters, the distance sort and the display records read.
@@ -54,6 +59,7 @@ pub(crate) struct DocFacts {
     pub municipality: u16,
     pub care_bits: u32,
     pub flag_bits: u32,
+    pub service_bits: u64,
     pub age_min: i64,
     pub age_max: i64,
     pub lat_q: u16,
@@ -70,6 +76,7 @@ impl Default for DocFacts {
             municipality: 0,
             care_bits: 0,
             flag_bits: 0,
+            service_bits: 0,
             age_min: -1,
             age_max: -1,
             lat_q: 0,
@@ -159,7 +166,7 @@ impl Filters {
             && x.care_bits & self.care_mask == self.care_mask
             && x.flag_bits & self.flag_mask == self.flag_mask
             && self.age.is_none_or(|a| {
-                x.age_min >= 0 && x.age_min <= i64::from(a) && i64::from(a) <= x.age_max
+                x.age_min < 0 || (x.age_min <= i64::from(a) && i64::from(a) <= x.age_max)
             })
     }
 }
@@ -199,6 +206,7 @@ impl SearchIndex {
             col("care_bits")?,
             col("flag_bits")?,
         );
+        let services = col("service_bits")?;
         let (lat, lon, approx, verified, stale) = (
             col("lat_q")?,
             col("lon_q")?,
@@ -223,6 +231,7 @@ impl SearchIndex {
                 municipality: u(&muni) as u16,
                 care_bits: u(&care) as u32,
                 flag_bits: u(&flags) as u32,
+                service_bits: u(&services),
                 age_min: amin.first(d).unwrap_or(-1),
                 age_max: amax.first(d).unwrap_or(-1),
                 lat_q: u(&lat) as u16,
@@ -248,81 +257,91 @@ impl SearchIndex {
     pub fn search(&self, q: &Query) -> tantivy::Result<Results> {
         let (facts, texts) = self.doc_facts()?;
         let (filters, ignored) = Filters::resolve(q, &self.facets);
+        let passes = |d: u32| filters.passes(&facts[d as usize], &self.facets);
         let tokens = query_tokens(&q.text, &self.words);
-        let groups = self.synonyms.groups(&tokens);
-        let named = self.named_care(&groups);
+        let mut groups = self.synonyms.groups(&tokens);
+        let mut dropped = Vec::new();
         // Text with nothing searchable in it (symbols, emoji) finds nothing; blank text lists.
-        let mut scored = if tokens.is_empty() && !q.text.trim().is_empty() {
+        let scored = if tokens.is_empty() && !q.text.trim().is_empty() {
             Vec::new()
         } else if tokens.is_empty() {
-            (0..self.docs).map(|d| (d, 0.0)).collect()
+            (0..self.docs)
+                .filter(|&d| passes(d))
+                .map(|d| (d, 0.0))
+                .collect()
         } else {
-            self.scores(&q.text, &tokens, &groups)?
+            let lists: Vec<Vec<(u32, f64)>> = groups
+                .iter()
+                .map(|g| self.any_of(g))
+                .collect::<tantivy::Result<_>>()?;
+            let mut all = self.with_exact(&q.text, &tokens, intersect_all(&lists))?;
+            all.retain(|&(d, _)| passes(d));
+            if all.is_empty()
+                && let Some(kept) = fallback(&q.text, &self.words, &groups, &lists, &passes)
+            {
+                dropped = kept.dropped;
+                let lists: Vec<Vec<(u32, f64)>> =
+                    kept.groups.iter().map(|&g| lists[g].clone()).collect();
+                groups = kept.groups.iter().map(|&g| groups[g].clone()).collect();
+                all = intersect_all(&lists);
+                all.retain(|&(d, _)| passes(d));
+            }
+            all
         };
-        scored.retain(|&(d, _)| filters.passes(&facts[d as usize], &self.facets));
-        let mut hits: Vec<Hit> = scored
+        let rank = self.ranker(&groups, filters.age.is_some());
+        let mut hits: Vec<(u32, Hit)> = scored
             .into_iter()
-            .map(|(d, score)| Hit {
-                id: texts[d as usize].id.clone(),
-                doc: d,
-                score,
-                distance_km: q.near.map(|p| {
-                    let x = &facts[d as usize];
-                    let at = self.facets.dequantize((x.lat_q, x.lon_q));
-                    round_distance(distance_km(p, at))
-                }),
+            .map(|(d, score)| {
+                let hit = Hit {
+                    id: texts[d as usize].id.clone(),
+                    doc: d,
+                    score,
+                    distance_km: q.near.map(|p| {
+                        let x = &facts[d as usize];
+                        let at = self.facets.dequantize((x.lat_q, x.lon_q));
+                        round_distance(distance_km(p, at))
+                    }),
+                };
+                (rank(&facts[d as usize]), hit)
             })
             .collect();
-        if q.near.is_some() {
-            hits.sort_by(|a, b| {
+        // By rank; then by distance, or by score when there is text; then by document.
+        hits.sort_by(|(ra, a), (rb, b)| {
+            let then = if q.near.is_some() {
                 a.distance_km
                     .partial_cmp(&b.distance_km)
                     .unwrap_or(std::cmp::Ordering::Equal)
-                    .then(a.doc.cmp(&b.doc))
-            });
-        } else if !tokens.is_empty() {
-            // Listings that accept more of the care items the query names come first.
-            let accepted = |h: &Hit| (facts[h.doc as usize].care_bits & named).count_ones();
-            hits.sort_by(|a, b| {
-                accepted(b)
-                    .cmp(&accepted(a))
-                    .then(b.score.total_cmp(&a.score))
-                    .then(a.doc.cmp(&b.doc))
-            });
-        }
+            } else {
+                b.score.total_cmp(&a.score)
+            };
+            rb.cmp(ra).then(then).then(a.doc.cmp(&b.doc))
+        });
         let total = hits.len();
-        hits.truncate(q.limit);
         Ok(Results {
             total,
-            hits,
+            hits: hits.into_iter().take(q.limit).map(|(_, h)| h).collect(),
             ignored,
+            dropped,
         })
     }
 
-    /// The documents that match every group of `tokens` (the query tokens of `text`, grouped by
-    /// the synonyms), with their scores, sorted by document: a group's value is the best of its
-    /// alternatives' (each the sum of its tokens' values in order), and the groups' values add
-    /// up in query order, then the exact name's.
-    fn scores(
+    /// The documents of one of a group's alternatives, each with the best value of those it has.
+    fn any_of(&self, group: &Group) -> tantivy::Result<Vec<(u32, f64)>> {
+        let mut best: Vec<(u32, f64)> = Vec::new();
+        for alternative in group {
+            best = union_max(&best, &self.all_of(alternative)?);
+        }
+        Ok(best)
+    }
+
+    /// `acc` with the exact name's value added, when its query tokens are the query's (the
+    /// browser reader finds it in a bucket it has loaded then).
+    fn with_exact(
         &self,
         text: &str,
         tokens: &[String],
-        groups: &[Group],
+        mut acc: Vec<(u32, f64)>,
     ) -> tantivy::Result<Vec<(u32, f64)>> {
-        let mut acc: Option<Vec<(u32, f64)>> = None;
-        for group in groups {
-            let mut best: Vec<(u32, f64)> = Vec::new();
-            for alternative in group {
-                best = union_max(&best, &self.all_of(alternative)?);
-            }
-            acc = Some(match acc {
-                None => best,
-                Some(prev) => intersect_add(&prev, best.into_iter()),
-            });
-        }
-        let mut acc = acc.unwrap_or_default();
-        // The exact name counts when its query tokens are the query's (the browser reader finds
-        // it in a bucket it has loaded then).
         let key = exact_key(text);
         let own = query_tokens(&key, &self.words);
         if own.iter().all(|t| tokens.contains(t)) {
@@ -336,11 +355,30 @@ impl SearchIndex {
         Ok(acc)
     }
 
-    /// The care items the query names: bit i when an alternative of a group is the query tokens
-    /// of care item i's label (the label itself, or a word of it).
-    fn named_care(&self, groups: &[Group]) -> u32 {
-        let labels = self.facets.care_items.iter();
-        labels.enumerate().fold(0, |mask, (i, c)| {
+    /// A document's rank, the first sort key: one for each care item and service the query names
+    /// that it accepts or offers, and, when an age is asked for, more than all of those together
+    /// when it states its ages (listings without an age range come after the others).
+    fn ranker(&self, groups: &[Group], age: bool) -> impl Fn(&DocFacts) -> u32 + use<> {
+        let (care, services) = (
+            self.named(groups, &self.facets.care_items),
+            self.named(groups, &self.facets.services),
+        );
+        let known_age = if age {
+            care.count_ones() + services.count_ones() + 1
+        } else {
+            0
+        };
+        move |x: &DocFacts| {
+            (u64::from(x.care_bits) & care).count_ones()
+                + (x.service_bits & services).count_ones()
+                + if x.age_min >= 0 { known_age } else { 0 }
+        }
+    }
+
+    /// The labels the query names: bit i when an alternative of a group is the query tokens of
+    /// label i (the label itself, or a word of it).
+    fn named(&self, groups: &[Group], labels: &[Label]) -> u64 {
+        labels.iter().enumerate().fold(0, |mask, (i, c)| {
             let label = query_tokens(&c.label, &self.words);
             let named = groups.iter().flatten().any(|alt| *alt == label);
             if named && !label.is_empty() {
@@ -367,6 +405,96 @@ impl SearchIndex {
         }
         Ok(acc.unwrap_or_default())
     }
+}
+
+/// Documents in every list (sorted by doc), with their values added in list order.
+fn intersect_all(lists: &[Vec<(u32, f64)>]) -> Vec<(u32, f64)> {
+    let mut lists = lists.iter();
+    let first = lists.next().cloned().unwrap_or_default();
+    lists.fold(first, |acc, l| intersect_add(&acc, l.iter().copied()))
+}
+
+/// The groups a query keeps when no listing matches every one, and the words it drops.
+#[derive(Debug, PartialEq)]
+struct Kept {
+    groups: Vec<usize>,
+    dropped: Vec<String>,
+}
+
+/// The best partial match of a query whose groups no listing (passing the filters) has all of.
+/// The query's words are its whitespace-separated parts; a listing matches a word when it
+/// matches each group that starts in it. Kept are the words of the largest set some listing
+/// matches exactly; among sets as large, the one most listings match, then the one that keeps
+/// earlier words. None when the query has one word, or no listing matches any.
+fn fallback(
+    text: &str,
+    words: &Words,
+    groups: &[Group],
+    lists: &[Vec<(u32, f64)>],
+    passes: &dyn Fn(u32) -> bool,
+) -> Option<Kept> {
+    let parts = query_parts(text, words);
+    // A group is in the part of its first token: the first part whose tokens hold it.
+    let part_of: Vec<usize> = groups
+        .iter()
+        .map(|g| {
+            let token = &g[0][0];
+            parts
+                .iter()
+                .position(|(_, t)| t.contains(token))
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut used = part_of.clone();
+    used.sort_unstable();
+    used.dedup();
+    let n = used.len();
+    if n < 2 {
+        return None;
+    }
+    // Bit n-1-k: the listing matches used part k, so more bits, then a larger mask, wins.
+    let bit = |k: usize| 1u32 << (n - 1 - k);
+    let mut masks: BTreeMap<u32, u32> = BTreeMap::new();
+    for (k, &part) in used.iter().enumerate() {
+        let in_part: Vec<Vec<(u32, f64)>> = (0..groups.len())
+            .filter(|&g| part_of[g] == part)
+            .map(|g| lists[g].clone())
+            .collect();
+        for (d, _) in intersect_all(&in_part) {
+            if passes(d) {
+                *masks.entry(d).or_default() |= bit(k);
+            }
+        }
+    }
+    let mut sets: BTreeMap<u32, usize> = BTreeMap::new();
+    for mask in masks.into_values() {
+        *sets.entry(mask).or_default() += 1;
+    }
+    let (&best, _) = sets
+        .iter()
+        .max_by_key(|&(&mask, &count)| (mask.count_ones(), count, mask))?;
+    let kept = |part: usize| {
+        used.iter()
+            .position(|&p| p == part)
+            .is_some_and(|k| best & bit(k) != 0)
+    };
+    Some(Kept {
+        groups: (0..groups.len()).filter(|&g| kept(part_of[g])).collect(),
+        dropped: used
+            .iter()
+            .filter(|&&p| !kept(p))
+            .map(|&p| parts[p].0.clone())
+            .collect(),
+    })
+}
+
+/// The whitespace-separated parts of a query (of its first [`MAX_QUERY_CHARS`] characters), each
+/// with its query tokens.
+fn query_parts(text: &str, words: &Words) -> Vec<(String, Vec<String>)> {
+    let cut: String = text.chars().take(MAX_QUERY_CHARS).collect();
+    cut.split_whitespace()
+        .map(|p| (p.to_owned(), query_tokens(p, words)))
+        .collect()
 }
 
 /// Documents in either list (both sorted by doc), each with the larger of its values.

@@ -8,8 +8,8 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::config::{
-    CareItem, Category, Config, Demand, GapRules, Municipality, Region, SiteConfig, Synonym,
-    builtin_care_items, builtin_categories, builtin_synonyms, in_japan, is_slug,
+    CareItem, Category, Config, Demand, GapRules, MAX_SERVICES, Municipality, Region, SiteConfig,
+    Synonym, builtin_care_items, builtin_categories, builtin_synonyms, in_japan, is_slug,
 };
 use crate::date::Date;
 use crate::diag::{Diagnostics, Severity, SourceText, did_you_mean, toml_message_ja, whole_file};
@@ -330,6 +330,20 @@ fn categories(src: &SourceText, file: Vec<CategoryFile>, diags: &mut Diagnostics
                 format!("新しいカテゴリ `{id}` には label と services が必要です"),
             ));
         }
+    }
+    let mut services: Vec<&String> = categories.iter().flat_map(|c| &c.services).collect();
+    services.sort();
+    services.dedup();
+    if services.len() > MAX_SERVICES {
+        diags.push(src.at(
+            0,
+            Severity::Error,
+            Some("categories.services"),
+            format!(
+                "サービスの種類が {} 個あります。検索で扱えるのは全部で {MAX_SERVICES} 個までです。使わないサービスを categories.services から外してください",
+                services.len()
+            ),
+        ));
     }
     categories
 }

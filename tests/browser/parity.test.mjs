@@ -74,7 +74,7 @@ describe('search reader in Chromium: parity with tsunagu search', () => {
                 }
                 // Only what the comparison reads crosses back to Node.
                 return out.map((r) =>
-                  r.error ? r : { total: r.total, ignored: r.ignored, hits: r.hits.map(({ id, score, distance_km }) => ({ id, score, distance_km })) },
+                  r.error ? r : { total: r.total, ignored: r.ignored, dropped: r.dropped, hits: r.hits.map(({ id, score, distance_km }) => ({ id, score, distance_km })) },
                 );
               },
               { reader: READER, queries },

@@ -52,6 +52,7 @@ describe('search page in a real browser', () => {
         distances: [...$('search-list').querySelectorAll('.card-distance')].map((d) => d.firstChild.textContent),
         ignored: $('search-ignored').hidden ? '' : $('search-ignored').textContent,
         alert: $('search-alert').textContent,
+        dropped: $('search-dropped').hidden ? '' : $('search-dropped').textContent,
       };
     });
   }
@@ -196,6 +197,107 @@ describe('search page in a real browser', () => {
       for (const [what, n] of Object.entries(seen)) assert.ok(n > 0, `the sample has result cards with ${what}`);
     } finally {
       await page.close();
+    }
+  });
+
+  test('search as you type and conditions on change, at 390 and 1280 px: results and their count without 探す', async () => {
+    for (const vp of VIEWPORTS) {
+      const page = await newPage(vp);
+      try {
+        await open(page, 'search/');
+        const before = await page.evaluate(() => history.length);
+        await page.locator('#search-q').pressSequentially('訪問看護', { delay: 30 });
+        const { cli } = await expectOracle(page, { text: '訪問看護' });
+        assert.equal(await page.locator('#search-count').innerText(), `${cli.total}件`, `${vp.width}: the count beside the button`);
+        assert.equal(new URL(page.url()).searchParams.get('q'), '訪問看護', 'the URL follows, for sharing and reloads');
+        assert.equal(await page.evaluate(() => history.length), before + 1, 'typing adds one history entry, not one per key');
+        if (!(await page.locator('#search-facets').evaluate((d) => d.open))) await page.click('#search-facets summary');
+        await page.check('input[name="care"][value="suction"]');
+        await expectOracle(page, { text: '訪問看護', care: ['suction'] });
+        await page.selectOption('#search-region', 'tsu');
+        const { cli: last } = await expectOracle(page, { text: '訪問看護', care: ['suction'], region: 'tsu' });
+        assert.equal(await page.locator('#search-count').innerText(), `${last.total}件`);
+        assert.ok(await page.locator('#search-submit').isVisible(), '探す stays');
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
+  test('words no listing has together: the best partial match, the dropped words named (390 and 1280 px)', async () => {
+    for (const vp of VIEWPORTS) {
+      const page = await newPage(vp);
+      try {
+        await open(page, `search/?q=${encodeURIComponent('吸引 ドラえもん')}`);
+        const { cli } = await expectOracle(page, { text: '吸引 ドラえもん' });
+        assert.deepEqual(cli.dropped, ['ドラえもん']);
+        assert.ok(cli.total > 0);
+        const note = page.locator('#search-dropped');
+        assert.ok(await note.isVisible(), `${vp.width}: the fallback is said`);
+        assert.match(await note.innerText(), /すべてのことばに当てはまる掲載はありませんでした。「ドラえもん」を除いて探した結果です。/);
+        // All words matching: no such note.
+        await page.fill('#search-q', '吸引 桑名');
+        await page.press('#search-q', 'Enter');
+        await expectOracle(page, { text: '吸引 桑名' });
+        assert.equal(await note.isVisible(), false);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
+  test('no results with conditions: which single one to take away, with a link that does it (390 and 1280 px)', async () => {
+    const q = { text: '', region: 'iga', category: 'short-stay', care: ['ventilator'] };
+    for (const vp of VIEWPORTS) {
+      const page = await newPage(vp);
+      try {
+        await open(page, 'search/?region=iga&category=short-stay&care=ventilator');
+        await expectOracle(page, q);
+        const relax = page.locator('#search-relax');
+        await relax.waitFor({ state: 'visible' });
+        assert.match(await relax.innerText(), /条件を1つ外すと見つかります。/);
+        const links = await relax.locator('a').evaluateAll((as) => as.map((a) => ({ text: a.textContent, href: a.getAttribute('href') })));
+        assert.ok(links.length >= 2, JSON.stringify(links));
+        const counts = [];
+        for (const { text, href } of links) {
+          const n = +/（(\d+)件）$/.exec(text)[1];
+          const p = new URL(href, page.url()).searchParams;
+          const relaxed = { text: '', region: p.get('region') ?? undefined, category: p.get('category') ?? undefined, care: p.getAll('care') };
+          const cli = await oracle(relaxed);
+          assert.equal(n, cli.total, `${text}: the count is what that search finds`);
+          assert.equal(Object.values(relaxed).flat().filter(Boolean).length, 2, `${text}: one condition fewer`);
+          counts.push(n);
+        }
+        assert.deepEqual(counts, [...counts].sort((a, b) => b - a), 'most results first');
+        await relax.locator('a').first().click();
+        const p = new URL(page.url()).searchParams;
+        await expectOracle(page, { text: '', region: p.get('region') ?? undefined, category: p.get('category') ?? undefined, care: p.getAll('care') });
+        assert.equal(await relax.isVisible(), false);
+      } finally {
+        await page.close();
+      }
+    }
+  });
+
+  test('an age keeps listings without ages, marked 対象年齢 未確認, after the others (390 and 1280 px)', async () => {
+    const q = { text: '', region: 'ise-shima', age: 4 };
+    for (const vp of VIEWPORTS) {
+      const page = await newPage(vp);
+      try {
+        await open(page, 'search/?region=ise-shima&age=4');
+        await expectOracle(page, q);
+        const marks = await page.locator('#search-list .card').evaluateAll((cards) =>
+          cards.map((c) => (c.querySelector('.card-ages-unknown') ? `unknown:${c.querySelector('.card-ages-unknown').textContent}` : c.querySelector('.card-ages').textContent)),
+        );
+        const first = marks.findIndex((m) => m.startsWith('unknown'));
+        assert.ok(first > 0, JSON.stringify(marks));
+        assert.ok(marks.slice(first).every((m) => m === 'unknown:対象年齢 未確認'), JSON.stringify(marks));
+        assert.ok(marks.slice(0, first).every((m) => /^対象：/.test(m)), JSON.stringify(marks));
+        const mark = page.locator('#search-list .card-ages-unknown').first();
+        assert.ok(await mark.isVisible(), `${vp.width}: the mark is shown`);
+      } finally {
+        await page.close();
+      }
     }
   });
 

@@ -82,7 +82,7 @@ export async function cliResults(root, queries) {
 
 /**
  * Asserts that a reader's result for `q` equals the CLI's: total, ids in order, scores within
- * 1e-9, distances, ignored filters. `exactness` counts bit-identical and merely close scores.
+ * 1e-9, distances, ignored filters, dropped words. `exactness` counts bit-identical and merely close scores.
  */
 export function assertSame(js, cli, q, exactness = { exact: 0, inexact: 0 }) {
   const from = q.offset ?? 0;
@@ -101,6 +101,7 @@ export function assertSame(js, cli, q, exactness = { exact: 0, inexact: 0 }) {
     else exactness.exact++;
   });
   assert.deepEqual(js.ignored, cli.ignored, 'ignored filters');
+  assert.deepEqual(js.dropped, cli.dropped, 'dropped words');
 }
 export const label = (q) => String(JSON.stringify(q)).slice(0, 120);
 export const TSU = [34.7303, 136.5086]; // near 津駅
@@ -155,6 +156,25 @@ export const COMMON = [
   { text: '呼吸器 たん吸引' },
   { text: 'NPPV', near: TSU },
   { text: 'レスパイト', care: ['ventilator'] },
+  // services and care items named together: listings that offer or accept them first
+  { text: '訪問看護 吸引' },
+  { text: '短期入所 人工呼吸器', age: 4 },
+  { text: '児童発達支援 放課後等デイサービス' },
+  // words no listing has with the others: the best partial match, the rest dropped
+  { text: '吸引 ドラえもん' },
+  { text: 'ドラえもん 吸引' },
+  { text: 'ショートステイ 伊賀 xyzzy' },
+  { text: '人工呼吸器 桑名 入浴 ドラえもん' },
+  { text: '訪問看護 鈴鹿 伊賀' },
+  { text: '訪問看護 ドラえもん', care: ['suction'] },
+  { text: '津 ドラえもん', near: TSU },
+  { text: '津 ドラえもん', age: 6 },
+  { text: 'ドラえもん xyzzy' },
+  { text: 'ドラえもん　吸引　！？' },
+  // an age keeps listings without ages, after the others
+  { text: '', age: 3, near: TSU },
+  { text: '吸引', age: 7 },
+  { text: '', age: 12, category: 'short-stay' },
   // addresses, postal codes, phone numbers
   { text: '三重県津市栄町' },
   { text: '鈴鹿市' },

@@ -153,7 +153,7 @@ describe('sample site: loading', () => {
   test('symbols-only text fetches nothing but the manifest', async () => {
     const fetch = fsFetch();
     const r = await new SearchClient({ base, fetch }).search({ text: '！？🙂', category: 'facility' });
-    assert.deepEqual(r, { total: 0, hits: [], ignored: [] });
+    assert.deepEqual(r, { total: 0, hits: [], ignored: [], dropped: [] });
     assert.equal(fetch.log.length, 1);
   });
 

@@ -6,7 +6,7 @@ use serde_json::json;
 use super::FORMAT_VERSION;
 use super::buckets::Layout;
 use super::records;
-use super::terms::{AGE_KEY, CARE_KEY, EXACT_KEY, FLAG_KEY};
+use super::terms::{AGE_KEY, AGE_UNKNOWN, CARE_KEY, EXACT_KEY, FLAG_KEY, MAX_AGE, SERVICE_KEY};
 use super::tiers::{CELL_TIER0, DISPLAY, DISPLAY_LONG};
 use crate::Facets;
 use crate::normalize::TOKENIZER_VERSION;
@@ -42,7 +42,11 @@ impl Manifest<'_> {
             "display": DISPLAY,
             "display_long": DISPLAY_LONG,
             "cell_page": CELL_TIER0,
-            "keys": {"exact": EXACT_KEY, "care": CARE_KEY, "flag": FLAG_KEY, "age": AGE_KEY},
+            "max_age": MAX_AGE,
+            "keys": {
+                "exact": EXACT_KEY, "care": CARE_KEY, "service": SERVICE_KEY, "flag": FLAG_KEY,
+                "age": AGE_KEY, "age_unknown": AGE_UNKNOWN,
+            },
             "record": records::layout(),
             "geo": self.geo,
             "ranges": self.ranges,

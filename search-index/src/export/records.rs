@@ -112,6 +112,7 @@ mod tests {
             municipality: 300,
             care_bits: 5,
             flag_bits: 0,
+            service_bits: 1,
             age_min: 0,
             age_max: -1,
             lat_q: 1,

@@ -13,9 +13,15 @@ pub(super) const EXACT_KEY: &str = "=";
 /// sorts before every token.
 pub(super) const CARE_KEY: &str = "\u{1}k:";
 pub(super) const FLAG_KEY: &str = "\u{1}f:";
+pub(super) const SERVICE_KEY: &str = "\u{1}s:";
 pub(super) const AGE_KEY: &str = "\u{1}a:";
-/// The ages that have a filter key: those an entry may list.
-const AGES: std::ops::RangeInclusive<i64> = 0..=120;
+/// Suffix of an age key's companion: the listings without an age range, which an age filter
+/// keeps (ranked after the others). One copy beside each age key, so no query loads a bucket
+/// more for it.
+pub(super) const AGE_UNKNOWN: &str = "?";
+/// The oldest age with a filter key: the ages an entry may list are 0 to this. A reader looks up
+/// an older age's companion (listings without ages) at this age.
+pub(super) const MAX_AGE: i64 = 120;
 
 /// A term before encoding: key, documents and, for tokens and exact names, (max, levels).
 pub(super) struct Term {
@@ -134,7 +140,7 @@ fn exact_home(name: &str, index: &SearchIndex, df: &HashMap<String, usize>) -> S
     index.synonyms.home(&rarest).to_owned()
 }
 
-/// The filter keys of care items, flags and ages, each with the documents it accepts (none
+/// The filter keys of care items, services, flags and ages, each with the documents it accepts (none
 /// without documents); they have no levels.
 fn filter_terms(index: &SearchIndex, facts: &[DocFacts]) -> Vec<Term> {
     let f = &index.facets;
@@ -152,12 +158,19 @@ fn filter_terms(index: &SearchIndex, facts: &[DocFacts]) -> Vec<Term> {
             });
         }
     };
+    // With its label's first token: a query that names the item ranks by it at no cost.
+    let home = |label: &str| {
+        let tokens = query_tokens(label, &index.words);
+        tokens.first().map(|t| index.synonyms.home(t).to_owned())
+    };
     for (i, c) in f.care_items.iter().enumerate() {
-        // With its label's first token: a query that names the item ranks by it at no cost.
-        let label = query_tokens(&c.label, &index.words);
-        let home = label.first().map(|t| index.synonyms.home(t).to_owned());
-        filter(format!("{CARE_KEY}{i}"), home, &|x| {
+        filter(format!("{CARE_KEY}{i}"), home(&c.label), &|x| {
             x.care_bits & (1 << i) != 0
+        });
+    }
+    for (i, s) in f.services.iter().enumerate() {
+        filter(format!("{SERVICE_KEY}{i}"), home(&s.label), &|x| {
+            x.service_bits & (1 << i) != 0
         });
     }
     for i in 0..f.flags.len() {
@@ -165,8 +178,12 @@ fn filter_terms(index: &SearchIndex, facts: &[DocFacts]) -> Vec<Term> {
             x.flag_bits & (1 << i) != 0
         });
     }
-    for age in AGES {
-        filter(format!("{AGE_KEY}{age}"), None, &|x| {
+    for age in 0..=MAX_AGE {
+        let key = format!("{AGE_KEY}{age}");
+        filter(format!("{key}{AGE_UNKNOWN}"), Some(key.clone()), &|x| {
+            x.age_min < 0
+        });
+        filter(key, None, &|x| {
             x.age_min >= 0 && x.age_min <= age && age <= x.age_max
         });
     }

@@ -3,12 +3,14 @@
 // The form's field names are the URL's parameters, so both are read by one function (fromParams).
 
 const PER_PAGE = 20;
+const TYPING_MS = 400; // search as you type, once typing pauses this long
 const ROOT = new URL('./', import.meta.url);
 
 const $ = (id) => document.getElementById(id);
 const form = $('search-form');
-const [region, muni, age, near, alert, heading, status, summary, ignored, list, more] = [
-  'region', 'municipality', 'age', 'near', 'alert', 'results-heading', 'status', 'summary', 'ignored', 'list', 'more',
+const [region, muni, age, near, alert, heading, status, summary, ignored, dropped, relax, list, more, count] = [
+  'region', 'municipality', 'age', 'near', 'alert', 'results-heading', 'status', 'summary', 'ignored', 'dropped', 'relax', 'list',
+  'more', 'count',
 ].map((id) => $(`search-${id}`));
 const muniGroups = [...muni.querySelectorAll('optgroup')];
 const MAX_AGE = +age.max; // the form's limit, from the page
@@ -19,6 +21,7 @@ let here = null; // [lat, lon] of 現在地 (or of a shared URL), rounded to abo
 let current; // the search on screen
 let shown = 0;
 let seq = 0; // answers to older searches are dropped
+let typing; // the timer of search as you type
 
 const BIDI = /[\u202A-\u202E\u2066-\u2069\u200E\u200F]/g; // direction controls: never shown, as in the pages
 const cut = (s, n) => Array.from(s).slice(0, n).join('');
@@ -194,7 +197,9 @@ function card(h) {
     verified_ja: `${y}年${m}月${d}日`,
   });
   const drop = (cls, gone) => gone && art.querySelector(cls).remove();
-  drop('.card-ages', h.age_min == null || h.age_max == null);
+  const unknownAges = h.age_min == null || h.age_max == null;
+  drop('.card-ages', unknownAges);
+  drop('.card-ages-unknown', !unknownAges);
   drop('.card-tel', !h.phone);
   drop('.badge-stale', !h.stale);
   const dist = art.querySelector('.card-distance');
@@ -225,23 +230,97 @@ function fail(err) {
     : '検索できませんでした。ページを再読み込みしてから、もう一度お試しください。種類や地域の一覧からも探せます。';
 }
 
+/** The reader's query of a search. */
+function query(s, offset, limit) {
+  const n = s.near?.code ? muniOf(s.near.code) : s.near;
+  return { ...s, text: s.q, near: n && [n.lat, n.lon], limit, offset };
+}
+
 /** Runs the reader; undefined when it failed or a newer search started meanwhile. */
 async function ask(s, offset, limit) {
   const my = ++seq;
-  const n = s.near?.code ? muniOf(s.near.code) : s.near;
   try {
-    const res = await client.search({ ...s, text: s.q, near: n && [n.lat, n.lon], limit, offset });
+    const res = await client.search(query(s, offset, limit));
     if (my === seq) return res;
   } catch (e) {
     if (my === seq) fail(e);
   }
 }
 
-async function run(s, bad, { push = false, focus = false, limit = PER_PAGE, scroll = null } = {}) {
-  if (push && toURL(s) !== location.pathname + location.search) history.pushState({ shown: limit }, '', toURL(s));
+/** Each condition of `s` that can be taken away alone: what it is, and `s` without it. */
+function conditions(s) {
+  const without = (patch, what) => [what, { ...s, ...patch }];
+  const out = [];
+  if (s.q) out.push(without({ q: '' }, `キーワード「${short(s.q)}」`));
+  if (s.category) out.push(without({ category: '' }, `種類「${label(byId(fc.categories, s.category))}」`));
+  if (s.municipality) out.push(without({ municipality: '' }, `市町村「${muniOf(s.municipality).name}」`));
+  else if (s.region) out.push(without({ region: '' }, `地域「${label(byId(fc.regions, s.region))}」`));
+  for (const c of s.care) out.push(without({ care: s.care.filter((x) => x !== c) }, `ケア「${label(byId(fc.care_items, c))}」`));
+  if (s.age !== null) out.push(without({ age: null }, `年齢「${s.age}歳」`));
+  for (const f of s.flags) out.push(without({ flags: s.flags.filter((x) => x !== f) }, `「${label(byId(fc.flags, f))}」`));
+  return out.filter(([, t]) => !isEmpty(t));
+}
+
+/**
+ * After a search found nothing: the conditions that, taken away alone, give results, with how
+ * many and a link that does it (most results first). The index files are those the search has
+ * loaded already, or fewer.
+ */
+async function suggest(s) {
+  const my = seq;
+  const options = conditions(s);
+  if (!options.length) return;
+  let totals;
+  try {
+    totals = await Promise.all(options.map(([, t]) => client.search(query(t, 0, 0)).then((r) => r.total)));
+  } catch {
+    return; // the search itself worked; a hint is only a hint
+  }
+  if (my !== seq) return;
+  const found = options.map(([what, t], i) => [what, t, totals[i]]).filter((x) => x[2] > 0).sort((a, b) => b[2] - a[2]);
+  relax.replaceChildren();
+  if (!found.length) {
+    relax.append(make('p', '', '条件を1つ外しても見つかりませんでした。「条件をすべて消す」を押して、探し直してください。'));
+  } else {
+    relax.append(make('p', '', `条件を1つ外すと見つかります。いちばん多いのは、${found[0][0]}を外したときです。`));
+    const ul = make('ul', 'relax-list');
+    for (const [what, t, n] of found) {
+      const a = make('a', '', `${what}を外して探す（${n}件）`);
+      a.href = toURL(t);
+      a.addEventListener('click', (ev) => {
+        ev.preventDefault();
+        writeForm(t);
+        run(t, [], { push: true, focus: true });
+      });
+      const li = make('li');
+      li.append(a);
+      ul.append(li);
+    }
+    relax.append(ul);
+  }
+  relax.hidden = false;
+}
+
+/**
+ * Records search `s` in the history: `push` a new entry; `live` (a change as it is made) a new
+ * entry after a searched one, then the same entry while the changes go on, so Back returns to
+ * the search before them.
+ */
+function record(s, { push, live, limit }) {
+  const editing = history.state?.live === true;
+  if (toURL(s) === location.pathname + location.search) {
+    if (push && editing) history.replaceState({ ...history.state, live: false }, '');
+  } else if (live && editing) history.replaceState({ shown: limit, live }, '', toURL(s));
+  else if (push || live) history.pushState({ shown: limit, live }, '', toURL(s));
+}
+
+async function run(s, bad, { push = false, live = false, focus = false, limit = PER_PAGE, scroll = null } = {}) {
+  record(s, { push, live, limit });
   current = s;
   alert.textContent = '';
   more.hidden = true;
+  dropped.hidden = relax.hidden = true;
+  count.textContent = '';
   showIgnored(bad);
   countFacets(s);
   summary.textContent = describe(s);
@@ -257,9 +336,15 @@ async function run(s, bad, { push = false, focus = false, limit = PER_PAGE, scro
   const res = await ask(s, 0, limit);
   if (!res) return;
   showIgnored([...bad, ...res.ignored]);
+  if (res.dropped.length) {
+    dropped.textContent = `すべてのことばに当てはまる掲載はありませんでした。「${res.dropped.map(short).join('」「')}」を除いて探した結果です。`;
+    dropped.hidden = false;
+  }
   list.append(...res.hits.map(card));
   shown = res.hits.length;
   announce(res.total, s);
+  count.textContent = `${res.total}件`;
+  if (!res.total) suggest(s);
   if (scroll != null) scrollTo(0, scroll);
   else if (focus) heading.focus();
 }
@@ -285,6 +370,7 @@ async function showMore() {
 }
 
 function submit() {
+  clearTimeout(typing);
   const [s, bad] = readForm();
   run(s, bad, { push: true, focus: true });
 }
@@ -348,9 +434,21 @@ async function start() {
     ev.preventDefault();
     submit();
   });
+  // Conditions apply as they change, and the keyword once typing pauses; 探す stays for
+  // keyboards, screen readers and the URL's history.
+  const live = () => {
+    const [s, bad] = readForm();
+    run(s, bad, { live: true });
+  };
+  form.elements.q.addEventListener('input', () => {
+    clearTimeout(typing);
+    typing = setTimeout(live, TYPING_MS);
+  });
   form.addEventListener('change', (ev) => {
     if (ev.target === region) fillMunicipalities();
-    countFacets(readForm()[0]);
+    if (ev.target === form.elements.q) return; // searched as it was typed
+    if (ev.target === age && age.validity.badInput) return countFacets(readForm()[0]);
+    if (ev.target !== near || near.value !== 'here') live();
   });
   $('search-geo').addEventListener('click', locate);
   more.addEventListener('click', showMore);
