@@ -26,6 +26,23 @@ static LAZY_ARENA_COMMIT: extern "C" fn() = {
     lazy_arena_commit
 };
 
+/// Output piped into a command that stops reading (`tsunagu search … | head`) ends tsunagu
+/// quietly, as it ends other Unix tools, instead of a panic in `println!`: Rust ignores SIGPIPE.
+#[cfg(unix)]
+fn default_sigpipe() {
+    unsafe extern "C" {
+        fn signal(signum: i32, handler: usize) -> usize;
+    }
+    const SIGPIPE: i32 = 13;
+    const SIG_DFL: usize = 0;
+    // SAFETY: restores the default disposition of one signal before any thread starts.
+    unsafe {
+        signal(SIGPIPE, SIG_DFL);
+    }
+}
+
 fn main() -> ExitCode {
+    #[cfg(unix)]
+    default_sigpipe();
     tsunagu::cli::run(tsunagu::cli::Cli::parse())
 }

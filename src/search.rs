@@ -123,11 +123,6 @@ fn site_words(site: &Site) -> Words {
         .chain(cfg.care_items.iter().map(|c| &c.label))
         .map(String::as_str)
         .chain(fields::flags().iter().map(|f| f.label))
-        .chain(
-            cfg.synonyms
-                .iter()
-                .flat_map(|s| s.words.iter().map(String::as_str)),
-        )
         .chain(cfg.regions.iter().map(|r| r.name.as_str()))
         .chain(municipalities.flat_map(|m| {
             let stem = m.name.strip_suffix(['市', '町', '村']);

@@ -4,8 +4,8 @@
 // `tsunagu search` (search-index/src/search.rs): same candidates, same f64 sums in the same order,
 // same tie-breaks.
 
-import { exactKey, isBlank, queryParts, queryTokens, synonymsOf, TOKENIZER_VERSION } from './text.js';
-export { exactKey, indexTokens, normalize, queryParts, queryTokens, synonymsOf, TOKENIZER_VERSION, UNICODE_SEPARATORS } from './text.js';
+import { exactKey, isBlank, queryParts, queryTokens, siteWords, synonymsOf, TOKENIZER_VERSION } from './text.js';
+export { exactKey, indexTokens, normalize, queryParts, queryTokens, siteWords, synonymsOf, TOKENIZER_VERSION, UNICODE_SEPARATORS } from './text.js';
 
 const FORMAT = 5;
 const EARTH_RADIUS_KM = 6371.0088;
@@ -316,12 +316,14 @@ function checked(m, name) {
       `tsunagu search: index format ${m && m.format}, tokenizer ${m && m.tokenizer}; this reader reads format ${FORMAT}, tokenizer ${TOKENIZER_VERSION}`,
     );
   const f = m.facets || {};
-  const lists = [m.geo, m.ranges, m.record, f.categories, f.regions, f.municipalities, f.care_items, f.services, f.flags, f.bbox, f.words];
+  const lists = [m.geo, m.ranges, m.record, f.categories, f.regions, f.municipalities, f.care_items, f.services, f.flags, f.bbox, f.words, f.synonyms];
   const sizes = [m.buckets, m.docs_per_shard, m.geo_per_chunk, m.display, m.display_long, m.cell_page, m.max_age];
   const fields = lists.every(Array.isArray) && m.record.every((x) => Array.isArray(x) && Object.hasOwn(FIELDS, x[1]));
   const keys = ['exact', 'care', 'service', 'flag', 'age', 'age_unknown'].every((k) => typeof m.keys?.[k] === 'string');
-  if (!(m.docs >= 0 && sizes.every((n) => n > 0) && typeof m.dir === 'string' && fields && keys)) throw formatError(name);
-  return m;
+  const synonyms = lists.every(Array.isArray) && f.synonyms.every((x) => typeof x?.term === 'string' && Array.isArray(x.words));
+  if (!(m.docs >= 0 && sizes.every((n) => n > 0) && typeof m.dir === 'string' && fields && keys && synonyms)) throw formatError(name);
+  // From here on, `facets.words` are all the tokenizer's site words.
+  return { ...m, facets: { ...f, words: siteWords(f.words, f.synonyms) } };
 }
 
 /**

@@ -76,6 +76,16 @@ function lookup(words) {
   return m;
 }
 
+/**
+ * The tokenizer's site words: the manifest's `facets.words` and the words of its synonyms (each
+ * normalised, its Japanese runs of three or more characters), as `Facets::site_words` in index.rs.
+ */
+export function siteWords(words = [], synonyms = []) {
+  const out = new Set(words);
+  for (const s of synonyms) for (const w of s.words) for (const [jp, chars] of runs(normalize(w))) if (jp && chars.length >= 3) out.add(chars.join(''));
+  return [...out].sort();
+}
+
 /** Lengths of the words starting at `chars[i]` that end within `chars`, longest first. */
 const wordsAt = (m, chars, i) =>
   (m.get(chars[i]) ?? []).filter((w) => w.length <= chars.length - i && w.every((c, k) => chars[i + k] === c)).map((w) => w.length);

@@ -100,13 +100,20 @@ pub struct Facets {
     pub services: Vec<Label>,
     /// [south, west, north, east]
     pub bbox: [f64; 4],
-    /// The site words of the tokenizer ([`Words::list`]).
+    /// The site words of the tokenizer ([`Words::list`]) but the synonyms' words: those come
+    /// from [`Facets::synonyms`] ([`Facets::site_words`]), so the manifest lists each once.
     pub words: Vec<String>,
     /// The words families type for terms of the vocabulary, expanded at query time.
     pub synonyms: Vec<Synonym>,
 }
 
 impl Facets {
+    /// The tokenizer's site words: [`Facets::words`] and the words of the synonyms.
+    pub fn site_words(&self) -> Words {
+        let synonyms = self.synonyms.iter().flat_map(|s| &s.words);
+        Words::new(self.words.iter().chain(synonyms).map(String::as_str))
+    }
+
     /// Coordinates as stored: 16 bits each inside `bbox`. Both readers compute distances from
     /// these dequantised values, so they sort by distance identically.
     pub fn quantize(&self, lat: f64, lon: f64) -> (u16, u16) {
@@ -236,7 +243,7 @@ impl SearchIndex {
         let schema = schema();
         let ram = RamDirectory::create();
         let index = Index::create(ram.clone(), schema.clone(), IndexSettings::default())?;
-        let words = Words::new(facets.words.iter().map(String::as_str));
+        let words = facets.site_words();
         register(&index, &words);
         let f = |n: &str| schema.get_field(n).expect("field in schema");
         let text_fields: Vec<Field> = TEXT_FIELDS.iter().map(|(n, _)| f(n)).collect();
@@ -311,7 +318,7 @@ impl SearchIndex {
         let index = Index::open_in_dir(dir)?;
         let facets: Facets = serde_json::from_slice(&std::fs::read(dir.join(FACETS_FILE))?)
             .map_err(|e| tantivy::TantivyError::InternalError(e.to_string()))?;
-        let words = Words::new(facets.words.iter().map(String::as_str));
+        let words = facets.site_words();
         register(&index, &words);
         SearchIndex::with_reader(index, facets, words)
     }
