@@ -113,42 +113,55 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Each care item with its description, count, list and everyday words.
+    /// A care item or category on a guide: its label, description, list, count and everyday words.
+    fn guide_item(
+        &self,
+        id: &str,
+        label: &str,
+        description: &str,
+        path: String,
+        count: usize,
+    ) -> Value {
+        json!({
+            "id": id,
+            "label": label,
+            "description": description,
+            "url": self.url(&path),
+            "count": count,
+            "words": self.words(label),
+        })
+    }
+
+    /// Each care item on a guide.
     fn care_guide(&self) -> Vec<Value> {
-        self.site
-            .config
+        let site = self.site;
+        site.config
             .care_items
             .iter()
             .map(|c| {
-                json!({
-                    "id": c.id,
-                    "label": c.label,
-                    "description": c.description,
-                    "url": self.url(&format!("care/{}/", c.id)),
-                    "count": self.site.accepting(&c.id).len(),
-                    "words": self.words(&c.label),
-                })
+                let path = format!("care/{}/", c.id);
+                let count = site.accepting(&c.id).len();
+                self.guide_item(&c.id, &c.label, &c.description, path, count)
             })
             .collect()
     }
 
-    /// Each category with its description, count, list and everyday words, and its services with
-    /// theirs.
+    /// Each category on a guide, with its services and their everyday words.
     fn category_guide(&self) -> Vec<Value> {
-        self.site
-            .config
+        let site = self.site;
+        site.config
             .categories
             .iter()
             .map(|c| {
-                json!({
-                    "id": c.id,
-                    "label": c.label,
-                    "description": c.description,
-                    "url": self.url(&format!("categories/{}/", c.id)),
-                    "count": self.site.in_category(&c.id).len(),
-                    "words": self.words(&c.label),
-                    "services": c.services.iter().map(|s| json!({"label": s, "words": self.words(s)})).collect::<Vec<_>>(),
-                })
+                let path = format!("categories/{}/", c.id);
+                let count = site.in_category(&c.id).len();
+                let mut item = self.guide_item(&c.id, &c.label, &c.description, path, count);
+                item["services"] = c
+                    .services
+                    .iter()
+                    .map(|s| json!({"label": s, "words": self.words(s)}))
+                    .collect();
+                item
             })
             .collect()
     }
