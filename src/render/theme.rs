@@ -30,12 +30,8 @@ pub(super) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/line.html"),
     ),
     (
-        "care_index.html",
-        include_str!("../../themes/default/templates/care_index.html"),
-    ),
-    (
-        "categories.html",
-        include_str!("../../themes/default/templates/categories.html"),
+        "guide.html",
+        include_str!("../../themes/default/templates/guide.html"),
     ),
     (
         "regions_index.html",

@@ -193,16 +193,26 @@ impl<'a> Views<'a> {
     pub(super) fn index_jobs<'s>(&'s self, jobs: &mut Vec<PageJob<'s>>) {
         let site = self.site;
         jobs.push(self.index_job(
-            "care_index.html",
+            "guide.html",
             CARE,
             "医療的ケアの種類ごとに、対応している事業所・学校などの一覧を開けます。",
-            json!({"care": self.care_guide(), "draft_note": CARE_DRAFT}),
+            json!({"guide": {
+                "kind": "care",
+                "lead": "お子さんに必要な医療的ケアを選ぶと、そのケアに対応している事業所・学校などの一覧が開きます。",
+                "note": CARE_DRAFT,
+                "items": self.care_guide(),
+            }}),
         ));
         jobs.push(self.index_job(
-            "categories.html",
+            "guide.html",
             CATEGORIES,
             "事業所・学校などの種類ごとに、掲載の一覧を開けます。",
-            json!({"categories": self.category_guide()}),
+            json!({"guide": {
+                "kind": "category",
+                "lead": "事業所・学校などの種類を選ぶと、その種類の掲載の一覧が開きます。",
+                "note": WORDS_DRAFT,
+                "items": self.category_guide(),
+            }}),
         ));
         jobs.push(self.index_job(
             "regions_index.html",
