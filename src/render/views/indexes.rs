@@ -35,11 +35,6 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    /// The public address of a file of the site.
-    fn address(&self, path: &str) -> String {
-        format!("{}/{path}", self.base)
-    }
-
     /// The everyday words for a term (a care item's, service's or category's label).
     fn words(&self, term: &str) -> &'a [String] {
         self.site
@@ -246,40 +241,43 @@ impl<'a> Views<'a> {
         let mut files: Vec<Value> = opendata::FILES
             .iter()
             .map(|f| {
-                json!({
-                    "title": f.title, "url": self.url(f.path), "address": self.address(f.path),
-                    "about": f.about, "format": f.format, "fields_are": f.fields_are,
-                    "fields": (f.fields)(self.site),
-                })
+                let about = [f.title, f.about, f.format, f.fields_are];
+                self.data_file(f.path, about, (f.fields)(self.site))
             })
             .collect();
         let gaps_json: Vec<String> = match serde_json::from_str(&to_json(report)) {
             Ok(Value::Object(map)) => map.keys().cloned().collect(),
             _ => Vec::new(),
         };
-        files.push(json!({
-            "title": "地域ごとの不足状況（CSV）",
-            "url": self.url(GAPS_CSV),
-            "address": self.address(GAPS_CSV),
-            "about": "地域ごとの不足状況のページと同じ数字を、地域と種類の組み合わせごとに1行にした表です。人数の少ない数字は、ページと同じように伏せています。",
-            "format": "CSV、文字コード UTF-8（BOM なし）、改行 CRLF",
-            "fields_are": "列",
-            "fields": csv_header(report),
-        }));
-        files.push(json!({
-            "title": "地域ごとの不足状況（JSON）",
-            "url": self.url(GAPS_JSON),
-            "address": self.address(GAPS_JSON),
-            "about": "CSV と同じ数字に、判定の理由と基準の文章を加えたものです。",
-            "format": "JSON、文字コード UTF-8",
-            "fields_are": "ファイル全体の項目",
-            "fields": gaps_json,
-        }));
+        let gaps_csv = [
+            "地域ごとの不足状況（CSV）",
+            "地域ごとの不足状況のページと同じ数字を、地域と種類の組み合わせごとに1行にした表です。人数の少ない数字は、ページと同じように伏せています。",
+            "CSV、文字コード UTF-8（BOM なし）、改行 CRLF",
+            "列",
+        ];
+        let gaps_json_about = [
+            "地域ごとの不足状況（JSON）",
+            "CSV と同じ数字に、判定の理由と基準の文章を加えたものです。",
+            "JSON、文字コード UTF-8",
+            "ファイル全体の項目",
+        ];
+        files.push(self.data_file(GAPS_CSV, gaps_csv, csv_header(report)));
+        files.push(self.data_file(GAPS_JSON, gaps_json_about, gaps_json));
         self.index_job(
             "data.html",
             DATA,
             "掲載情報と地域ごとの不足状況を、CSV・JSON・GeoJSON のファイルで自由に使えます。",
             json!({"files": files, "gaps_url": self.url(GAPS.1)}),
         )
+    }
+
+    /// One file on `/data/`: its path below the root; its title, what it holds, its format and
+    /// what its fields are; and their names.
+    fn data_file(&self, path: &str, about: [&str; 4], fields: Vec<String>) -> Value {
+        let [title, holds, format, fields_are] = about;
+        json!({
+            "title": title, "url": self.url(path), "address": format!("{}/{path}", self.base),
+            "about": holds, "format": format, "fields_are": fields_are, "fields": fields,
+        })
     }
 }
