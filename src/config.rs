@@ -22,6 +22,8 @@ pub struct Category {
 pub struct CareItem {
     pub id: String,
     pub label: String,
+    /// What the care is, in a sentence or two for families (the lead of its list page).
+    pub description: String,
 }
 
 /// Words families type for a term of the vocabulary (a care item's, service's or category's
@@ -228,28 +230,31 @@ pub fn builtin_categories() -> Vec<Category> {
     ]
 }
 
-/// The 14 medical-care items of the 医療的ケア判定スコア (令和3年度報酬改定).
+/// The 14 medical-care items of the 医療的ケア判定スコア (令和3年度報酬改定), each with a plain
+/// description. Like the synonym table, the descriptions are a draft by the developers, not yet
+/// reviewed by medical or welfare professionals; a site corrects one with `[[care_items]]`.
 pub fn builtin_care_items() -> Vec<CareItem> {
     [
-        ("ventilator", "人工呼吸器"),
-        ("tracheostomy", "気管切開"),
-        ("airway", "鼻咽頭エアウェイ"),
-        ("oxygen", "酸素療法"),
-        ("suction", "吸引"),
-        ("nebulizer", "ネブライザー"),
-        ("tube-feeding", "経管栄養"),
-        ("central-venous", "中心静脈カテーテル"),
-        ("injection", "皮下注射"),
-        ("blood-glucose", "血糖測定"),
-        ("dialysis", "透析"),
-        ("catheterization", "導尿"),
-        ("bowel", "排便管理"),
-        ("seizure", "痙攣時の処置"),
+        ("ventilator", "人工呼吸器", "機械で呼吸を助けるケアです。鼻マスク式の補助換気やハイフローセラピー、たんを出しやすくする排痰補助装置も含みます。"),
+        ("tracheostomy", "気管切開", "のどに開けた穴（気管切開孔）に管（気管カニューレ）を入れて、息の通り道を保つケアです。"),
+        ("airway", "鼻咽頭エアウェイ", "鼻から入れた管（エアウェイ）で、のどの奥の息の通り道を保つケアです。"),
+        ("oxygen", "酸素療法", "鼻につけた管（鼻カニューレ）やマスクなどから、酸素を吸うケアです。"),
+        ("suction", "吸引", "口や鼻、気管切開したところにたまったたんやつばを、機械で吸い取るケアです。"),
+        ("nebulizer", "ネブライザー", "薬を霧にして吸い込む機械（ネブライザー）を使うケアです。"),
+        ("tube-feeding", "経管栄養", "鼻から入れた管や、おなかに作った胃ろう・腸ろうから、栄養や水分、薬をとるケアです。"),
+        ("central-venous", "中心静脈カテーテル", "心臓の近くの太い静脈に入れた管（カテーテル）から、栄養や薬を入れるケアです。"),
+        ("injection", "皮下注射", "インスリンなどの薬を、皮ふの下に注射するケアです。注射を続けて行うポンプも含みます。"),
+        ("blood-glucose", "血糖測定", "血液の中の糖（血糖）の値を測るケアです。センサーで続けて測る機器も含みます。"),
+        ("dialysis", "透析", "腎臓の代わりに、体の中の余分な水分やいらないものを取り除くケアです（おなかを使う腹膜透析など）。"),
+        ("catheterization", "導尿", "管（カテーテル）を使って、ぼうこうから尿を出すケアです。"),
+        ("bowel", "排便管理", "浣腸や摘便、人工肛門（ストーマ）の手入れなど、便を出すのを助けるケアです。"),
+        ("seizure", "痙攣時の処置", "けいれんの発作が起きたときに、座薬を入れるなどの手当てをするケアです。"),
     ]
     .into_iter()
-    .map(|(id, label)| CareItem {
+    .map(|(id, label, description)| CareItem {
         id: id.to_owned(),
         label: label.to_owned(),
+        description: description.to_owned(),
     })
     .collect()
 }

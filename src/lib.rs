@@ -16,6 +16,7 @@ pub mod entry;
 pub mod fields;
 pub mod gaps;
 pub mod geo;
+pub mod gojuon;
 pub mod import;
 pub mod load;
 pub mod opendata;

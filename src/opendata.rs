@@ -33,8 +33,8 @@ fn yes_no(v: Option<bool>) -> String {
     }
 }
 
-/// `entries.csv`: UTF-8 with a BOM (so spreadsheet software reads it as UTF-8) and CRLF rows.
-pub fn entries_csv(site: &Site) -> Vec<u8> {
+/// The columns of `entries.csv`: the open-data standard's, then a care item's and a flag's each.
+pub fn csv_header(site: &Site) -> Vec<String> {
     let cfg = &site.config;
     let mut header: Vec<String> = [
         "全国地方公共団体コード",
@@ -72,8 +72,14 @@ pub fn entries_csv(site: &Site) -> Vec<u8> {
             .map(|c| format!("医療的ケア_{}", c.label)),
     );
     header.extend(fields::flags().iter().map(|f| f.column()));
+    header
+}
+
+/// `entries.csv`: UTF-8 with a BOM (so spreadsheet software reads it as UTF-8) and CRLF rows.
+pub fn entries_csv(site: &Site) -> Vec<u8> {
+    let cfg = &site.config;
     let mut out = String::from("\u{feff}");
-    push_csv_row(&mut out, &header);
+    push_csv_row(&mut out, &csv_header(site));
     for e in &site.entries {
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
         let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
@@ -268,14 +274,62 @@ pub fn entries_geojson(site: &Site) -> Vec<u8> {
     stream_document(head, "features", features)
 }
 
-/// A file's contents from the site model.
-pub type MakeFile = fn(&Site) -> Vec<u8>;
+/// The keys of one entry in `entries.json` (and of a feature's `properties` in
+/// `entries.geojson`), as the first entry serialises; none when nothing is published.
+pub fn record_keys(site: &Site) -> Vec<String> {
+    let record = |e| serde_json::to_value(entry_record(site, e)).expect("a record serialises");
+    match site.entries.first().map(record) {
+        Some(Value::Object(map)) => map.keys().cloned().collect(),
+        _ => Vec::new(),
+    }
+}
 
-/// All open-data files: path below the output root, and how to make it.
-pub const FILES: [(&str, MakeFile); 3] = [
-    ("data/entries.csv", entries_csv),
-    ("data/entries.json", entries_json),
-    ("data/entries.geojson", entries_geojson),
+/// One open-data file: where it goes, how it is made and what the `/data/` page says of it.
+pub struct OpenFile {
+    /// Path below the output root.
+    pub path: &'static str,
+    pub make: fn(&Site) -> Vec<u8>,
+    /// Its name on the `/data/` page.
+    pub title: &'static str,
+    /// What it holds, in a sentence.
+    pub about: &'static str,
+    /// Format and encoding.
+    pub format: &'static str,
+    /// What [`OpenFile::fields`] lists: `列` (columns) or `項目` (keys of one entry).
+    pub fields_are: &'static str,
+    /// The names of its columns or of one entry's keys, as the file writes them.
+    pub fields: fn(&Site) -> Vec<String>,
+}
+
+/// All open-data files.
+pub const FILES: [OpenFile; 3] = [
+    OpenFile {
+        path: "data/entries.csv",
+        make: entries_csv,
+        title: "掲載情報の一覧（CSV）",
+        about: "掲載しているすべての事業所・学校などを1行に1件ずつ並べた表です。列は自治体オープンデータの推奨データセットにならった並びに、医療的ケアと「対応できること」の列を加えたものです。医療的ケアの列は対応できるときに 1、「対応できること」の列は 1（できる）・0（できない）・空欄（掲載なし）です。",
+        format: "CSV、文字コード UTF-8（BOM 付き、表計算ソフトでそのまま開けます）、改行 CRLF",
+        fields_are: "列",
+        fields: csv_header,
+    },
+    OpenFile {
+        path: "data/entries.json",
+        make: entries_json,
+        title: "掲載情報（JSON）",
+        about: "CSV と同じ掲載に紹介文を加え、プログラムから使いやすい形にしたものです。先頭にサイト名・ライセンス・データの時点などが、entries に1件ずつの情報が入っています。",
+        format: "JSON、文字コード UTF-8",
+        fields_are: "1件ごとの項目",
+        fields: record_keys,
+    },
+    OpenFile {
+        path: "data/entries.geojson",
+        make: entries_geojson,
+        title: "地図用の掲載情報（GeoJSON）",
+        about: "緯度・経度のある掲載を、地図ソフトで開ける形（GeoJSON、RFC 7946）にしたものです。サイトの情報は metadata に、各地点の情報は properties に、JSON と同じ項目で入っています。",
+        format: "GeoJSON、文字コード UTF-8",
+        fields_are: "各地点の properties の項目",
+        fields: record_keys,
+    },
 ];
 
 #[cfg(test)]

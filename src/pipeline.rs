@@ -188,7 +188,7 @@ fn open_data(site: &site::Site, staging: &output::Staging) -> Result<StageTime, 
     let started = std::time::Instant::now();
     opendata::FILES
         .par_iter()
-        .try_for_each(|(path, make)| staging.write(path, &make(site)))?;
+        .try_for_each(|f| staging.write(f.path, &(f.make)(site)))?;
     Ok(concurrent_stage("open data", started))
 }
 

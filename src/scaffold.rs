@@ -8,6 +8,7 @@ use crate::config::{Config, is_slug};
 use crate::date::Date;
 use crate::diag::did_you_mean;
 use crate::fields::{FIELDS, Kind};
+use crate::gojuon;
 
 /// What `tsunagu new` was asked for.
 pub struct Request<'a> {
@@ -44,6 +45,9 @@ pub fn write_new(root: &Path, config: &Config, req: &Request<'_>) -> Result<Path
             "id `{}` は使えません。半角英小文字・数字・- だけで、英数字で始まる64文字以内にしてください（例: tsu-hidamari）",
             req.id
         ));
+    }
+    if let Some(row) = gojuon::reserved(req.id) {
+        return Err(gojuon::reserved_message(row));
     }
     let municipality = match req.municipality {
         None => None,

@@ -1,5 +1,6 @@
 //! The resolved site model: configuration plus published entries, sorted and indexed by category,
-//! region and municipality. Rendering and the other outputs read only this.
+//! region, municipality, accepted care item and 50音 row. Rendering and the other outputs read only
+//! this.
 
 use std::collections::BTreeMap;
 
@@ -8,6 +9,7 @@ use rayon::slice::ParallelSliceMut;
 use crate::config::{Config, Municipality};
 use crate::date::Date;
 use crate::entry::Entry;
+use crate::gojuon;
 
 #[derive(Debug)]
 pub struct Site {
@@ -19,6 +21,9 @@ pub struct Site {
     by_category: BTreeMap<String, Vec<usize>>,
     by_region: BTreeMap<String, Vec<usize>>,
     by_municipality: BTreeMap<String, Vec<usize>>,
+    by_care: BTreeMap<String, Vec<usize>>,
+    /// Entries by [`gojuon::ROWS`] index.
+    by_row: Vec<Vec<usize>>,
 }
 
 impl Site {
@@ -28,6 +33,8 @@ impl Site {
         let mut by_category: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut by_region: BTreeMap<String, Vec<usize>> = BTreeMap::new();
         let mut by_municipality: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut by_care: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+        let mut by_row = vec![Vec::new(); gojuon::ROWS.len()];
         for (i, e) in entries.iter().enumerate() {
             by_category.entry(e.category.clone()).or_default().push(i);
             by_region.entry(e.region.clone()).or_default().push(i);
@@ -35,6 +42,10 @@ impl Site {
                 .entry(e.municipality.clone())
                 .or_default()
                 .push(i);
+            for c in &e.care {
+                by_care.entry(c.clone()).or_default().push(i);
+            }
+            by_row[gojuon::row_of(e.kana.as_deref())].push(i);
         }
         Site {
             config,
@@ -43,14 +54,17 @@ impl Site {
             by_category,
             by_region,
             by_municipality,
+            by_care,
+            by_row,
         }
     }
 
     fn pick<'a>(&'a self, index: &'a BTreeMap<String, Vec<usize>>, key: &str) -> Vec<&'a Entry> {
-        index
-            .get(key)
-            .map(|ix| ix.iter().map(|&i| &self.entries[i]).collect())
-            .unwrap_or_default()
+        index.get(key).map(|ix| self.at(ix)).unwrap_or_default()
+    }
+
+    fn at(&self, ix: &[usize]) -> Vec<&Entry> {
+        ix.iter().map(|&i| &self.entries[i]).collect()
     }
 
     /// Entries of a category, in 50音順.
@@ -66,6 +80,19 @@ impl Site {
     /// Entries of a municipality (by code), in 50音順.
     pub fn in_municipality(&self, code: &str) -> Vec<&Entry> {
         self.pick(&self.by_municipality, code)
+    }
+
+    /// Entries that accept a care item (by id), in 50音順.
+    pub fn accepting(&self, care_id: &str) -> Vec<&Entry> {
+        self.pick(&self.by_care, care_id)
+    }
+
+    /// Entries filed under a 50音 row (an index into [`gojuon::ROWS`]), in 50音順.
+    pub fn in_row(&self, row: usize) -> Vec<&Entry> {
+        self.by_row
+            .get(row)
+            .map(|ix| self.at(ix))
+            .unwrap_or_default()
     }
 
     /// The municipality an entry is in. Validation guarantees it exists.

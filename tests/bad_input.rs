@@ -630,6 +630,31 @@ fn bad_ids_are_rejected() {
     }
 }
 
+/// The 50音 rows' lists live at `/entries/<row>/`, beside the entry pages: no entry may take a
+/// row's name as its id, or its page and the row's list would be the same file.
+#[test]
+fn the_names_of_the_50on_rows_are_reserved_ids() {
+    let rows = [
+        "a", "ka", "sa", "ta", "na", "ha", "ma", "ya", "ra", "wa", "other",
+    ];
+    for row in rows {
+        let name = format!("{row}.md");
+        let run = check_single(&name, valid_entry().as_bytes());
+        let msg = verify(
+            &run,
+            &format!("content/entries/{name}"),
+            1,
+            Some(1),
+            &[&format!("`{row}`"), &format!("/entries/{row}/"), "50音順"],
+        );
+        assert!(msg.is_none(), "[{name}] {}", msg.unwrap_or_default());
+    }
+    // Longer ids that start or end like a row are ordinary ids.
+    for name in ["ka-1.md", "aka.md", "others.md"] {
+        check_single(name, valid_entry().as_bytes()).assert_code(0);
+    }
+}
+
 #[test]
 fn an_id_of_sixty_four_characters_is_accepted() {
     let name = format!("{}.md", "a".repeat(64));

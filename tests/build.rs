@@ -28,6 +28,7 @@ struct EntryFile {
     path: PathBuf,
     draft: bool,
     name: String,
+    kana: Option<String>,
     phone: Option<String>,
     care: Vec<String>,
     /// (year, month, day)
@@ -113,6 +114,7 @@ fn facts() -> &'static Facts {
                 id: path.file_stem().unwrap().to_string_lossy().into_owned(),
                 draft: fm.get("draft").and_then(|d| d.as_bool()).unwrap_or(false),
                 name: fm["name"].as_str().unwrap().to_owned(),
+                kana: fm.get("kana").and_then(|k| k.as_str()).map(str::to_owned),
                 phone: fm.get("phone").and_then(|p| p.as_str()).map(str::to_owned),
                 care: fm
                     .get("care")
@@ -189,6 +191,49 @@ const CARE_LABELS: &[(&str, &str)] = &[
     ("seizure", "痙攣時の処置"),
 ];
 
+/// The 50音 rows' list folders under `entries/`, in 50音順 (その他 last).
+const ROWS: &[&str] = &[
+    "a", "ka", "sa", "ta", "na", "ha", "ma", "ya", "ra", "wa", "other",
+];
+
+/// The hiragana each row of [`ROWS`] but その他 starts with.
+const ROW_KANA: &[&str] = &[
+    "ぁあぃいぅうぇえぉおゔ",
+    "かがきぎくぐけげこごゕゖ",
+    "さざしじすずせぜそぞ",
+    "ただちぢっつづてでとど",
+    "なにぬねの",
+    "はばぱひびぴふぶぷへべぺほぼぽ",
+    "まみむめも",
+    "ゃやゅゆょよ",
+    "らりるれろ",
+    "ゎわゐゑをん",
+];
+
+/// A reading in hiragana (katakana shifted down), with the spaces it may start with removed.
+fn hiragana(kana: &str) -> String {
+    kana.trim_start_matches([' ', '　'])
+        .chars()
+        .map(|c| match c {
+            'ァ'..='ヶ' => char::from_u32(c as u32 - 0x60).unwrap(),
+            c => c,
+        })
+        .collect()
+}
+
+/// The folder of the row an entry is filed under.
+fn row_of(e: &EntryFile) -> &'static str {
+    let first = e
+        .kana
+        .as_deref()
+        .map(hiragana)
+        .and_then(|k| k.chars().next());
+    ROW_KANA
+        .iter()
+        .position(|row| first.is_some_and(|c| row.contains(c)))
+        .map_or("other", |i| ROWS[i])
+}
+
 fn care_label(id_or_label: &str) -> &str {
     CARE_LABELS
         .iter()
@@ -244,14 +289,18 @@ fn every_published_entry_has_a_page_and_drafts_have_none() {
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
-    // No page for anything that is not a published entry.
+    // No page for anything that is not a published entry or a 50音 row's list.
     let published: BTreeSet<&str> = f.published().map(|e| e.id.as_str()).collect();
     for dir in fs::read_dir(b.out.join("entries")).unwrap() {
         let name = dir.unwrap().file_name().to_string_lossy().into_owned();
+        if name == "index.html" {
+            continue; // the index of the rows
+        }
         assert!(
-            published.contains(name.as_str()),
+            published.contains(name.as_str()) || ROWS.contains(&name.as_str()),
             "unexpected entries/{name}/"
         );
+        assert!(!(published.contains(name.as_str()) && ROWS.contains(&name.as_str())));
     }
 }
 
@@ -356,6 +405,15 @@ fn the_sitemap_lists_every_entry_page_under_the_base_url() {
         );
     }
     assert!(set.contains(&prefix), "the home page is listed");
+    let browse = ["care/", "categories/", "regions/", "entries/", "data/"];
+    let lists = CARE_LABELS
+        .iter()
+        .map(|(id, _)| format!("care/{id}/"))
+        .chain(ROWS.iter().map(|r| format!("entries/{r}/")));
+    for page in browse.map(str::to_owned).into_iter().chain(lists) {
+        let url = format!("{prefix}{page}");
+        assert!(set.contains(&url), "{url} in the sitemap");
+    }
 }
 
 /// Maps a site-absolute URL path (`/tsunagu/a/b/`) to the file it must resolve to, or explains why
@@ -717,4 +775,172 @@ fn the_allocator_commits_arenas_lazily_unless_the_environment_says_otherwise() {
         .as_deref(),
         Some("1")
     );
+}
+
+/// The pages of a list: `<dir>index.html`, then `<dir>page/2/index.html` … as long as they exist.
+fn list_pages(out: &Path, dir: &str) -> Vec<String> {
+    let first = out.join(dir).join("index.html");
+    assert!(first.is_file(), "no list at {dir}");
+    let mut pages = vec![read(&first)];
+    for n in 2.. {
+        let next = out.join(dir).join(format!("page/{n}/index.html"));
+        if !next.is_file() {
+            break;
+        }
+        pages.push(read(&next));
+    }
+    pages
+}
+
+/// The ids of the entry pages linked from the `<main>` of each page, in order.
+fn listed_entries(pages: &[String]) -> Vec<String> {
+    let prefix = format!("{}entries/", facts().root_path);
+    pages
+        .iter()
+        .flat_map(|page| {
+            let main = html::inner(page, "main").expect("a <main>");
+            html::tags(main)
+                .into_iter()
+                .filter(|t| t.name == "a" && !t.is_end)
+                .filter_map(|t| t.attr("href").map(html::decode))
+                .filter_map(|href| {
+                    let id = href.strip_prefix(&prefix)?.strip_suffix('/')?.to_owned();
+                    (!id.contains('/')).then_some(id)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+#[test]
+fn each_care_page_lists_exactly_the_entries_that_accept_the_care_item() {
+    let b = built();
+    let f = facts();
+    let index = read(&b.out.join("care/index.html"));
+    for (id, label) in CARE_LABELS {
+        let want: BTreeSet<&str> = f
+            .published()
+            .filter(|e| e.care.iter().any(|c| care_label(c) == *label))
+            .map(|e| e.id.as_str())
+            .collect();
+        let pages = list_pages(&b.out, &format!("care/{id}"));
+        let got = listed_entries(&pages);
+        let unique: BTreeSet<&str> = got.iter().map(String::as_str).collect();
+        assert_eq!(unique.len(), got.len(), "care/{id}/ lists an entry twice");
+        assert_eq!(unique, want, "care/{id}/");
+        assert!(
+            html::text(&pages[0]).contains(label),
+            "care/{id}/ names {label}"
+        );
+        // The index links the list and gives its count.
+        let link = format!("href=\"{}care/{id}/\"", f.root_path);
+        let at = index
+            .find(&link)
+            .unwrap_or_else(|| panic!("care/ links {id}"));
+        let after = html::text(&index[at..]);
+        assert!(
+            after.contains(&format!("{label} {}件", want.len())),
+            "care/ gives {label} with {} entries: {}",
+            want.len(),
+            after.chars().take(60).collect::<String>()
+        );
+    }
+    assert!(
+        html::text(&index).contains("下書き"),
+        "care/ says the everyday words are a draft"
+    );
+}
+
+#[test]
+fn the_rows_of_entries_cover_every_published_entry_exactly_once() {
+    let b = built();
+    let f = facts();
+    let index = read(&b.out.join("entries/index.html"));
+    let mut seen: Vec<String> = Vec::new();
+    for row in ROWS {
+        let listed = listed_entries(&list_pages(&b.out, &format!("entries/{row}")));
+        let link = format!("href=\"{}entries/{row}/\"", f.root_path);
+        assert!(index.contains(&link), "entries/ links the row {row}");
+        let want: BTreeSet<&str> = f
+            .published()
+            .filter(|e| row_of(e) == *row)
+            .map(|e| e.id.as_str())
+            .collect();
+        let got: BTreeSet<&str> = listed.iter().map(String::as_str).collect();
+        assert_eq!(got, want, "entries/{row}/");
+        if *row != "other" {
+            let readings: Vec<String> = listed
+                .iter()
+                .map(|id| {
+                    let e = f.published().find(|e| &e.id == id).unwrap();
+                    hiragana(e.kana.as_deref().unwrap())
+                })
+                .collect();
+            assert!(
+                readings.is_sorted(),
+                "entries/{row}/ in 50音順: {readings:?}"
+            );
+        }
+        seen.extend(listed);
+    }
+    let mut sorted = seen.clone();
+    sorted.sort();
+    let mut want: Vec<String> = f.published().map(|e| e.id.clone()).collect();
+    want.sort();
+    assert_eq!(sorted, want, "every published entry in exactly one row");
+}
+
+/// The cells of the first line of a CSV file (no quoted commas in the headers).
+fn csv_header(path: &Path) -> Vec<String> {
+    let text = read(path);
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .next()
+        .unwrap_or("");
+    first.split(',').map(str::to_owned).collect()
+}
+
+/// The names the data page lists in the section that links `file`.
+fn data_page_fields(page: &str, file: &str) -> Vec<String> {
+    let link = format!("href=\"{}{file}\"", facts().root_path);
+    let section = page
+        .split("<section")
+        .find(|s| s.contains(&link))
+        .unwrap_or_else(|| panic!("data/ has no section linking {file}"));
+    section
+        .split("<code>")
+        .skip(1)
+        .map(|c| html::decode(c.split("</code>").next().unwrap()))
+        .collect()
+}
+
+#[test]
+fn the_data_page_lists_the_columns_the_files_have() {
+    let b = built();
+    let page = read(&b.out.join("data/index.html"));
+    for file in ["data/entries.csv", "gaps/gaps.csv"] {
+        let header = csv_header(&b.out.join(file));
+        assert!(header.len() > 10, "{file}: {header:?}");
+        assert_eq!(data_page_fields(&page, file), header, "{file}");
+    }
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&b.out.join("data/entries.json"))).unwrap();
+    let keys: Vec<String> = json["entries"][0]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    assert_eq!(data_page_fields(&page, "data/entries.json"), keys);
+    let site: toml::Table = read(&sample_root().join("content/site.toml"))
+        .parse()
+        .unwrap();
+    let text = html::text(&page);
+    let license = site["license"].as_str().unwrap();
+    assert!(text.contains(license), "the licence {license} is named");
+    assert!(text.contains("UTF-8"), "the encoding is named");
+    for file in ["data/entries.geojson", "gaps/gaps.json"] {
+        assert!(!data_page_fields(&page, file).is_empty(), "{file}");
+    }
 }

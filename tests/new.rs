@@ -102,6 +102,10 @@ fn refuses_existing_ids_bad_ids_and_unknown_names() {
     let bad = tsunagu(site.root(), &["new", "facility", "Bad_Id"]);
     bad.assert_code(2);
     assert!(bad.stderr.contains("半角英小文字"));
+    // A 50音 row's list is at /entries/ka/.
+    let row = tsunagu(site.root(), &["new", "facility", "ka"]);
+    row.assert_code(2);
+    assert!(row.stderr.contains("/entries/ka/"), "{}", row.stderr);
     let cat = tsunagu(site.root(), &["new", "facilty", "x-1"]);
     assert!(
         cat.stderr.contains("もしかして `facility`"),

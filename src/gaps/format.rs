@@ -166,8 +166,8 @@ pub fn rules_text(rules: &GapRules, min_count: u32) -> Vec<String> {
     ]
 }
 
-/// The report as CSV: one row per region and kind (`all` first), the same figures as the pages.
-pub fn to_csv(report: &GapReport) -> String {
+/// The columns of the CSV.
+pub fn csv_header(report: &GapReport) -> Vec<String> {
     let care_ids: Vec<String> = report
         .regions
         .first()
@@ -199,8 +199,13 @@ pub fn to_csv(report: &GapReport) -> String {
         header.push(format!("care_{id}_providers"));
         header.push(format!("care_{id}_children"));
     }
+    header
+}
+
+/// The report as CSV: one row per region and kind (`all` first), the same figures as the pages.
+pub fn to_csv(report: &GapReport) -> String {
     let mut out = String::new();
-    push_csv_row(&mut out, &header);
+    push_csv_row(&mut out, &csv_header(report));
     for r in &report.regions {
         for k in std::iter::once(&r.overall).chain(&r.categories) {
             let mut row = vec![

@@ -89,6 +89,7 @@ struct CategoryFile {
 struct CareItemFile {
     id: Spanned<String>,
     label: String,
+    description: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -355,8 +356,15 @@ fn care_items(src: &SourceText, file: Vec<CareItemFile>, diags: &mut Diagnostics
         let id = c.id.get_ref().clone();
         if let Some(existing) = care_items.iter_mut().find(|e| e.id == id) {
             existing.label = c.label;
+            if let Some(d) = c.description {
+                existing.description = d;
+            }
         } else if is_slug(&id) {
-            care_items.push(CareItem { id, label: c.label });
+            care_items.push(CareItem {
+                id,
+                label: c.label,
+                description: c.description.unwrap_or_default(),
+            });
         } else {
             diags.push(src.at(
                 c.id.span().start,

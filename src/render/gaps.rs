@@ -8,6 +8,10 @@ use crate::chart::{Bar, Marker, bar_chart};
 use crate::gaps::format::{distance, percent_or_dash, rules_text};
 use crate::gaps::{Figure, GapReport, Kind, KindGap, RegionGap, Status};
 
+/// The published gap figures, below the output root.
+pub(super) const GAPS_CSV: &str = "gaps/gaps.csv";
+pub(super) const GAPS_JSON: &str = "gaps/gaps.json";
+
 impl Views<'_> {
     /// Page jobs for the gap pages, plus the CSV and JSON files as (path, bytes).
     pub(super) fn gap_jobs(
@@ -48,8 +52,8 @@ impl Views<'_> {
                     "prefecture_children_has_data": report.prefecture_children != Figure::NoData,
                     "rules": rules_text(&report.rules, report.min_count),
                     "sources": sources,
-                    "csv_url": self.url("gaps/gaps.csv"),
-                    "json_url": self.url("gaps/gaps.json"),
+                    "csv_url": self.url(GAPS_CSV),
+                    "json_url": self.url(GAPS_JSON),
                 },
         });
         jobs.push(PageJob::new(
@@ -76,11 +80,11 @@ impl Views<'_> {
         }
         let files = vec![
             (
-                "gaps/gaps.csv".to_owned(),
+                GAPS_CSV.to_owned(),
                 crate::gaps::format::to_csv(report).into_bytes(),
             ),
             (
-                "gaps/gaps.json".to_owned(),
+                GAPS_JSON.to_owned(),
                 crate::gaps::format::to_json(report).into_bytes(),
             ),
         ];

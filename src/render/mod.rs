@@ -72,11 +72,13 @@ pub fn render_site(
     globals.insert("site", &views.common_site);
     globals.insert("nav", &views.nav);
     globals.insert("care_items", &views.care_items);
-    views.cards = views.cards(theme)?;
+    views.cards = views.snippets(theme, "card.html")?;
+    views.lines = views.snippets(theme, "line.html")?;
     views.card_template = views.card_template(theme)?;
     let mut jobs = views.jobs();
     let (gap_jobs, gap_files) = views.gap_jobs(report);
     jobs.extend(gap_jobs);
+    jobs.push(views.data_job(report));
     jobs.push(views.sitemap(&jobs));
     let progress = if site.entries.len() >= 5_000 {
         ProgressBar::new(jobs.len() as u64)

@@ -26,6 +26,26 @@ pub(super) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/card.html"),
     ),
     (
+        "line.html",
+        include_str!("../../themes/default/templates/line.html"),
+    ),
+    (
+        "guide.html",
+        include_str!("../../themes/default/templates/guide.html"),
+    ),
+    (
+        "regions_index.html",
+        include_str!("../../themes/default/templates/regions_index.html"),
+    ),
+    (
+        "entries_index.html",
+        include_str!("../../themes/default/templates/entries_index.html"),
+    ),
+    (
+        "data.html",
+        include_str!("../../themes/default/templates/data.html"),
+    ),
+    (
         "404.html",
         include_str!("../../themes/default/templates/404.html"),
     ),

@@ -13,20 +13,49 @@ use crate::entry::{Ages, Entry};
 use crate::fields;
 use crate::site::Site;
 
-/// One list (category, region, municipality) before it is split into pages.
+mod indexes;
+
+/// One list (category, region, municipality, care item, 50音 row) before it is split into pages.
 struct ListSpec<'a> {
     kind: &'static str,
     title: String,
     lead: String,
+    /// Paragraphs under the lead (what a care item is, and the everyday words for it).
+    notes: Vec<String>,
     /// Path of page 1, ending with `/`.
     path: String,
     entries: Vec<&'a Entry>,
+    /// Each entry as one line (`line.html`) instead of its card: for the lists that only repeat
+    /// entries the category, region and municipality lists show in full, so that a large site
+    /// publishes each card three times, not once more per care item it accepts.
+    lines: bool,
     subsections: Vec<Subsection>,
     /// Breadcrumbs between ホーム and the list.
     crumbs: Vec<Link>,
 }
 
-impl ListSpec<'_> {
+impl<'a> ListSpec<'a> {
+    /// A list of cards without notes, subsections or breadcrumbs.
+    fn new(
+        kind: &'static str,
+        title: String,
+        lead: String,
+        path: String,
+        entries: Vec<&'a Entry>,
+    ) -> Self {
+        ListSpec {
+            kind,
+            title,
+            lead,
+            notes: Vec::new(),
+            path,
+            entries,
+            lines: false,
+            subsections: Vec::new(),
+            crumbs: Vec::new(),
+        }
+    }
+
     fn page_path(&self, number: usize) -> String {
         if number == 1 {
             self.path.clone()
@@ -46,6 +75,9 @@ pub(super) struct Views<'a> {
     pub(super) care_items: Value,
     /// Each entry's card (`card.html`) by entry id: rendered once, shown on three lists.
     pub(super) cards: HashMap<&'a str, String>,
+    /// Each entry as one line (`line.html`) by entry id: rendered once, shown on the care-item
+    /// and 50音 lists.
+    pub(super) lines: HashMap<&'a str, String>,
     /// `card.html` with placeholders, the search page's `<template>` for result cards.
     pub(super) card_template: String,
 }
@@ -76,10 +108,12 @@ impl<'a> Views<'a> {
             nav: Value::Null,
             care_items: Value::Null,
             cards: HashMap::new(),
+            lines: HashMap::new(),
             card_template: String::new(),
         };
         v.nav = json!({
             "gaps_url": v.url("gaps/"),
+            "indexes": v.index_links(),
             "data": {
                 "csv": v.url("data/entries.csv"),
                 "json": v.url("data/entries.json"),
@@ -103,26 +137,34 @@ impl<'a> Views<'a> {
         v.care_items = json!(
             cfg.care_items
                 .iter()
-                .map(|c| json!({"id": c.id, "label": c.label}))
+                .map(|c| json!({
+                    "id": c.id, "label": c.label,
+                    "url": v.url(&format!("care/{}/", c.id)),
+                    "count": site.accepting(&c.id).len(),
+                }))
                 .collect::<Vec<_>>()
         );
         v
     }
 
-    /// Every entry's card, rendered in parallel.
-    pub(super) fn cards(&self, theme: &Theme) -> Result<HashMap<&'a str, String>, String> {
+    /// Every entry rendered with `template` (`card.html`, `line.html`), in parallel.
+    pub(super) fn snippets(
+        &self,
+        theme: &Theme,
+        template: &str,
+    ) -> Result<HashMap<&'a str, String>, String> {
         self.site
             .entries
             .par_iter()
             .map(|e| {
-                let mut card = Vec::new();
+                let mut snippet = Vec::new();
                 let view = CardPage {
                     e: self.entry(e, false),
                 };
-                theme.render("card.html", &context(&view)?, &mut card)?;
-                let card = String::from_utf8(card)
-                    .map_err(|_| "card.html の描画結果が UTF-8 ではありません".to_owned())?;
-                Ok((e.id.as_str(), card))
+                theme.render(template, &context(&view)?, &mut snippet)?;
+                let snippet = String::from_utf8(snippet)
+                    .map_err(|_| format!("{template} の描画結果が UTF-8 ではありません"))?;
+                Ok((e.id.as_str(), snippet))
             })
             .collect()
     }
@@ -212,20 +254,23 @@ impl<'a> Views<'a> {
             move || json!({"page": self.page(&cfg.site.title, "", &home_desc)}),
         ));
         for c in &cfg.categories {
-            let lead = format!("{}（{}）", c.label, c.description);
             let list = ListSpec {
-                kind: "category",
-                title: c.label.clone(),
-                lead,
-                path: format!("categories/{}/", c.id),
-                entries: self.site.in_category(&c.id),
-                subsections: Vec::new(),
-                crumbs: Vec::new(),
+                crumbs: vec![self.link(indexes::CATEGORIES)],
+                ..ListSpec::new(
+                    "category",
+                    c.label.clone(),
+                    format!("{}（{}）", c.label, c.description),
+                    format!("categories/{}/", c.id),
+                    self.site.in_category(&c.id),
+                )
             };
             self.list_jobs(list, &mut jobs);
         }
         self.region_jobs(&mut jobs);
+        self.care_jobs(&mut jobs);
         self.entry_jobs(&mut jobs);
+        self.row_jobs(&mut jobs);
+        self.index_jobs(&mut jobs);
         jobs.push(PageJob::new(
             "404.html",
             "404.html".to_owned(),
@@ -242,6 +287,7 @@ impl<'a> Views<'a> {
                 json!({
                     "page": self.page("条件で探す", "search/", desc),
                     "breadcrumbs": [{"label": "ホーム", "url": self.root}],
+                    "guide": self.keyword_guide(),
                     "search": {
                         "card": self.card_template,
                         "age_max": 20,
@@ -261,11 +307,6 @@ impl<'a> Views<'a> {
             let names: Vec<&str> = r.municipalities.iter().map(|m| m.name.as_str()).collect();
             let region_url = self.url(&format!("regions/{}/", r.id));
             let list = ListSpec {
-                kind: "region",
-                title: title.clone(),
-                lead: format!("{}（{}）", title, names.join("・")),
-                path: format!("regions/{}/", r.id),
-                entries: self.site.in_region(&r.id),
                 subsections: r
                     .municipalities
                     .iter()
@@ -275,21 +316,32 @@ impl<'a> Views<'a> {
                         count: self.site.in_municipality(&m.code).len(),
                     })
                     .collect(),
-                crumbs: Vec::new(),
+                crumbs: vec![self.link(indexes::REGIONS)],
+                ..ListSpec::new(
+                    "region",
+                    title.clone(),
+                    format!("{}（{}）", title, names.join("・")),
+                    format!("regions/{}/", r.id),
+                    self.site.in_region(&r.id),
+                )
             };
             self.list_jobs(list, jobs);
             for m in &r.municipalities {
                 let list = ListSpec {
-                    kind: "municipality",
-                    title: m.name.clone(),
-                    lead: format!("{}（{}地域）", m.name, r.name),
-                    path: format!("municipalities/{}/", m.code),
-                    entries: self.site.in_municipality(&m.code),
-                    subsections: Vec::new(),
-                    crumbs: vec![Link {
-                        label: title.clone(),
-                        url: region_url.clone(),
-                    }],
+                    crumbs: vec![
+                        self.link(indexes::REGIONS),
+                        Link {
+                            label: title.clone(),
+                            url: region_url.clone(),
+                        },
+                    ],
+                    ..ListSpec::new(
+                        "municipality",
+                        m.name.clone(),
+                        format!("{}（{}地域）", m.name, r.name),
+                        format!("municipalities/{}/", m.code),
+                        self.site.in_municipality(&m.code),
+                    )
                 };
                 self.list_jobs(list, jobs);
             }
@@ -391,18 +443,22 @@ impl<'a> Views<'a> {
         });
         let mut breadcrumbs = vec![self.home_link()];
         breadcrumbs.extend(spec.crumbs.iter().cloned());
+        let (cards, lines) = if spec.lines {
+            (Vec::new(), snippets(&self.lines, shown))
+        } else {
+            (snippets(&self.cards, shown), Vec::new())
+        };
         ListPage {
             page: self.page(&title, &spec.page_path(number), &lead),
             list: ListView {
                 kind: spec.kind,
                 title,
                 lead,
+                notes: spec.notes.clone(),
                 total,
                 subsections: spec.subsections.clone(),
-                cards: shown
-                    .iter()
-                    .map(|e| self.cards[e.id.as_str()].as_str())
-                    .collect(),
+                cards,
+                lines,
                 pagination,
             },
             breadcrumbs,
@@ -413,6 +469,14 @@ impl<'a> Views<'a> {
         Link {
             label: "ホーム".to_owned(),
             url: self.root.clone(),
+        }
+    }
+
+    /// A link to a page of the site: its title and the path below the root.
+    fn link(&self, (label, path): (&str, &str)) -> Link {
+        Link {
+            label: label.to_owned(),
+            url: self.url(path),
         }
     }
 
@@ -547,9 +611,12 @@ struct ListView<'s> {
     kind: &'static str,
     title: String,
     lead: String,
+    notes: Vec<String>,
     total: usize,
     subsections: Vec<Subsection>,
+    /// The page's entries as cards, or (for a list of lines) as lines.
     cards: Vec<&'s str>,
+    lines: Vec<&'s str>,
     pagination: Option<Pagination>,
 }
 
@@ -577,6 +644,11 @@ struct PageLink {
     current: bool,
     /// Pages between this one and the previous link are left out (shown as …).
     gap_before: bool,
+}
+
+/// The pre-rendered cards or lines of `shown`.
+fn snippets<'m>(of: &'m HashMap<&str, String>, shown: &[&Entry]) -> Vec<&'m str> {
+    shown.iter().map(|e| of[e.id.as_str()].as_str()).collect()
 }
 
 /// The page numbers a list page links to: the first, the last and two either side of the current

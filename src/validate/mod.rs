@@ -12,6 +12,7 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, Diagnostics, Severity, did_you_mean, whole_file};
 use crate::entry::{Ages, Entry, Flags, MAX_CAPACITY, without_forbidden_chars};
 use crate::fields::{self, FIELDS};
+use crate::gojuon;
 use crate::load::{Node, RawEntry, Value};
 
 mod rules;
@@ -99,6 +100,8 @@ impl Checker<'_> {
                 self.raw.id
             );
             self.error(0, "id", msg);
+        } else if let Some(row) = gojuon::reserved(&self.raw.id) {
+            self.error(0, "id", gojuon::reserved_message(row));
         }
 
         let name = self.required_string("name");

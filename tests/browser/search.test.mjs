@@ -574,7 +574,7 @@ describe('search page in a real browser', () => {
       await page.waitForFunction(() => !document.getElementById('search-fallback').hidden);
       assert.equal(await page.locator('#search-form').isVisible(), false);
       assert.match(await page.locator('#search-alert').innerText(), /検索できませんでした/);
-      assert.ok(await page.locator('#search-fallback a[href$="/categories/facility/"]').isVisible());
+      assert.ok(await page.locator('#search-fallback a.chip-link[href$="/categories/facility/"]').isVisible());
     } finally {
       await page.close();
     }
@@ -592,7 +592,7 @@ describe('search page in a real browser', () => {
       await page.waitForFunction(() => !document.getElementById('search-fallback').hidden);
       assert.equal(await page.locator('#search-form').isVisible(), false);
       assert.equal(await page.locator('#search-alert').innerText(), 'このブラウザーでは検索を使えません。種類や地域の一覧から探してください。');
-      assert.ok(await page.locator('#search-fallback a[href$="/categories/short-stay/"]').isVisible());
+      assert.ok(await page.locator('#search-fallback a.chip-link[href$="/categories/short-stay/"]').isVisible());
       assert.deepEqual(asked, []);
     } finally {
       await page.close();
@@ -609,7 +609,7 @@ describe('search page in a real browser', () => {
       assert.equal(await page.locator('#search-app').isVisible(), false);
       assert.match(await page.locator('#search-nojs').innerText(), /JavaScript が必要です/);
       await page.screenshot({ path: join(ARTIFACTS, 'search-nojs-390.png'), fullPage: true, animations: 'disabled' });
-      await page.locator('#search-fallback a[href$="/categories/short-stay/"]').click();
+      await page.locator('#search-fallback a.chip-link[href$="/categories/short-stay/"]').click();
       await page.waitForURL(/\/categories\/short-stay\/$/);
       assert.ok((await page.locator('main .card-title a').count()) > 0);
       await page.goBack();
