@@ -30,6 +30,10 @@ pub(super) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/line.html"),
     ),
     (
+        "care_choices.html",
+        include_str!("../../themes/default/templates/care_choices.html"),
+    ),
+    (
         "guide.html",
         include_str!("../../themes/default/templates/guide.html"),
     ),
