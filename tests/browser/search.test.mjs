@@ -347,7 +347,7 @@ describe('search page in a real browser', () => {
     }
   });
 
-  test('keyboard only: Tab to the box, type, Enter; from the header box of another page too', async () => {
+  test('keyboard only: Tab to the box, type, Enter; from the home page\'s header box too', async () => {
     const page = await newPage(VIEWPORTS[0]);
     try {
       await open(page, 'search/');
@@ -362,7 +362,7 @@ describe('search page in a real browser', () => {
       await expectOracle(page, { text: '吸引 桑名' });
       assert.equal(await page.evaluate(() => document.activeElement?.id), 'search-results-heading', 'focus moves to the results');
 
-      await open(page, 'categories/facility/');
+      await open(page, '');
       tabs = 0;
       while (tabs < 40 && !(await page.evaluate(() => document.activeElement?.id === 'site-search-q'))) {
         await page.keyboard.press('Tab');
