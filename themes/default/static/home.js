@@ -30,7 +30,7 @@ function locate() {
   );
 }
 
-if (form && navigator.geolocation) {
+if (navigator.geolocation) {
   $('home-geo-button').addEventListener('click', locate);
   $('home-geo').hidden = false;
 }
