@@ -83,6 +83,19 @@ pub struct SiteConfig {
     pub sample: bool,
     pub min_count: u32,
     pub gaps: GapRules,
+    /// Who answers questions about the listings (`[centre]`), for visitors without a GitHub account.
+    pub centre: Option<Centre>,
+}
+
+/// The support centre that keeps the directory, from `[centre]` in site.toml: the entry pages name
+/// it as the contact for the listings and offer an e-mail (and a form) to report an error.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Centre {
+    pub name: String,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    /// An http or https URL of a web form for reports.
+    pub form_url: Option<String>,
 }
 
 /// Thresholds of the gap statuses (不足 / 要注意 / 充足), from `[gaps]` in site.toml.
@@ -301,6 +314,7 @@ pub(crate) fn test_config(regions: Vec<Region>) -> Config {
             sample: true,
             min_count: 3,
             gaps: GapRules::default(),
+            centre: None,
         },
         categories: builtin_categories(),
         care_items: builtin_care_items(),

@@ -167,7 +167,11 @@ pub fn toml_message_ja(message: &str) -> String {
             .split_once("expected")
             .map(|(_, e)| e.trim().trim_start_matches("one of").trim().to_owned());
         return match expected {
-            Some(e) => format!("不明な項目 `{field}` です（使える項目: {e}）"),
+            Some(e) => {
+                let known = e.split('`').skip(1).step_by(2);
+                let hint = did_you_mean(field, known);
+                format!("不明な項目 `{field}` です{hint}。使える項目: {e}")
+            }
             None => format!("不明な項目 `{field}` です"),
         };
     }
@@ -256,9 +260,13 @@ mod tests {
 
     #[test]
     fn translates_known_toml_messages() {
-        assert!(
-            toml_message_ja("unknown field `nmae`, expected one of `name`, `kana`")
-                .contains("`nmae`")
+        assert_eq!(
+            toml_message_ja("unknown field `nmae`, expected one of `name`, `kana`"),
+            "不明な項目 `nmae` です（もしかして `name`？）。使える項目: `name`, `kana`"
+        );
+        assert_eq!(
+            toml_message_ja("unknown field `zzz`, expected `name`"),
+            "不明な項目 `zzz` です。使える項目: `name`"
         );
         assert_eq!(
             toml_message_ja("missing field `id`"),

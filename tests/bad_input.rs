@@ -792,6 +792,47 @@ const CONFIG_CASES: &[ConfigCase] = &[
         fragments: &["必須", "`title`"],
     },
     ConfigCase {
+        file: "site-centre-bad-email.toml",
+        line: 9,
+        col: 9,
+        fragments: &[
+            "[centre]",
+            "email",
+            "`soudan(at)example.jp`",
+            "メールアドレス",
+        ],
+    },
+    ConfigCase {
+        file: "site-centre-bad-phone.toml",
+        line: 8,
+        col: 9,
+        fragments: &["[centre]", "phone", "`内線 12`", "数字とハイフン"],
+    },
+    ConfigCase {
+        file: "site-centre-bad-form-url.toml",
+        line: 8,
+        col: 12,
+        fragments: &["[centre]", "form_url", "`javascript:alert(1)`", "https://"],
+    },
+    ConfigCase {
+        file: "site-centre-unknown-key.toml",
+        line: 8,
+        col: 1,
+        fragments: &["不明な項目", "`mail`", "もしかして `email`"],
+    },
+    ConfigCase {
+        file: "site-centre-missing-name.toml",
+        line: 6,
+        col: 1,
+        fragments: &["[centre]", "name"],
+    },
+    ConfigCase {
+        file: "site-centre-empty-name.toml",
+        line: 7,
+        col: 8,
+        fragments: &["[centre]", "name"],
+    },
+    ConfigCase {
         file: "regions-bad-code.toml",
         line: 5,
         col: 8,

@@ -553,6 +553,75 @@ fn a_known_entry_page_shows_its_facts() {
     assert!(!has_stale_mark(&page), "a fresh entry has no stale mark");
 }
 
+#[test]
+fn every_entry_page_names_the_centre_and_offers_a_mail_about_an_error() {
+    let b = built();
+    let f = facts();
+    let site: toml::Table = read(&sample_root().join("content/site.toml"))
+        .parse()
+        .unwrap();
+    let centre = site["centre"]
+        .as_table()
+        .expect("the sample has a [centre]");
+    let field = |k: &str| centre[k].as_str().unwrap();
+    for e in f.published() {
+        let page = read(&b.out.join("entries").join(&e.id).join("index.html"));
+        let text = html::text(&page);
+        assert!(
+            text.contains("掲載内容についての問い合わせ先")
+                && text.contains(field("name"))
+                && text.contains(field("phone")),
+            "{}: the centre is named with its phone",
+            e.id
+        );
+        let links: Vec<(String, String)> = html::tags(&page)
+            .into_iter()
+            .filter(|t| t.name == "a")
+            .filter_map(|t| Some((t.attr("href").map(html::decode)?, t.offset)))
+            .map(|(href, at)| {
+                (
+                    href,
+                    html::text(&page[at..page[at..].find("</a>").unwrap() + at]),
+                )
+            })
+            .collect();
+        let (href, _) = links
+            .iter()
+            .find(|(_, label)| label.starts_with("情報の誤りを知らせる"))
+            .unwrap_or_else(|| panic!("{}: no 情報の誤りを知らせる link", e.id));
+        let (to, fields) = common::mailto(href).expect("a mailto: link");
+        assert_eq!(to, field("email"));
+        let get = |k: &str| &fields.iter().find(|(n, _)| n == k).unwrap().1;
+        assert!(
+            get("subject").contains(&e.name),
+            "{}: {}",
+            e.id,
+            get("subject")
+        );
+        let body = get("body");
+        for part in [
+            e.name.clone(),
+            format!("掲載ID：{}", e.id),
+            format!("{}/entries/{}/", f.base_url, e.id),
+            "誤っている内容".to_owned(),
+            "正しい内容".to_owned(),
+        ] {
+            assert!(
+                body.contains(&part),
+                "{}: {part} in the body {body:?}",
+                e.id
+            );
+        }
+        assert!(
+            links
+                .iter()
+                .any(|(h, label)| h == field("form_url") && label.starts_with("入力フォーム")),
+            "{}: the form is linked",
+            e.id
+        );
+    }
+}
+
 fn has_stale_mark(page: &str) -> bool {
     html::tags(page)
         .iter()

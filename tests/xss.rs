@@ -127,10 +127,12 @@ source = {source}
     )
 }
 
-/// site.toml of the minimal site with a repository, so entry pages get edit links too.
+/// site.toml of the minimal site with a repository and a centre, so entry pages get edit links
+/// and a mail about an error too.
 fn site_toml() -> String {
     let mut s = fs::read_to_string(fixtures().join("minimal/site.toml")).unwrap();
     s.push_str("repository = \"https://github.com/example/tsunagu\"\n");
+    s.push_str("[centre]\nname = \"テスト支援センター\"\nemail = \"soudan@example.jp\"\n");
     s
 }
 
@@ -388,6 +390,33 @@ fn hostile_text_is_shown_literally_not_dropped_or_evaluated() {
                 "{id}: {safe} kept in {hrefs:?}"
             );
         }
+    }
+}
+
+#[test]
+fn the_mail_about_an_error_carries_a_hostile_name_only_encoded_in_its_subject_and_body() {
+    let b = build(&hostile_entries());
+    let expected: String = payload("name").chars().filter(|c| *c != RLO).collect();
+    for id in ["hostile", "hostile-toml", "hostile-in-folder"] {
+        let path = b.hostile_out().join("entries").join(id).join("index.html");
+        let page = fs::read_to_string(path).unwrap();
+        let mails: Vec<_> = html::tags(&page)
+            .iter()
+            .filter_map(|t| t.attr("href").map(html::decode))
+            .filter_map(|h| common::mailto(&h))
+            .filter(|(to, fields)| to == "soudan@example.jp" && !fields.is_empty())
+            .collect();
+        assert_eq!(mails.len(), 1, "{id}: one mail to the centre");
+        let (_, fields) = &mails[0];
+        let names: Vec<&str> = fields.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            ["subject", "body"],
+            "{id}: no field added by the name"
+        );
+        assert!(fields[0].1.ends_with(&expected), "{id}: {:?}", fields[0].1);
+        assert!(fields[1].1.contains(&expected), "{id}");
+        assert!(fields[1].1.contains(&format!("掲載ID：{id}\r\n")), "{id}");
     }
 }
 

@@ -8,12 +8,14 @@ use serde::Deserialize;
 use toml::Spanned;
 
 use crate::config::{
-    CareItem, Category, Config, Demand, GapRules, MAX_SERVICES, Municipality, Region, SiteConfig,
+    CareItem, Category, Centre, Config, Demand, GapRules, MAX_SERVICES, Municipality, Region,
+    SiteConfig,
     Synonym, builtin_care_items, builtin_categories, builtin_synonyms, in_japan, is_slug,
 };
 use crate::date::Date;
 use crate::diag::{Diagnostics, Severity, SourceText, did_you_mean, toml_message_ja, whole_file};
 use crate::load::read_text;
+use crate::validate::{email_rule, phone_rule, url_rule};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,6 +43,7 @@ struct SiteFile {
     care_items: Vec<CareItemFile>,
     #[serde(default)]
     synonyms: Vec<SynonymFile>,
+    centre: Option<Spanned<CentreFile>>,
 }
 
 fn default_language() -> String {
@@ -100,6 +103,17 @@ struct SynonymFile {
     /// Replace the built-in words of the term instead of adding to them.
     #[serde(default)]
     replace: bool,
+}
+
+/// `[centre]`: every key is read as text and checked by [`centre`], so that a wrong value gets a
+/// message naming it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CentreFile {
+    name: Option<Spanned<String>>,
+    phone: Option<Spanned<String>>,
+    email: Option<Spanned<String>>,
+    form_url: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -278,6 +292,7 @@ fn resolve_site(
     let care_items = care_items(src, file.care_items, diags);
     let synonyms = synonyms(src, file.synonyms, &categories, &care_items, diags);
     let rules = gap_rules(src, &file.gaps, diags);
+    let centre = file.centre.and_then(|c| centre(src, c, diags));
     let site = SiteConfig {
         title: file.title,
         base_url: base,
@@ -290,6 +305,7 @@ fn resolve_site(
         sample: file.sample,
         min_count: file.privacy.min_count,
         gaps: rules,
+        centre,
     };
     (site, categories, care_items, synonyms)
 }
@@ -437,6 +453,57 @@ fn synonyms(
         }
     }
     table
+}
+
+/// `[centre]`, the contact for the listings: a name, and a phone number, an e-mail address and a
+/// form's URL that must each look like one. `None` (with the errors recorded) when one does not.
+fn centre(src: &SourceText, file: Spanned<CentreFile>, diags: &mut Diagnostics) -> Option<Centre> {
+    let at = file.span().start;
+    let file = file.into_inner();
+    let errors_before = diags.count(Severity::Error);
+    let text = |v: &Spanned<String>| v.get_ref().trim().to_owned();
+    let name = file.name.as_ref().map(text).filter(|n| !n.is_empty());
+    if name.is_none() {
+        let at = file.name.as_ref().map_or(at, |n| n.span().start);
+        let msg = "[centre] には name（問い合わせ先の名前、例: \"○○県医療的ケア児支援センター\"）を書いてください";
+        error_at(src, diags, at, "centre.name", msg.to_owned());
+    }
+    let phone = file.phone.as_ref().and_then(|p| match phone_rule(&text(p)) {
+        Ok(phone) => Some(phone),
+        Err(read) => {
+            let msg = format!("[centre] の phone `{read}` は数字とハイフンで書いてください（例: \"059-000-1234\"）");
+            error_at(src, diags, p.span().start, "centre.phone", msg);
+            None
+        }
+    });
+    let email = file.email.as_ref().and_then(|v| {
+        let e = text(v);
+        if email_rule(&e) {
+            return Some(e);
+        }
+        let msg = format!(
+            "[centre] の email `{e}` はメールアドレスの形になっていません（例: \"info@example.jp\"）"
+        );
+        error_at(src, diags, v.span().start, "centre.email", msg);
+        None
+    });
+    let form_url = file.form_url.as_ref().and_then(|u| match url_rule(&text(u)) {
+        Ok(url) => Some(url.to_string()),
+        Err(_) => {
+            let msg = format!(
+                "[centre] の form_url `{}` は http:// または https:// で始まる URL にしてください",
+                text(u)
+            );
+            error_at(src, diags, u.span().start, "centre.form_url", msg);
+            None
+        }
+    });
+    (diags.count(Severity::Error) == errors_before).then(|| Centre {
+        name: name.unwrap_or_default(),
+        phone,
+        email,
+        form_url,
+    })
 }
 
 /// The `[gaps]` thresholds, which must be ordered and in range for the statuses to make sense.

@@ -89,11 +89,46 @@ fn drop_rel_without_href(html: &str) -> String {
 /// percent-encoded; other characters kept, as browsers show them.
 pub(super) fn url_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
-    for c in path.chars() {
-        if c.is_ascii_alphanumeric()
+    percent_encode(&mut out, path, |c| {
+        c.is_ascii_alphanumeric()
             || "-._~/!$&'()*+,;=:@".contains(c)
             || !(c.is_ascii() || c.is_control())
-        {
+    });
+    out
+}
+
+/// A `mailto:` link to `to` with header fields such as `subject` and `body` (RFC 6068): every
+/// character but the unreserved ones (and `@`, `+` in the address) percent-encoded as UTF-8, so
+/// that no value can end the address, add a field or leave the URL; line breaks of the body sent
+/// as CRLF, control characters of the other fields as spaces.
+pub fn mailto_href(to: &str, fields: &[(&str, &str)]) -> String {
+    let unreserved = |c: char| c.is_ascii_alphanumeric() || "-._~".contains(c);
+    let mut href = String::from("mailto:");
+    percent_encode(&mut href, to, |c| unreserved(c) || c == '@' || c == '+');
+    for (i, (name, value)) in fields.iter().enumerate() {
+        href.push(if i == 0 { '?' } else { '&' });
+        percent_encode(&mut href, name, unreserved);
+        href.push('=');
+        let value: String = if *name == "body" {
+            value
+                .replace("\r\n", "\n")
+                .replace('\r', "\n")
+                .replace('\n', "\r\n")
+        } else {
+            value
+                .chars()
+                .map(|c| if c.is_control() { ' ' } else { c })
+                .collect()
+        };
+        percent_encode(&mut href, &value, unreserved);
+    }
+    href
+}
+
+/// Appends `text` to `out` with every character that `keep` refuses written as `%XX` per UTF-8 byte.
+fn percent_encode(out: &mut String, text: &str, keep: impl Fn(char) -> bool) {
+    for c in text.chars() {
+        if keep(c) {
             out.push(c);
         } else {
             for b in c.to_string().bytes() {
@@ -101,7 +136,6 @@ pub(super) fn url_path(path: &str) -> String {
             }
         }
     }
-    out
 }
 
 /// Description headings start at h3 and keep their order: the page has its h1 and the
@@ -174,6 +208,52 @@ mod tests {
         assert_eq!(
             plain,
             "<h3>見学</h3>\n<p><code>&lt;b&gt;</code> &lt;i&gt; 1 &lt; 2 &amp; \"q\" {{ x }}</p>\n<ul>\n<li>a</li>\n<li>b</li>\n</ul>\n"
+        );
+    }
+
+    #[test]
+    fn mailto_links_percent_encode_every_value() {
+        assert_eq!(
+            mailto_href("info@example.jp", &[]),
+            "mailto:info@example.jp"
+        );
+        assert_eq!(
+            mailto_href("a+b@example.jp", &[("subject", "誤り"), ("body", "a b")]),
+            "mailto:a+b@example.jp?subject=%E8%AA%A4%E3%82%8A&body=a%20b"
+        );
+        // A hostile entry name can neither add a field, end the URL nor break out of the attribute.
+        let href = mailto_href(
+            "x?cc=evil@example.jp",
+            &[
+                ("subject", "A&cc=evil@example.jp?#x\r\nBcc: e@x.jp\"<>'%20"),
+                ("body", "1行目\n2行目\r\n3 & 4 ? # = + %"),
+            ],
+        );
+        assert_eq!(
+            href,
+            "mailto:x%3Fcc%3Devil@example.jp\
+             ?subject=A%26cc%3Devil%40example.jp%3F%23x%20%20Bcc%3A%20e%40x.jp%22%3C%3E%27%2520\
+             &body=1%E8%A1%8C%E7%9B%AE%0D%0A2%E8%A1%8C%E7%9B%AE%0D%0A3%20%26%204%20%3F%20%23%20%3D%20%2B%20%25"
+        );
+        // Decoded by a URL parser, the fields are the values given (no raw `+` is left to mean a space).
+        let url = url::Url::parse(&href).unwrap();
+        assert_eq!(
+            (url.path(), url.fragment()),
+            ("x%3Fcc%3Devil@example.jp", None)
+        );
+        let fields: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+        assert_eq!(
+            fields,
+            [
+                (
+                    "subject".to_owned(),
+                    "A&cc=evil@example.jp?#x  Bcc: e@x.jp\"<>'%20".to_owned()
+                ),
+                (
+                    "body".to_owned(),
+                    "1行目\r\n2行目\r\n3 & 4 ? # = + %".to_owned()
+                ),
+            ]
         );
     }
 

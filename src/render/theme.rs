@@ -93,6 +93,10 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "favicon.svg",
         include_bytes!("../../themes/default/static/favicon.svg"),
     ),
+    (
+        "home.js",
+        include_bytes!("../../themes/default/static/home.js"),
+    ),
 ];
 
 /// A theme ready to render: templates minified and parsed once, static files loaded.

@@ -7,7 +7,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::markdown::{markdown_to_html, tel_href, url_path};
+use super::markdown::{mailto_href, markdown_to_html, tel_href, url_path};
 use super::{PER_PAGE, PageJob, Theme, context};
 use crate::entry::{Ages, Entry};
 use crate::fields;
@@ -96,6 +96,14 @@ impl<'a> Views<'a> {
             "repository": cfg.site.repository,
             "license": cfg.site.license,
             "sample": cfg.site.sample,
+            "centre": cfg.site.centre.as_ref().map(|c| json!({
+                "name": c.name,
+                "phone": c.phone,
+                "phone_href": c.phone.as_deref().map(tel_href),
+                "email": c.email,
+                "email_href": c.email.as_deref().map(|m| mailto_href(m, &[])),
+                "form_url": c.form_url,
+            })),
             "as_of": site.as_of().map(|d| d.to_string()),
             "as_of_ja": site.as_of().map(|d| d.japanese()),
             "entry_count": site.entries.len(),
@@ -486,6 +494,19 @@ impl<'a> Views<'a> {
             .map_or(e.municipality.as_str(), |m| m.name.as_str())
     }
 
+    /// A `mailto:` to the centre about an error in an entry, with the entry's name, id and page in
+    /// the subject and body, and a short form for the reader to fill in.
+    fn report_href(&self, to: &str, e: &Entry) -> String {
+        // Short: every character but ASCII letters and digits takes 3 to 9 bytes of each page.
+        let subject = format!("掲載内容の誤り：{}", e.name);
+        let body = format!(
+            "事業所：{}\n掲載ID：{}\nページ：{}/entries/{}/\n\n\
+             誤っている内容：\n\n正しい内容：\n\nお名前・ご連絡先（任意）：\n",
+            e.name, e.id, self.base, e.id
+        );
+        mailto_href(to, &[("subject", &subject), ("body", &body)])
+    }
+
     /// The view of one entry; `full` adds what only the entry page shows.
     fn entry(&self, e: &'a Entry, full: bool) -> EntryView<'a> {
         let cfg = &self.site.config;
@@ -552,7 +573,7 @@ impl<'a> Views<'a> {
                 map_url: map_url(e),
                 fax: e.fax.as_deref(),
                 email: e.email.as_deref(),
-                email_href: e.email.as_deref().map(|m| format!("mailto:{m}")),
+                email_href: e.email.as_deref().map(|m| mailto_href(m, &[])),
                 website: e.url.as_deref(),
                 operator: e.operator.as_deref(),
                 hours: e.hours.as_deref(),
@@ -563,6 +584,12 @@ impl<'a> Views<'a> {
                     .repository
                     .as_ref()
                     .map(|r| format!("{r}/edit/{}/{}", cfg.site.branch, url_path(&e.path))),
+                report_href: cfg
+                    .site
+                    .centre
+                    .as_ref()
+                    .and_then(|c| c.email.as_deref())
+                    .map(|to| self.report_href(to, e)),
             }),
         }
     }
@@ -706,6 +733,8 @@ struct EntryDetails<'a> {
     source: Option<&'a str>,
     description_html: String,
     edit_url: Option<String>,
+    /// `mailto:` to the centre (`[centre] email`) to report an error in the listing.
+    report_href: Option<String>,
 }
 
 #[derive(Serialize)]

@@ -111,7 +111,12 @@ fn site_toml(entries: usize, seed: u64) -> String {
          sample = true\n\
          \n\
          [privacy]\n\
-         min_count = 3\n"
+         min_count = 3\n\
+         \n\
+         [centre]\n\
+         name = \"三重県医療的ケア児支援センター（架空）\"\n\
+         phone = \"059-000-0000\"\n\
+         email = \"soudan@example.jp\"\n"
     )
 }
 

@@ -18,7 +18,7 @@ use crate::load::{Node, RawEntry, Value};
 mod rules;
 mod values;
 
-pub use rules::{kana_rule, phone_rule, url_rule};
+pub use rules::{email_rule, kana_rule, phone_rule, url_rule};
 
 /// Checks all raw entries. Returns those without errors (drafts included; the site model drops
 /// them) in a stable order, and pushes every problem.
@@ -356,16 +356,7 @@ impl Checker<'_> {
 
     fn email(&mut self) -> Option<String> {
         let (e, at) = self.string("email")?;
-        let ok = e.split_once('@').is_some_and(|(local, domain)| {
-            !local.is_empty()
-                && domain.contains('.')
-                && !domain.starts_with('.')
-                && !domain.ends_with('.')
-                && !domain.contains('@')
-        }) && e
-            .chars()
-            .all(|c| c.is_ascii_graphic() && !"<>\"'()[]\\,;:".contains(c));
-        if !ok {
+        if !email_rule(&e) {
             self.error(
                 at,
                 "email",

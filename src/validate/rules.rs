@@ -46,6 +46,20 @@ pub fn url_rule(s: &str) -> Result<url::Url, Option<String>> {
     }
 }
 
+/// True for text shaped like an e-mail address: something, `@`, a domain with a dot inside, and
+/// no spaces, quotes, brackets or other characters an address never has in practice.
+pub fn email_rule(s: &str) -> bool {
+    s.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+            && !domain.contains('@')
+    }) && s
+        .chars()
+        .all(|c| c.is_ascii_graphic() && !"<>\"'()[]\\,;:".contains(c))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -65,5 +79,18 @@ mod tests {
             Some("javascript".to_owned())
         );
         assert_eq!(url_rule("not a url").unwrap_err(), None);
+        assert!(email_rule("info@example.jp"));
+        for bad in [
+            "info",
+            "@example.jp",
+            "a@example",
+            "a@.jp",
+            "a@b.jp.",
+            "a b@c.jp",
+            "a@b@c.jp",
+            "<a>@b.jp",
+        ] {
+            assert!(!email_rule(bad), "{bad}");
+        }
     }
 }

@@ -252,24 +252,31 @@ describe('sample site in a real browser', () => {
     }
   });
 
-  test('no JavaScript, keyboard only: the regions menu opens with Enter', async () => {
+  test('no JavaScript, keyboard only: the header menu opens with Enter and leads to a region', async () => {
     const page = await newPage(VIEWPORTS[0], { javaScript: false });
     try {
-      await goto(page, '');
-      const details = page.locator('details.nav-regions');
+      await goto(page, entryPath);
+      const details = page.locator('details.header-menu');
       assert.equal(await details.evaluate((d) => d.open), false, 'closed at first');
-      assert.equal(await page.locator('details.nav-regions ul a').first().isVisible(), false);
+      assert.equal(await page.locator('.site-nav a').first().isVisible(), false);
       let onSummary = false;
-      for (let i = 0; i < 30 && !onSummary; i++) {
+      for (let i = 0; i < 6 && !onSummary; i++) {
         await page.keyboard.press('Tab');
-        onSummary = await page.evaluate(() => document.activeElement?.matches('details.nav-regions > summary'));
+        onSummary = await page.evaluate(() => document.activeElement?.matches('details.header-menu > summary'));
       }
-      assert.ok(onSummary, 'the summary is reachable with Tab');
+      assert.ok(onSummary, 'the menu is among the first Tab stops (skip link, title, 探す, メニュー)');
       await page.keyboard.press('Enter');
       assert.equal(await details.evaluate((d) => d.open), true, 'Enter opens the menu');
+      assert.equal(await page.locator('.site-nav').getAttribute('aria-label'), 'メインメニュー');
       await page.keyboard.press('Tab');
-      const focused = await page.evaluate(() => document.activeElement?.getAttribute('href'));
-      assert.match(focused ?? '', /\/tsunagu\/regions\/[a-z-]+\/$/, 'next Tab goes to the first region');
+      const first = await page.evaluate(() => document.activeElement?.getAttribute('href'));
+      assert.match(first ?? '', /\/tsunagu\/categories\/[a-z-]+\/$/, 'next Tab goes to the first category');
+      let href = first;
+      for (let i = 0; i < 10 && !/\/regions\//.test(href ?? ''); i++) {
+        await page.keyboard.press('Tab');
+        href = await page.evaluate(() => document.activeElement?.getAttribute('href'));
+      }
+      assert.match(href ?? '', /\/tsunagu\/regions\/[a-z-]+\/$/, 'the regions follow the categories');
       await page.keyboard.press('Enter');
       await page.waitForURL(/\/tsunagu\/regions\/[a-z-]+\/$/);
     } finally {
@@ -277,13 +284,14 @@ describe('sample site in a real browser', () => {
     }
   });
 
-  test('no JavaScript: print media hides the navigation', async () => {
+  test('no JavaScript: print media hides the header buttons and the menu', async () => {
     const page = await newPage(VIEWPORTS[1], { javaScript: false });
     try {
       await goto(page, entryPath);
-      assert.equal(await page.locator('nav.site-nav').isVisible(), true, 'nav is shown on screen');
+      assert.equal(await page.locator('.header-menu > summary').isVisible(), true, 'the menu is shown on screen');
       await page.emulateMedia({ media: 'print' });
-      assert.equal(await page.locator('nav.site-nav').isVisible(), false, 'nav is hidden in print');
+      assert.equal(await page.locator('.header-menu > summary').isVisible(), false, 'the menu is hidden in print');
+      assert.equal(await page.locator('a.header-button').isVisible(), false, '探す is hidden in print');
       assert.equal(await page.locator('.skip-link').isVisible(), false, 'skip link is hidden in print');
       assert.equal(await page.locator('main h1').isVisible(), true, 'the content still prints');
       assert.match(await page.locator('main').innerText(), /最終確認日/);

@@ -389,6 +389,25 @@ pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The address (as written) and the decoded fields of a `mailto:` link (`subject`, `body` …), or `None` when
+/// `href` is not a `mailto:` URL. Every character but the unreserved ones must be percent-encoded
+/// in the fields (RFC 6068), so that a raw `+` or space can never be read two ways.
+pub fn mailto(href: &str) -> Option<(String, Vec<(String, String)>)> {
+    let url = url::Url::parse(href)
+        .ok()
+        .filter(|u| u.scheme() == "mailto")?;
+    let raw_ok = url
+        .query()
+        .unwrap_or("")
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._~%=&".contains(c));
+    assert!(raw_ok, "not every character is percent-encoded in {href}");
+    Some((
+        url.path().to_owned(),
+        url.query_pairs().into_owned().collect(),
+    ))
+}
+
 pub mod html {
     //! A tokenizer for the start tags of a page: names and attributes with values, following the
     //! HTML rules that matter for minified output (unquoted values, raw-text and RCDATA elements,
