@@ -9,8 +9,8 @@ use toml::Spanned;
 
 use crate::config::{
     CareItem, Category, Centre, Config, Demand, GapRules, MAX_SERVICES, Municipality, Region,
-    SiteConfig,
-    Synonym, builtin_care_items, builtin_categories, builtin_synonyms, in_japan, is_slug,
+    SiteConfig, Synonym, builtin_care_items, builtin_categories, builtin_synonyms, in_japan,
+    is_slug,
 };
 use crate::date::Date;
 use crate::diag::{Diagnostics, Severity, SourceText, did_you_mean, toml_message_ja, whole_file};

@@ -30,6 +30,10 @@ pub(super) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/line.html"),
     ),
     (
+        "municipality_options.html",
+        include_str!("../../themes/default/templates/municipality_options.html"),
+    ),
+    (
         "care_choices.html",
         include_str!("../../themes/default/templates/care_choices.html"),
     ),
