@@ -131,8 +131,13 @@ fn percent_encode(out: &mut String, text: &str, keep: impl Fn(char) -> bool) {
         if keep(c) {
             out.push(c);
         } else {
-            for b in c.to_string().bytes() {
-                out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            for &b in c.encode_utf8(&mut [0; 4]).as_bytes() {
+                out.extend([
+                    '%',
+                    HEX[usize::from(b >> 4)].into(),
+                    HEX[usize::from(b & 15)].into(),
+                ]);
             }
         }
     }
