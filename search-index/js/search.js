@@ -440,7 +440,7 @@ function candidates(m, { category, region, municipality }, { scored, filters, ag
     for (const [a, b] of spans) for (let d = a; d < b; d++) every.push(d);
     return Uint32Array.from(every);
   }
-  const cand = all([...sets]);
+  const cand = all(sets);
   return municipality >= 0 || region >= 0 || category >= 0 ? cand.filter((d) => spans.some(([a, b]) => d >= a && d < b)) : cand;
 }
 

@@ -274,16 +274,14 @@ impl SearchIndex {
                 .iter()
                 .map(|g| self.any_of(g))
                 .collect::<tantivy::Result<_>>()?;
-            let mut all = self.with_exact(&q.text, &tokens, intersect_all(&lists))?;
+            let mut all = self.with_exact(&q.text, &tokens, intersect_all(lists.iter()))?;
             all.retain(|&(d, _)| passes(d));
             if all.is_empty()
                 && let Some(kept) = fallback(&q.text, &self.words, &groups, &lists, &passes)
             {
                 dropped = kept.dropped;
-                let lists: Vec<Vec<(u32, f64)>> =
-                    kept.groups.iter().map(|&g| lists[g].clone()).collect();
                 groups = kept.groups.iter().map(|&g| groups[g].clone()).collect();
-                all = intersect_all(&lists);
+                all = intersect_all(kept.groups.iter().map(|&g| &lists[g]));
                 all.retain(|&(d, _)| passes(d));
             }
             all
@@ -408,8 +406,8 @@ impl SearchIndex {
 }
 
 /// Documents in every list (sorted by doc), with their values added in list order.
-fn intersect_all(lists: &[Vec<(u32, f64)>]) -> Vec<(u32, f64)> {
-    let mut lists = lists.iter();
+fn intersect_all<'a>(lists: impl IntoIterator<Item = &'a Vec<(u32, f64)>>) -> Vec<(u32, f64)> {
+    let mut lists = lists.into_iter();
     let first = lists.next().cloned().unwrap_or_default();
     lists.fold(first, |acc, l| intersect_add(&acc, l.iter().copied()))
 }
@@ -456,11 +454,10 @@ fn fallback(
     let bit = |k: usize| 1u32 << (n - 1 - k);
     let mut masks: BTreeMap<u32, u32> = BTreeMap::new();
     for (k, &part) in used.iter().enumerate() {
-        let in_part: Vec<Vec<(u32, f64)>> = (0..groups.len())
+        let in_part = (0..groups.len())
             .filter(|&g| part_of[g] == part)
-            .map(|g| lists[g].clone())
-            .collect();
-        for (d, _) in intersect_all(&in_part) {
+            .map(|g| &lists[g]);
+        for (d, _) in intersect_all(in_part) {
             if passes(d) {
                 *masks.entry(d).or_default() |= bit(k);
             }
