@@ -120,6 +120,20 @@ pub enum Command {
         update: bool,
         file: PathBuf,
     },
+    /// Write a starter site for a prefecture: every municipality, workflows, guides.
+    Init {
+        /// Prefecture: 長野県, 長野 or nagano.
+        #[arg(long)]
+        prefecture: String,
+        /// CSV of (municipality name or code, region name[, region id]) rows: the centre's 圏域.
+        #[arg(long)]
+        regions: Option<PathBuf>,
+        /// Git URL the starter's workflows install tsunagu from.
+        #[arg(long, default_value = env!("CARGO_PKG_REPOSITORY"))]
+        tsunagu_git: String,
+        /// New folder for the site (default: the prefecture's romaji name, e.g. `nagano`).
+        dir: Option<PathBuf>,
+    },
     /// Write a synthetic site with N entries (for benchmarks and tests).
     Synth {
         #[arg(long)]
@@ -199,8 +213,11 @@ fn report(result: Result<(), Error>) -> ExitCode {
 
 fn command(cli: Cli) -> Result<(), Error> {
     let root = cli.root.as_path();
-    // `synth` writes a new site root, so it is the one command that needs no content/.
-    let needs_site = !matches!(cli.command, Command::Synth { .. } | Command::Schema);
+    // `synth` and `init` write a new site root; `schema` reads none.
+    let needs_site = !matches!(
+        cli.command,
+        Command::Synth { .. } | Command::Init { .. } | Command::Schema
+    );
     if needs_site && !root.join("content").is_dir() {
         return Err(Error::Usage(format!(
             "{} に content/ フォルダがありません。--root でサイトのフォルダを指定してください",
@@ -269,6 +286,12 @@ fn command(cli: Cli) -> Result<(), Error> {
             update,
             file,
         } => import(root, format, &category, into, update, &file),
+        Command::Init {
+            prefecture,
+            regions,
+            tsunagu_git,
+            dir,
+        } => init(&prefecture, regions.as_deref(), &tsunagu_git, dir),
         Command::Synth { entries, seed, out } => {
             let started = Instant::now();
             crate::synth::generate(&out, entries, seed)?;
@@ -280,6 +303,45 @@ fn command(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
     }
+}
+
+fn init(
+    prefecture: &str,
+    regions: Option<&Path>,
+    tsunagu_git: &str,
+    dir: Option<PathBuf>,
+) -> Result<(), Error> {
+    let pref = crate::japan::prefecture(prefecture).map_err(|closest| {
+        let hint = match closest.as_slice() {
+            [] => "「長野県」「長野」「nagano」のように書いてください".to_owned(),
+            names => format!("もしかして {} ？", names.join("、")),
+        };
+        Error::Usage(format!("都道府県 `{prefecture}` がわかりません。{hint}"))
+    })?;
+    let dir = dir.unwrap_or_else(|| PathBuf::from(pref.romaji));
+    let request = crate::init::Request {
+        prefecture: pref,
+        dir: &dir,
+        regions_csv: regions,
+        today: Date::today(),
+        tsunagu_git,
+    };
+    let report = crate::init::init(&request).map_err(|r| match r {
+        crate::init::Refusal::Io(m) => Error::Io(m),
+        other => Error::Usage(other.to_string()),
+    })?;
+    let municipalities: usize = report.regions.iter().map(|r| r.municipalities.len()).sum();
+    println!(
+        "{} のサイトを {} に作りました（{} 地域、{municipalities} 市町村）。",
+        pref.name,
+        report.dir.display(),
+        report.regions.len()
+    );
+    println!(
+        "次に: cd {} して content/site.toml を書き、tsunagu serve で確かめます（README.md）。",
+        report.dir.display()
+    );
+    Ok(())
 }
 
 /// The valid site, or its problems printed.

@@ -40,8 +40,11 @@ pub struct Municipality {
     /// Five-digit local government code.
     pub code: String,
     pub name: String,
-    pub lat: f64,
-    pub lon: f64,
+    /// The name's reading in kana (regions.toml `reading`), for the 50音 order of lists.
+    pub reading: Option<String>,
+    /// (lat, lon) of a representative point, when regions.toml gives one. Without it, the site
+    /// model places the municipality at its listings' mean position ([`crate::site::Site::point`]).
+    pub point: Option<(f64, f64)>,
     /// Id of the region it belongs to.
     pub region: String,
 }

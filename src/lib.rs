@@ -18,6 +18,7 @@ pub mod gaps;
 pub mod geo;
 pub mod gojuon;
 pub mod import;
+pub mod init;
 pub mod japan;
 pub mod load;
 pub mod opendata;

@@ -86,7 +86,7 @@ pub fn write_new(root: &Path, config: &Config, req: &Request<'_>) -> Result<Path
         ("verified", req.today.to_string()),
         ("draft", "true".to_owned()),
     ];
-    let text = render(&values, category);
+    let text = entry_text(&values, category);
     // create_new: never overwrite, even if a file appeared since the check above.
     let mut file = std::fs::OpenOptions::new()
         .write(true)
@@ -103,7 +103,8 @@ pub fn write_new(root: &Path, config: &Config, req: &Request<'_>) -> Result<Path
     Ok(path)
 }
 
-fn toml_str(s: &str) -> String {
+/// A TOML string literal (quoted and escaped as TOML needs).
+pub fn toml_str(s: &str) -> String {
     toml_edit::Value::from(s).to_string().trim().to_owned()
 }
 
@@ -125,7 +126,9 @@ fn toml_literal(v: &serde_json::Value) -> String {
     }
 }
 
-fn render(values: &[(&str, String)], category: &crate::config::Category) -> String {
+/// An entry file: the fields in `values` written, every other field commented out with an
+/// example, each explained.
+pub fn entry_text(values: &[(&str, String)], category: &crate::config::Category) -> String {
     let mut out = String::from("+++\n");
     out.push_str("# 新しい掲載情報です。「#」で始まる行は説明で、公開されません。\n");
     out.push_str("# 必須: name, category, municipality, address, verified と、phone・email・url のどれか1つ。\n");
@@ -177,7 +180,7 @@ mod tests {
                 _ => (*f, "\"x\"".to_owned()),
             })
             .collect();
-        let text = render(&values, &cats[0]);
+        let text = entry_text(&values, &cats[0]);
         for f in FIELDS.iter().filter(|f| f.id != "description") {
             assert!(
                 text.contains(&format!("\n{} = ", f.id))

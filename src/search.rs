@@ -46,14 +46,13 @@ pub fn facets(site: &Site) -> Facets {
                 code: m.code.clone(),
                 name: m.name.clone(),
                 region: ri as u16,
-                lat: m.lat,
-                lon: m.lon,
+                point: site.point(&m.code),
             })
         })
         .collect();
     let points = municipalities
         .iter()
-        .map(|m| (m.lat, m.lon))
+        .filter_map(|m| m.point)
         .chain(site.entries.iter().filter_map(|e| Some((e.lat?, e.lon?))));
     let mut bbox = [f64::MAX, f64::MAX, f64::MIN, f64::MIN];
     for (lat, lon) in points {
@@ -134,6 +133,7 @@ fn site_words(site: &Site) -> Words {
 /// Search documents in index order.
 pub fn documents(site: &Site, facets: &Facets) -> Vec<Doc> {
     let cfg = &site.config;
+    let centre = site.centre();
     let muni_index = |code: &str| {
         facets
             .municipalities
@@ -177,9 +177,11 @@ pub fn documents(site: &Site, facets: &Facets) -> Vec<Doc> {
                 .iter()
                 .filter_map(|id| cfg.care_item(id).map(|c| c.label.as_str()))
                 .collect();
-            let (lat, lon, approx) = match (e.lat, e.lon) {
-                (Some(lat), Some(lon)) => (lat, lon, false),
-                _ => (m.lat, m.lon, true),
+            // Without a position of its own or its municipality's, a listing sorts by distance
+            // from the middle of the site's points (approximate, like a municipality's).
+            let ((lat, lon), approx) = match (e.lat, e.lon) {
+                (Some(lat), Some(lon)) => ((lat, lon), false),
+                _ => (m.point.or(centre).unwrap_or_default(), true),
             };
             Doc {
                 id: e.id.clone(),

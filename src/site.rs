@@ -24,6 +24,8 @@ pub struct Site {
     by_care: BTreeMap<String, Vec<usize>>,
     /// Entries by [`gojuon::ROWS`] index.
     by_row: Vec<Vec<usize>>,
+    /// Municipality code → (lat, lon): regions.toml's point, else its listings' mean position.
+    points: BTreeMap<String, (f64, f64)>,
 }
 
 impl Site {
@@ -47,6 +49,19 @@ impl Site {
             }
             by_row[gojuon::row_of(e.kana.as_deref())].push(i);
         }
+        let points = config
+            .municipalities()
+            .filter_map(|m| {
+                let own = || {
+                    let located = by_municipality.get(&m.code)?.iter().filter_map(|&i| {
+                        let e: &Entry = &entries[i];
+                        Some((e.lat?, e.lon?))
+                    });
+                    mean(located)
+                };
+                Some((m.code.clone(), m.point.or_else(own)?))
+            })
+            .collect();
         Site {
             config,
             entries,
@@ -56,6 +71,21 @@ impl Site {
             by_municipality,
             by_care,
             by_row,
+            points,
+        }
+    }
+
+    /// A municipality's point (by code): regions.toml's, or where none is given, the mean of its
+    /// listings' own coordinates; `None` when it has neither (gap pages name such municipalities).
+    pub fn point(&self, code: &str) -> Option<(f64, f64)> {
+        self.points.get(code).copied()
+    }
+
+    /// Where a listing is: its own coordinates, else its municipality's point (approximate).
+    pub fn location(&self, e: &Entry) -> Option<(f64, f64)> {
+        match (e.lat, e.lon) {
+            (Some(lat), Some(lon)) => Some((lat, lon)),
+            _ => self.point(&e.municipality),
         }
     }
 
@@ -100,8 +130,22 @@ impl Site {
         self.config.municipality(&e.municipality)
     }
 
+    /// The mean of every municipality's point: where a listing is placed for distance sorting
+    /// when neither it nor its municipality has a position. `None` when nothing has one.
+    pub fn centre(&self) -> Option<(f64, f64)> {
+        mean(self.points.values().copied())
+    }
+
     /// The most recent `verified` date: how current the directory is as a whole.
     pub fn as_of(&self) -> Option<Date> {
         self.entries.iter().map(|e| e.verified).max()
     }
+}
+
+/// The mean position of some points (fine within a prefecture), `None` for none.
+fn mean(points: impl Iterator<Item = (f64, f64)>) -> Option<(f64, f64)> {
+    let (n, lat, lon) = points.fold((0u32, 0.0, 0.0), |(n, a, b), (lat, lon)| {
+        (n + 1, a + lat, b + lon)
+    });
+    (n > 0).then(|| (lat / f64::from(n), lon / f64::from(n)))
 }

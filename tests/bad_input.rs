@@ -863,6 +863,18 @@ const CONFIG_CASES: &[ConfigCase] = &[
         fragments: &["桑名市", "日本の範囲"],
     },
     ConfigCase {
+        file: "regions-lat-without-lon.toml",
+        line: 7,
+        col: 7,
+        fragments: &["桑名市", "lat と lon を両方"],
+    },
+    ConfigCase {
+        file: "regions-reading-not-kana.toml",
+        line: 7,
+        col: 11,
+        fragments: &["桑名市", "読み", "ひらがなかカタカナ"],
+    },
+    ConfigCase {
         file: "regions-empty.toml",
         line: 1,
         col: 1,

@@ -84,8 +84,9 @@ pub struct Municipality {
     pub name: String,
     /// Index into [`Facets::regions`].
     pub region: u16,
-    pub lat: f64,
-    pub lon: f64,
+    /// (lat, lon), when the site knows where the municipality is: only such a municipality is
+    /// offered as the origin of 近くを探す.
+    pub point: Option<(f64, f64)>,
 }
 
 /// The vocabularies documents refer to by index, and the box coordinates are quantised in.
@@ -337,7 +338,9 @@ impl SearchIndex {
     /// Impacts of one token (or, with `exact`, of one whole-name key), looked up in the index.
     pub fn impacts(&self, token: &str, exact: bool) -> tantivy::Result<Impacts> {
         let searcher = self.searcher();
-        let segment = single_segment(&searcher)?;
+        let Some(segment) = single_segment(&searcher)? else {
+            return Ok(Impacts::default());
+        };
         let scorer = ImpactScorer::new(self, &searcher, segment)?;
         let mut infos = Vec::new();
         for (i, (field, _)) in scorer.fields.iter().enumerate() {
@@ -376,10 +379,14 @@ fn persist(ram: &RamDirectory, index: &Index, dir: &Path) -> tantivy::Result<()>
 /// Index of the exact-name field in [`ImpactScorer::fields`] (after the text fields).
 pub(crate) const EXACT_INDEX: usize = TEXT_FIELDS.len();
 
-/// The index is merged into one segment when built, so doc ids and statistics are simple.
-pub(crate) fn single_segment(searcher: &Searcher) -> tantivy::Result<&tantivy::SegmentReader> {
+/// The index is merged into one segment when built, so doc ids and statistics are simple. An
+/// index of no documents (a new site whose only entry is a draft) has no segment: `None`.
+pub(crate) fn single_segment(
+    searcher: &Searcher,
+) -> tantivy::Result<Option<&tantivy::SegmentReader>> {
     match searcher.segment_readers() {
-        [one] => Ok(one),
+        [] => Ok(None),
+        [one] => Ok(Some(one)),
         _ => Err(tantivy::TantivyError::InternalError(
             "the search index must have exactly one segment; rebuild it".to_owned(),
         )),

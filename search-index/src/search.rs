@@ -196,7 +196,9 @@ impl SearchIndex {
     pub(crate) fn doc_facts(&self) -> tantivy::Result<(Vec<DocFacts>, Vec<DocText>)> {
         use tantivy::schema::Value;
         let searcher = self.searcher();
-        let segment = single_segment(&searcher)?;
+        let Some(segment) = single_segment(&searcher)? else {
+            return Ok((Vec::new(), Vec::new()));
+        };
         let ff = segment.fast_fields();
         let col = |n: &str| ff.u64(n);
         let (doc, cat, muni, care, flags) = (

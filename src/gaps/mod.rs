@@ -7,7 +7,7 @@
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::config::{Config, Demand, GapRules, Municipality, Region};
+use crate::config::{Demand, GapRules, Municipality, Region};
 use crate::date::Date;
 use crate::entry::Entry;
 use crate::fields;
@@ -193,6 +193,9 @@ pub struct FarMunicipality {
 pub struct MunicipalityAccess {
     pub code: String,
     pub name: String,
+    /// The municipality has a point (its own or its listings'); without one no distance is
+    /// computed, and the gap page names it.
+    pub located: bool,
     /// Nearest provider per kind, in km (one decimal), `None` when there is none.
     pub nearest: Vec<Nearest>,
 }
@@ -206,14 +209,6 @@ pub struct Nearest {
 
 /// The flags whose share the gap pages show (the bottlenecks families name).
 const BOTTLENECKS: [&str; 5] = ["transport", "bathing", "weekend", "evening", "overnight"];
-
-/// Where a provider is: its own coordinates, or its municipality's.
-fn location(config: &Config, e: &Entry) -> Option<(f64, f64)> {
-    match (e.lat, e.lon) {
-        (Some(lat), Some(lon)) => Some((lat, lon)),
-        _ => config.municipality(&e.municipality).map(|m| (m.lat, m.lon)),
-    }
-}
 
 fn round1(x: f64) -> f64 {
     (x * 10.0).round() / 10.0
@@ -272,6 +267,7 @@ pub fn compute(site: &Site) -> GapReport {
 
 /// Distances in km from every municipality to the nearest provider of any kind (index 0) and of
 /// each category (index i + 1), wherever it is: computed once, as regions look past their borders.
+/// Empty for a municipality without a point.
 fn nearest_providers(site: &Site, municipalities: &[&Municipality]) -> Vec<Vec<Option<f64>>> {
     let config = &site.config;
     let kinds = std::iter::once(None).chain(config.categories.iter().map(|c| Some(c.id.as_str())));
@@ -280,16 +276,19 @@ fn nearest_providers(site: &Site, municipalities: &[&Municipality]) -> Vec<Vec<O
             site.entries
                 .iter()
                 .filter(|e| kind.is_none_or(|k| e.category == k))
-                .filter_map(|e| location(config, e))
+                .filter_map(|e| site.location(e))
                 .map(Point::new)
                 .collect()
         })
         .collect();
     municipalities
         .par_iter()
-        .map(|m| {
-            let from = Point::new((m.lat, m.lon));
-            points.iter().map(|pts| nearest_km(&from, pts)).collect()
+        .map(|m| match site.point(&m.code) {
+            Some(p) => {
+                let from = Point::new(p);
+                points.iter().map(|pts| nearest_km(&from, pts)).collect()
+            }
+            None => Vec::new(),
         })
         .collect()
 }
@@ -355,13 +354,17 @@ impl RegionCtx<'_> {
             .map(|(m, dists)| MunicipalityAccess {
                 code: m.code.clone(),
                 name: m.name.clone(),
+                located: !dists.is_empty(),
                 nearest: categories
                     .iter()
-                    .zip(&dists[1..])
-                    .map(|(c, km)| Nearest {
-                        category: c.id.clone(),
-                        km: km.map(round1),
-                        far: self.is_far(*km),
+                    .enumerate()
+                    .map(|(ci, c)| {
+                        let km = dists.get(ci + 1).copied().flatten();
+                        Nearest {
+                            category: c.id.clone(),
+                            km: km.map(round1),
+                            far: !dists.is_empty() && self.is_far(km),
+                        }
                     })
                     .collect(),
             })
@@ -442,6 +445,7 @@ impl RegionCtx<'_> {
     fn far_municipalities(&self, kind_index: usize) -> Vec<FarMunicipality> {
         self.municipalities
             .iter()
+            .filter(|(_, dists)| !dists.is_empty())
             .filter_map(|(m, dists)| {
                 let km = dists[kind_index];
                 self.is_far(km).then(|| FarMunicipality {
@@ -556,8 +560,8 @@ mod compute_tests {
         Municipality {
             code: code.into(),
             name: name.into(),
-            lat,
-            lon,
+            reading: None,
+            point: Some((lat, lon)),
             region: region.into(),
         }
     }
@@ -701,6 +705,41 @@ mod compute_tests {
         assert_eq!(south.far_municipalities[0].name, "南町");
         assert!(south.far_municipalities[0].km.unwrap() > 90.0);
         assert!(r.regions[1].access[0].nearest[2].far);
+    }
+
+    #[test]
+    fn municipalities_without_points_use_their_listings_or_are_named() {
+        let mut placed = entry("v0", "visiting-nurse", "24202", "south", &[]);
+        (placed.lat, placed.lon) = (Some(34.2), Some(136.5));
+        let mut s = site(
+            vec![entry("v1", "visiting-nurse", "24201", "north", &[]), placed],
+            20,
+            &[],
+        );
+        for m in s
+            .config
+            .regions
+            .iter_mut()
+            .flat_map(|r| &mut r.municipalities)
+        {
+            m.point = None;
+        }
+        let s = Site::new(s.config, s.entries, TODAY);
+        // 南町 is where its one located listing is; 北市 has no point at all.
+        assert_eq!(s.point("24202"), Some((34.2, 136.5)));
+        assert_eq!(s.point("24201"), None);
+        let r = compute(&s);
+        let (north, south) = (&r.regions[0].access[0], &r.regions[1].access[0]);
+        assert!(!north.located && north.nearest.iter().all(|n| n.km.is_none() && !n.far));
+        assert!(south.located);
+        assert_eq!(south.nearest[2].km, Some(0.0));
+        // Not "far": unknown. 北市's listing has no position either, so it counts nowhere.
+        assert!(
+            kind(&r, "north", "visiting-nurse")
+                .far_municipalities
+                .is_empty()
+        );
+        assert_eq!(kind(&r, "south", "facility").far_municipalities.len(), 1);
     }
 
     #[test]

@@ -137,8 +137,9 @@ struct RegionFile {
 struct MunicipalityFile {
     code: Spanned<String>,
     name: Spanned<String>,
-    lat: Spanned<f64>,
-    lon: Spanned<f64>,
+    reading: Option<Spanned<String>>,
+    lat: Option<Spanned<f64>>,
+    lon: Option<Spanned<f64>>,
 }
 
 #[derive(Deserialize)]
@@ -532,6 +533,7 @@ fn resolve_regions(src: &SourceText, file: RegionsFile, diags: &mut Diagnostics)
     let mut seen_regions = BTreeSet::new();
     let mut seen_codes = BTreeSet::new();
     let mut seen_names = BTreeSet::new();
+    let mut without_point = Vec::new();
     let mut regions = Vec::new();
     if file.regions.is_empty() {
         diags.push(whole_file(
@@ -589,20 +591,53 @@ fn resolve_regions(src: &SourceText, file: RegionsFile, diags: &mut Diagnostics)
                     format!("市町村名 `{name}` が重複しています"),
                 ));
             }
-            let (lat, lon) = (*m.lat.get_ref(), *m.lon.get_ref());
-            if !in_japan(lat, lon) {
-                diags.push(src.at(
-                    m.lat.span().start,
-                    Severity::Error,
-                    Some("municipalities.lat"),
-                    format!("{name} の座標 ({lat}, {lon}) が日本の範囲（緯度20〜46、経度122〜154）の外です"),
-                ));
-            }
+            let point = match (m.lat, m.lon) {
+                (Some(lat), Some(lon)) => {
+                    let (lat_at, lat, lon) = (lat.span().start, *lat.get_ref(), *lon.get_ref());
+                    if in_japan(lat, lon) {
+                        Some((lat, lon))
+                    } else {
+                        diags.push(src.at(
+                            lat_at,
+                            Severity::Error,
+                            Some("municipalities.lat"),
+                            format!("{name} の座標 ({lat}, {lon}) が日本の範囲（緯度20〜46、経度122〜154）の外です"),
+                        ));
+                        None
+                    }
+                }
+                (Some(only), None) | (None, Some(only)) => {
+                    diags.push(src.at(
+                        only.span().start,
+                        Severity::Error,
+                        Some("municipalities.lat"),
+                        format!("{name} の座標は lat と lon を両方書いてください（どちらも書かないこともできます）"),
+                    ));
+                    None
+                }
+                (None, None) => {
+                    without_point.push(name.clone());
+                    None
+                }
+            };
+            let reading = m.reading.map(|r| {
+                let at = r.span().start;
+                let r = r.into_inner();
+                if r.is_empty() || !r.chars().all(crate::entry::is_kana_char) {
+                    diags.push(src.at(
+                        at,
+                        Severity::Error,
+                        Some("municipalities.reading"),
+                        format!("{name} の読み `{r}` はひらがなかカタカナで書いてください"),
+                    ));
+                }
+                r
+            });
             municipalities.push(Municipality {
                 code,
                 name,
-                lat,
-                lon,
+                reading,
+                point,
                 region: id.clone(),
             });
         }
@@ -611,6 +646,20 @@ fn resolve_regions(src: &SourceText, file: RegionsFile, diags: &mut Diagnostics)
             name: r.name,
             municipalities,
         });
+    }
+    // Once per site, not once per municipality: a site made by `init` has no coordinates at all.
+    if let Some(first) = without_point.first() {
+        diags.push(whole_file(
+            &src.path,
+            Severity::Warning,
+            format!(
+                "{}に座標（lat, lon）がありません。近くを探す・距離の計算には、その市町村の掲載先の座標を使います。求められない市町村はギャップページに名前を示します",
+                match without_point.len() {
+                    1 => first.clone(),
+                    n => format!("{first} ほか {} 市町村", n - 1),
+                }
+            ),
+        ));
     }
     regions
 }

@@ -133,7 +133,13 @@ impl Views<'_> {
         let access_rows: Vec<Value> = r
             .access
             .iter()
-            .map(|m| json!({"name": m.name, "cells": m.nearest.iter().map(|n| json!({"km": distance(n.km), "far": n.far})).collect::<Vec<_>>()}))
+            .map(|m| json!({"name": m.name, "located": m.located, "cells": m.nearest.iter().map(|n| json!({"km": distance(n.km), "far": n.far})).collect::<Vec<_>>()}))
+            .collect();
+        let unlocated: Vec<&str> = r
+            .access
+            .iter()
+            .filter(|m| !m.located)
+            .map(|m| m.name.as_str())
             .collect();
         json!({
             "id": r.id,
@@ -149,6 +155,7 @@ impl Views<'_> {
             "uncovered_care": r.uncovered_care,
             "care_rows": care_rows,
             "access_rows": access_rows,
+            "unlocated": unlocated,
             "categories": report.categories,
             "max_distance_km": report.rules.max_distance_km,
             "charts": {

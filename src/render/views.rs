@@ -135,8 +135,10 @@ impl<'a> Views<'a> {
             "regions": cfg.regions.iter().map(|r| json!({
                 "id": r.id, "name": r.name, "url": v.url(&format!("regions/{}/", r.id)),
                 "count": site.in_region(&r.id).len(),
+                "located": r.municipalities.iter().any(|m| site.point(&m.code).is_some()),
                 "municipalities": r.municipalities.iter().map(|m| json!({
                     "code": m.code, "name": m.name,
+                    "located": site.point(&m.code).is_some(),
                     "url": v.url(&format!("municipalities/{}/", m.code)),
                     "count": site.in_municipality(&m.code).len(),
                 })).collect::<Vec<_>>(),

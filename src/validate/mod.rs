@@ -527,8 +527,8 @@ mod tests {
             municipalities: vec![Municipality {
                 code: "24201".into(),
                 name: "津市".into(),
-                lat: 34.719,
-                lon: 136.505,
+                reading: None,
+                point: Some((34.719, 136.505)),
                 region: "tsu".into(),
             }],
         }])

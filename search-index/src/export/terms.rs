@@ -73,7 +73,9 @@ pub(super) fn terms(index: &SearchIndex, facts: &[DocFacts]) -> tantivy::Result<
 fn text_terms(index: &SearchIndex) -> tantivy::Result<Vec<Term>> {
     let mut terms = Vec::new();
     let searcher = index.searcher();
-    let segment = single_segment(&searcher)?;
+    let Some(segment) = single_segment(&searcher)? else {
+        return Ok(terms);
+    };
     let scorer = ImpactScorer::new(index, &searcher, segment)?;
     let dicts: Vec<_> = scorer
         .fields

@@ -69,7 +69,7 @@ function fromParams(p) {
   const n = p.get('near');
   const ll = /^(-?\d{1,2}(?:\.\d+)?),(-?\d{1,3}(?:\.\d+)?)$/.exec(n ?? '');
   if (ll && Math.abs(ll[1]) <= 90 && Math.abs(ll[2]) <= 180) s.near = { lat: round2(+ll[1]), lon: round2(+ll[2]) };
-  else if (n && muniOf(n)) s.near = { code: muniOf(n).code };
+  else if (n && muniOf(n)?.point) s.near = { code: muniOf(n).code };
   else if (n) no('近くを探す場所', n);
   return [s, bad];
 }
@@ -232,8 +232,8 @@ function fail(err) {
 
 /** The reader's query of a search. */
 function query(s, offset, limit) {
-  const n = s.near?.code ? muniOf(s.near.code) : s.near;
-  return { ...s, text: s.q, near: n && [n.lat, n.lon], limit, offset };
+  const near = s.near?.code ? muniOf(s.near.code).point : s.near && [s.near.lat, s.near.lon];
+  return { ...s, text: s.q, near, limit, offset };
 }
 
 /** Runs the reader; undefined when it failed or a newer search started meanwhile. */
