@@ -550,8 +550,8 @@ fn print_diagnostics(diags: Diagnostics, format: Format) {
     let items = diags.into_sorted();
     match format {
         Format::Human => {
-            for d in &items {
-                eprintln!("{d}");
+            for line in crate::diag::human_lines(&items, crate::diag::SHOWN_WARNINGS) {
+                eprintln!("{line}");
             }
             if errors + warnings > 0 {
                 eprintln!("エラー {errors} 件、警告 {warnings} 件");
@@ -613,6 +613,7 @@ mod tests {
             severity: Severity::Error,
             field: Some("url".into()),
             message: "50% は\n不正".into(),
+            kind: None,
         };
         assert_eq!(
             github_annotation(&d),

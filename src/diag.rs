@@ -28,6 +28,17 @@ pub struct Diagnostic {
     /// The entry or config field concerned, when there is one.
     pub field: Option<String>,
     pub message: String,
+    /// What kind of problem it is, worded for a count (「kana（読み）がありません」): a run with
+    /// thousands of warnings prints a few, then one line per kind.
+    #[serde(skip)]
+    pub kind: Option<&'static str>,
+}
+
+impl Diagnostic {
+    pub fn with_kind(mut self, kind: &'static str) -> Diagnostic {
+        self.kind = Some(kind);
+        self
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -131,6 +142,7 @@ impl SourceText {
             severity,
             field: field.map(str::to_owned),
             message: message.into(),
+            kind: None,
         }
     }
 }
@@ -144,6 +156,7 @@ pub fn whole_file(path: &str, severity: Severity, message: impl Into<String>) ->
         severity,
         field: None,
         message: message.into(),
+        kind: None,
     }
 }
 
@@ -237,8 +250,77 @@ pub fn did_you_mean<'a>(given: &str, candidates: impl IntoIterator<Item = &'a st
         .unwrap_or_default()
 }
 
+/// How many warnings a person is shown one by one; the rest are counted by kind.
+pub const SHOWN_WARNINGS: usize = 20;
+
+/// The lines a person reads for `items` (sorted): every error, the first `max_warnings` warnings,
+/// then one line per kind of the warnings left, with their count, in the order the kinds first
+/// appear (「… ほか 9,980 件: kana（読み）がありません」). Tools get every item (`--format json`).
+pub fn human_lines(items: &[Diagnostic], max_warnings: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut shown = 0;
+    let mut rest: Vec<(&str, usize)> = Vec::new();
+    for d in items {
+        if d.severity == Severity::Error || shown < max_warnings {
+            shown += usize::from(d.severity == Severity::Warning);
+            lines.push(d.to_string());
+            continue;
+        }
+        let kind = d.kind.unwrap_or(&d.message);
+        match rest.iter_mut().find(|(k, _)| *k == kind) {
+            Some((_, n)) => *n += 1,
+            None => rest.push((kind, 1)),
+        }
+    }
+    for (kind, n) in rest {
+        lines.push(format!("… ほか {} 件: {kind}", thousands(n)));
+    }
+    lines
+}
+
+/// A count with thousands separators: 9,980.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn many_warnings_are_counted_by_kind_and_errors_always_shown() {
+        let warn = |path: &str, kind: &'static str| {
+            whole_file(path, Severity::Warning, format!("{kind}。{path}")).with_kind(kind)
+        };
+        let mut items: Vec<Diagnostic> = (0..10_000)
+            .map(|i| warn(&format!("e{i:05}.md"), "kana（読み）がありません"))
+            .collect();
+        items.insert(5, warn("a.md", "座標（lat, lon）がありません"));
+        items.push(whole_file("z.md", Severity::Error, "壊れています"));
+        items.push(whole_file("z2.md", Severity::Warning, "種類のない警告"));
+        let lines = human_lines(&items, 20);
+        assert_eq!(lines.len(), 20 + 1 + 2, "{lines:#?}");
+        assert_eq!(
+            lines[5],
+            "a.md:1:1: warning: 座標（lat, lon）がありません。a.md"
+        );
+        assert_eq!(lines[20], "z.md:1:1: error: 壊れています");
+        assert_eq!(lines[21], "… ほか 9,981 件: kana（読み）がありません");
+        assert_eq!(lines[22], "… ほか 1 件: 種類のない警告");
+        // Few warnings: every one, as it is.
+        assert_eq!(human_lines(&items[..3], 20).len(), 3);
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(1234567), "1,234,567");
+    }
+
     use super::*;
 
     #[test]

@@ -2,11 +2,14 @@
 //! 障害福祉サービス等情報公表, the municipal recommended dataset) into entry files.
 //!
 //! Columns are matched by name (old and new names alike), files may be UTF-8 (with or without a
-//! BOM) or Shift_JIS/CP932. Only rows in the site's municipalities are taken. Import never
-//! overwrites a file: `--update` rewrites only the fields the import owns and keeps everything
-//! people added (care items, flags, descriptions, comments).
+//! BOM) or Shift_JIS/CP932. A national file is taken as it is: rows of other prefectures (by
+//! municipality code, else by address) are counted and left out, and one provider listed once per
+//! service (the same office number) becomes one listing with all its services. Only rows in the
+//! site's municipalities are taken. Import never overwrites a file: `--update` rewrites only the
+//! fields the import owns and keeps everything people added (care items, flags, descriptions,
+//! comments).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
 
@@ -14,6 +17,7 @@ use toml_edit::{DocumentMut, Item, value};
 
 use crate::config::{Config, in_japan};
 use crate::date::Date;
+use crate::diag::thousands;
 use crate::entry::{MAX_CAPACITY, without_forbidden_chars};
 use crate::validate::{kana_rule, phone_rule, url_rule};
 
@@ -31,6 +35,7 @@ pub enum Layout {
 /// Where a logical column may be found, by the names the layouts use for it (first match wins).
 struct Columns {
     code: &'static [&'static str],
+    prefecture: &'static [&'static str],
     municipality: &'static [&'static str],
     name: &'static [&'static str],
     kana: &'static [&'static str],
@@ -57,6 +62,7 @@ impl Layout {
                     "都道府県コード又は市町村コード",
                     "都道府県コード又は市区町村コード",
                 ],
+                prefecture: &["都道府県名"],
                 municipality: &["市区町村名"],
                 name: &["事業所名"],
                 kana: &["事業所名カナ"],
@@ -76,6 +82,7 @@ impl Layout {
             },
             Layout::Wamnet => Columns {
                 code: &["都道府県コード又は市区町村コード"],
+                prefecture: &["都道府県名"],
                 municipality: &["事業所住所（市区町村）"],
                 name: &["事業所の名称"],
                 kana: &["事業所の名称_かな"],
@@ -95,7 +102,8 @@ impl Layout {
             },
             Layout::Opendata => Columns {
                 code: &["都道府県コード又は市区町村コード", "全国地方公共団体コード"],
-                municipality: &["市区町村名"],
+                prefecture: &["都道府県名", "所在地_都道府県"],
+                municipality: &["市区町村名", "所在地_市区町村", "地方公共団体名"],
                 name: &["介護サービス事業所名称", "名称"],
                 kana: &["介護サービス事業所名称_カナ", "名称_カナ"],
                 service: &["実施サービス"],
@@ -140,6 +148,14 @@ pub struct Report {
     pub unchanged: Vec<String>,
     /// (CSV line, reason)
     pub skipped: Vec<(usize, String)>,
+    /// Rows of other prefectures (a national file), left out.
+    pub outside: usize,
+    /// Rows of services the category does not offer, by service: left out.
+    pub other_services: BTreeMap<String, usize>,
+    /// Rows that named a service their provider's earlier row already brought in.
+    pub merged: usize,
+    /// (CSV line, what was left out of an imported row, such as impossible coordinates)
+    pub notes: Vec<(usize, String)>,
 }
 
 impl Report {
@@ -152,8 +168,37 @@ impl Report {
             self.unchanged.len(),
             self.skipped.len()
         );
+        if self.outside > 0 {
+            let _ = writeln!(
+                s,
+                "ほかの都道府県の行 {} 行は取り込みませんでした",
+                self.outside
+            );
+        }
+        if self.merged > 0 {
+            let _ = writeln!(
+                s,
+                "同じ事業所番号の行 {} 行は、1件の掲載のサービスとしてまとめました",
+                thousands(self.merged)
+            );
+        }
+        if !self.other_services.is_empty() {
+            let list: Vec<String> = self
+                .other_services
+                .iter()
+                .map(|(service, n)| format!("{service} {} 行", thousands(*n)))
+                .collect();
+            let _ = writeln!(
+                s,
+                "このカテゴリのサービスではない行は取り込みませんでした: {}",
+                list.join("、")
+            );
+        }
         for (line, reason) in &self.skipped {
             let _ = writeln!(s, "  {line}行目: {reason}");
+        }
+        for (line, note) in &self.notes {
+            let _ = writeln!(s, "  {line}行目: {note}");
         }
         s
     }
@@ -176,6 +221,16 @@ struct Row {
     line: usize,
     id: String,
     fields: BTreeMap<&'static str, FieldValue>,
+    /// What was left out of the row, for the report.
+    note: Option<String>,
+}
+
+/// Why a row gives no listing.
+enum Skip {
+    /// A service the category does not offer (counted by service, not listed row by row: a
+    /// national file has thousands).
+    OtherService(String),
+    Reason(String),
 }
 
 impl Row {
@@ -184,6 +239,34 @@ impl Row {
             Some(FieldValue::Text(name)) => name,
             _ => "",
         }
+    }
+
+    fn services(&self) -> &[String] {
+        match self.fields.get("services") {
+            Some(FieldValue::List(l)) => l,
+            _ => &[],
+        }
+    }
+
+    /// Takes in a later row of the same provider: its services (kept in the category's order)
+    /// and any field this row lacks. Returns whether a service was added.
+    fn merge(&mut self, later: Row, order: &[String]) -> bool {
+        let added = later
+            .services()
+            .iter()
+            .any(|s| !self.services().contains(s));
+        if added {
+            let all: Vec<String> = order
+                .iter()
+                .filter(|s| self.services().contains(s) || later.services().contains(s))
+                .cloned()
+                .collect();
+            self.fields.insert("services", FieldValue::List(all));
+        }
+        for (k, v) in later.fields {
+            self.fields.entry(k).or_insert(v);
+        }
+        added
     }
 }
 
@@ -212,8 +295,8 @@ const OWNED: &[&str] = &[
     "services",
 ];
 
-/// A short stable ASCII tag for a service kind (FNV-1a, base 36), so one office number with
-/// several services gives several ids.
+/// A short stable ASCII tag (FNV-1a, base 36): the key of a provider without a usable office
+/// number. Imports before providers were merged also ended ids with the tag of the service.
 fn tag(s: &str) -> String {
     let mut h: u32 = 0x811c_9dc5;
     for b in s.bytes() {
@@ -275,8 +358,9 @@ fn rows(
         .category(category)
         .map(|c| c.services.clone())
         .unwrap_or_default();
-    let mut seen = BTreeSet::new();
-    let mut out = Vec::new();
+    let site_prefecture = crate::japan::prefecture(&config.site.prefecture).ok();
+    let mut at: BTreeMap<String, usize> = BTreeMap::new();
+    let mut out: Vec<Row> = Vec::new();
     for record in reader.records() {
         let record = match record {
             Ok(r) => r,
@@ -297,19 +381,59 @@ fn rows(
                 .map(|v| without_forbidden_chars(v).trim().to_owned())
                 .unwrap_or_default()
         };
+        if let (Some(site), Some(theirs)) = (site_prefecture, prefecture_of_row(&get, &cols))
+            && site != theirs
+        {
+            report.outside += 1;
+            continue;
+        }
         match row(&get, layout, config, &services, line) {
-            Ok(row) if seen.insert(row.id.clone()) => out.push(row),
-            Ok(row) => report.skipped.push((
-                line,
-                format!(
-                    "{}: 同じ事業所番号とサービスの行が前にもあります（重複行）",
-                    row.name()
-                ),
-            )),
-            Err(reason) => report.skipped.push((line, reason)),
+            Ok(row) => match at.get(&row.id) {
+                None => {
+                    if let Some(note) = &row.note {
+                        report.notes.push((line, note.clone()));
+                    }
+                    at.insert(row.id.clone(), out.len());
+                    out.push(row);
+                }
+                Some(&i) => {
+                    let name = row.name().to_owned();
+                    if out[i].merge(row, &services) {
+                        report.merged += 1;
+                    } else {
+                        report.skipped.push((
+                            line,
+                            format!(
+                                "{name}: 同じ事業所番号とサービスの行が前にもあります（重複行）"
+                            ),
+                        ));
+                    }
+                }
+            },
+            Err(Skip::OtherService(service)) => {
+                *report.other_services.entry(service).or_default() += 1;
+            }
+            Err(Skip::Reason(reason)) => report.skipped.push((line, reason)),
         }
     }
     Ok(out)
+}
+
+/// The prefecture a row is in: by its municipality code, else its prefecture column, else the
+/// start of its address. `None` when the row says nothing of it.
+fn prefecture_of_row(
+    get: &dyn Fn(&[&str]) -> String,
+    cols: &Columns,
+) -> Option<&'static crate::japan::Prefecture> {
+    let code = slug_digits(&get(cols.code));
+    if code.len() >= 5
+        && let Some(p) = crate::japan::prefecture_of_code(&code)
+    {
+        return Some(p);
+    }
+    crate::japan::prefecture(&get(cols.prefecture))
+        .ok()
+        .or_else(|| crate::japan::prefecture_of_address(&get(cols.address)))
 }
 
 /// One CSV row as the entry fields the import owns, or why it is skipped. `get` reads a cell by
@@ -320,11 +444,20 @@ fn row(
     config: &Config,
     services: &[String],
     line: usize,
-) -> Result<Row, String> {
+) -> Result<Row, Skip> {
     let cols = layout.columns();
     let name = get(cols.name);
     if name.is_empty() {
-        return Err("名称が空です".to_owned());
+        return Err(Skip::Reason("名称が空です".to_owned()));
+    }
+    let service = get(cols.service);
+    let matched: Vec<String> = services
+        .iter()
+        .filter(|s| service.contains(s.as_str()))
+        .cloned()
+        .collect();
+    if !service.is_empty() && matched.is_empty() {
+        return Err(Skip::OtherService(service));
     }
     // Municipality by code (5 or 6 digits) or by name.
     let code = slug_digits(&get(cols.code));
@@ -333,7 +466,9 @@ fn row(
         .flatten();
     let muni_name = get(cols.municipality);
     let Some(muni) = by_code.or_else(|| config.municipality(&muni_name)) else {
-        return Err(format!("サイトの市町村ではありません（{muni_name}{code}）"));
+        return Err(Skip::Reason(format!(
+            "サイトの市町村ではありません（{muni_name}{code}）"
+        )));
     };
     let mut fields = BTreeMap::new();
     fields.insert("name", FieldValue::Text(name.clone()));
@@ -345,18 +480,33 @@ fn row(
     }
     let address = address(get, &cols, &config.site.prefecture);
     if address.is_empty() {
-        return Err(format!("{name}: 住所が空です"));
+        return Err(Skip::Reason(format!("{name}: 住所が空です")));
     }
     fields.insert("address", FieldValue::Text(address));
+    // Impossible coordinates (0, swapped, outside Japan) are left out with a note: the listing
+    // is still good, and sorts by its municipality's point.
     let (lat, lon) = (get(cols.lat), get(cols.lon));
+    let mut note = None;
     if !lat.is_empty() || !lon.is_empty() {
         match (lat.parse::<f64>(), lon.parse::<f64>()) {
             (Ok(la), Ok(lo)) if in_japan(la, lo) => {
                 fields.insert("lat", FieldValue::Float(la));
                 fields.insert("lon", FieldValue::Float(lo));
             }
+            (Ok(la), Ok(lo)) if la == 0.0 || lo == 0.0 => {
+                note = Some(format!(
+                    "{name}: 座標が 0 のため、座標を外して取り込みました"
+                ));
+            }
+            (Ok(_), Ok(_)) => {
+                note = Some(format!(
+                    "{name}: 座標（緯度 {lat}、経度 {lon}）が日本の範囲の外のため、座標を外して取り込みました"
+                ));
+            }
             _ => {
-                return Err(format!("{name}: 座標が不正です（緯度 {lat}、経度 {lon}）"));
+                note = Some(format!(
+                    "{name}: 座標（緯度 {lat}、経度 {lon}）が数値でないため、座標を外して取り込みました"
+                ));
             }
         }
     }
@@ -370,7 +520,7 @@ fn row(
         fields.insert("url", FieldValue::Text(url));
     }
     if !fields.contains_key("phone") && !fields.contains_key("url") {
-        return Err(format!("{name}: 電話番号も URL もありません"));
+        return Err(Skip::Reason(format!("{name}: 電話番号も URL もありません")));
     }
     for (field, names) in [("operator", cols.operator), ("hours", cols.hours)] {
         let v = get(names);
@@ -384,12 +534,6 @@ fn row(
     {
         fields.insert("capacity", FieldValue::Int(c));
     }
-    let service = get(cols.service);
-    let matched: Vec<String> = services
-        .iter()
-        .filter(|s| service.contains(s.as_str()))
-        .cloned()
-        .collect();
     if !matched.is_empty() {
         fields.insert("services", FieldValue::List(matched));
     }
@@ -402,8 +546,14 @@ fn row(
     } else {
         number
     };
-    let id = format!("{}-{key}-{}", layout.prefix(), tag(&service));
-    Ok(Row { line, id, fields })
+    // One listing per provider: its rows of other services merge into it.
+    let id = format!("{}-{key}", layout.prefix());
+    Ok(Row {
+        line,
+        id,
+        fields,
+        note,
+    })
 }
 
 /// The address from its columns (street, the rest, the building), with the prefecture in front;
@@ -440,6 +590,35 @@ fn apply(doc: &mut toml_edit::Table, row: &Row) -> bool {
         }
     }
     doc.to_string() != before
+}
+
+/// The file of a provider: its id, else a file of an import from before providers were merged
+/// (`<id>-<service tag>`). Further such files of the provider are reported for removal.
+fn existing_file<'a>(
+    existing: &'a BTreeMap<String, PathBuf>,
+    id: &str,
+    line: usize,
+    report: &mut Report,
+) -> Option<&'a PathBuf> {
+    if let Some(path) = existing.get(id) {
+        return Some(path);
+    }
+    let prefix = format!("{id}-");
+    let mut old = existing
+        .range(prefix.clone()..)
+        .take_while(|(k, _)| k.starts_with(&prefix))
+        .filter(|(k, _)| {
+            let rest = &k[prefix.len()..];
+            rest.len() == 5 && rest.bytes().all(|b| b.is_ascii_alphanumeric())
+        });
+    let (first, path) = old.next()?;
+    for (other, _) in old {
+        report.notes.push((
+            line,
+            format!("{other}: {first} と同じ事業所です。サービスは {first} にまとめるので、このファイルは消してください"),
+        ));
+    }
+    Some(path)
 }
 
 /// Existing entry files by id (stem), anywhere under `content/entries/`.
@@ -495,7 +674,7 @@ pub fn import(root: &Path, config: &Config, opts: &Options<'_>) -> Result<Report
     );
     std::fs::create_dir_all(into).map_err(|e| format!("{} を作れません: {e}", into.display()))?;
     for row in rows {
-        match existing.get(&row.id) {
+        match existing_file(&existing, &row.id, row.line, &mut report) {
             None => {
                 let mut doc = DocumentMut::new();
                 doc.decor_mut().set_prefix(format!(

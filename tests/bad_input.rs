@@ -1106,3 +1106,46 @@ fn machine_formats_carry_the_same_positions() {
         run.stdout
     );
 }
+
+#[test]
+fn thousands_of_warnings_print_twenty_then_a_count_per_kind() {
+    let site = TempSite::minimal();
+    for i in 0..45 {
+        let text = valid_entry().replace("kana = \"あおぞらじどうはったつしえんせんたー\"\n", "");
+        let text = if i % 3 == 0 {
+            text.replace("lat = 35.06\nlon = 136.68\n", "")
+        } else {
+            text
+        };
+        site.write_entry(&format!("e{i:02}.md"), text);
+    }
+    let run = site.check();
+    run.assert_code(0);
+    let lines: Vec<&str> = run.stderr.lines().collect();
+    let warnings = lines.iter().filter(|l| l.contains(": warning: ")).count();
+    assert_eq!(warnings, 20, "{}", run.stderr);
+    // 45 without kana, 15 without coordinates and the minimal site's missing demand: 61 in all,
+    // 41 of them counted; a warning of no kind is counted by its message.
+    let tail: Vec<&str> = lines
+        .iter()
+        .filter(|l| l.starts_with("… ほか"))
+        .copied()
+        .collect();
+    assert_eq!(tail.len(), 3, "{}", run.stderr);
+    assert_eq!(tail[0], "… ほか 30 件: kana（読み）がありません");
+    assert_eq!(tail[1], "… ほか 10 件: 座標（lat, lon）がありません");
+    assert!(
+        tail[2].starts_with("… ほか 1 件: 需要データ"),
+        "{}",
+        tail[2]
+    );
+    assert!(
+        run.stderr.ends_with("エラー 0 件、警告 61 件\n"),
+        "{}",
+        run.stderr
+    );
+    // Tools get them all.
+    let json = tsunagu(site.root(), &["check", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    assert_eq!(doc["diagnostics"].as_array().unwrap().len(), 61);
+}

@@ -44,13 +44,13 @@ fn kaigo_in_utf8_with_bom_and_shift_jis_gives_the_same_files() {
     rb.assert_code(0);
     assert!(
         ra.stdout
-            .starts_with("新規 2 件、更新 0 件、変更なし 0 件、スキップ 4 件"),
+            .starts_with("新規 3 件、更新 0 件、変更なし 0 件、スキップ 2 件"),
         "{}",
         ra.stdout
     );
     for reason in [
-        "サイトの市町村ではありません",
-        "座標が不正です",
+        "ほかの都道府県の行 1 行は取り込みませんでした",
+        "座標（緯度 136.5、経度 34.7）が日本の範囲の外のため、座標を外して取り込みました",
         "重複行",
         "電話番号も URL もありません",
     ] {
@@ -62,7 +62,7 @@ fn kaigo_in_utf8_with_bom_and_shift_jis_gives_the_same_files() {
     }
     let files = imported(&a, "kaigo");
     assert_eq!(files, imported(&b, "kaigo"));
-    assert_eq!(files.len(), 2);
+    assert_eq!(files.len(), 3);
     for f in &files {
         let pa = fs::read_to_string(a.entries().join("imported/kaigo").join(f)).unwrap();
         let pb = fs::read_to_string(b.entries().join("imported/kaigo").join(f)).unwrap();
@@ -79,20 +79,25 @@ fn kaigo_in_utf8_with_bom_and_shift_jis_gives_the_same_files() {
 }
 
 #[test]
-fn wamnet_keys_on_office_number_and_service() {
+fn wamnet_lists_a_provider_once_with_all_its_services() {
     let site = TempSite::sample_copy();
     let run = import(&site, "wamnet", "facility", "wamnet-sjis.csv", &[]);
     run.assert_code(0);
-    let files = imported(&site, "wamnet");
-    // One office number with two services: two entries.
-    assert_eq!(
-        files.iter().filter(|f| f.contains("2450700001")).count(),
-        2,
-        "{files:?}"
+    assert!(
+        run.stdout
+            .contains("同じ事業所番号の行 1 行は、1件の掲載のサービスとしてまとめました"),
+        "{}",
+        run.stdout
     );
-    assert_eq!(files.len(), 3);
+    let files = imported(&site, "wamnet");
+    // One office number with two services: one entry offering both.
+    assert_eq!(files, ["wam-2450700001.toml", "wam-2451000003.toml"]);
     let text = fs::read_to_string(site.entries().join("imported/wamnet").join(&files[0])).unwrap();
     assert!(text.contains("三重県鈴鹿市神戸1-1-1"), "{text}");
+    assert!(
+        text.contains(r#"services = ["児童発達支援", "放課後等デイサービス"]"#),
+        "{text}"
+    );
     tsunagu(site.root(), &["check"]).assert_code(0);
     let utf8 = TempSite::sample_copy();
     import(&utf8, "wamnet", "facility", "wamnet-utf8.csv", &[]).assert_code(0);
@@ -160,7 +165,7 @@ fn never_overwrites_and_update_keeps_what_people_wrote() {
     );
     assert!(
         same.stdout
-            .starts_with("新規 0 件、更新 0 件、変更なし 2 件"),
+            .starts_with("新規 0 件、更新 0 件、変更なし 3 件"),
         "{}",
         same.stdout
     );
@@ -186,7 +191,7 @@ fn never_overwrites_and_update_keeps_what_people_wrote() {
     run.assert_code(0);
     assert!(
         run.stdout
-            .starts_with("新規 0 件、更新 1 件、変更なし 1 件"),
+            .starts_with("新規 0 件、更新 1 件、変更なし 2 件"),
         "{}",
         run.stdout
     );
@@ -326,4 +331,138 @@ fn round_trip_through_the_published_open_data() {
         "RFC 7946: lon, lat"
     );
     assert!(json["license"].as_str().is_some_and(|l| !l.is_empty()));
+}
+
+/// A national file, in both column generations: rows of three prefectures, one provider under two
+/// services (the same 事業所番号), a service the category does not offer, coordinates of 0.
+#[test]
+fn national_files_give_the_sites_providers_once_each() {
+    let site = TempSite::sample_copy();
+    let current = import(
+        &site,
+        "opendata",
+        "visiting-nurse",
+        "national-current.csv",
+        &[],
+    );
+    current.assert_code(0);
+    for part in [
+        "新規 2 件、更新 0 件、変更なし 0 件、スキップ 0 件",
+        "ほかの都道府県の行 2 行は取り込みませんでした",
+        "同じ事業所番号の行 1 行は、1件の掲載のサービスとしてまとめました",
+        "このカテゴリのサービスではない行は取り込みませんでした: 訪問介護 1 行",
+        "5行目: みえ訪問看護: 座標が 0 のため、座標を外して取り込みました",
+    ] {
+        assert!(current.stdout.contains(part), "{part}:\n{}", current.stdout);
+    }
+    let standard = import(
+        &site,
+        "opendata",
+        "visiting-nurse",
+        "national-standard.csv",
+        &[],
+    );
+    standard.assert_code(0);
+    for part in [
+        "新規 1 件、更新 0 件、変更なし 0 件、スキップ 0 件",
+        "ほかの都道府県の行 2 行は取り込みませんでした",
+        "同じ事業所番号の行 1 行は、1件の掲載のサービスとしてまとめました",
+    ] {
+        assert!(
+            standard.stdout.contains(part),
+            "{part}:\n{}",
+            standard.stdout
+        );
+    }
+    let files = imported(&site, "opendata");
+    assert_eq!(
+        files,
+        [
+            "od-2460100011.toml",
+            "od-2460200012.toml",
+            "od-2460300021.toml"
+        ]
+    );
+    let read =
+        |f: &str| fs::read_to_string(site.entries().join("imported/opendata").join(f)).unwrap();
+    for (file, services, municipality) in [
+        (
+            "od-2460100011.toml",
+            r#"["訪問看護", "訪問リハビリ"]"#,
+            "津市",
+        ),
+        ("od-2460200012.toml", r#"["訪問看護"]"#, "四日市市"),
+        (
+            "od-2460300021.toml",
+            r#"["訪問看護", "訪問リハビリ"]"#,
+            "伊勢市",
+        ),
+    ] {
+        let text = read(file);
+        assert!(
+            text.contains(&format!("services = {services}")),
+            "{file}: {text}"
+        );
+        assert!(
+            text.contains(&format!("municipality = \"{municipality}\"")),
+            "{file}: {text}"
+        );
+    }
+    // The FAX number only the provider's second row gives is kept; coordinates of 0 are not.
+    assert!(read("od-2460100011.toml").contains("fax = \"059-000-7002\""));
+    assert!(!read("od-2460200012.toml").contains("lat ="));
+    tsunagu(site.root(), &["check"]).assert_code(0);
+
+    // A second import of the same files changes nothing.
+    let before = common::snapshot(&site.entries());
+    for file in ["national-current.csv", "national-standard.csv"] {
+        let again = import(&site, "opendata", "visiting-nurse", file, &["--update"]);
+        again.assert_code(0);
+        assert!(
+            again.stdout.starts_with("新規 0 件、更新 0 件"),
+            "{}",
+            again.stdout
+        );
+    }
+    assert_eq!(common::snapshot(&site.entries()), before);
+}
+
+/// A site imported before providers were merged has one file per service: `--update` keeps the
+/// first under its name and asks for the others to be removed, creating nothing new.
+#[test]
+fn update_finds_files_of_the_earlier_one_per_service_ids() {
+    let site = TempSite::sample_copy();
+    import(
+        &site,
+        "opendata",
+        "visiting-nurse",
+        "national-current.csv",
+        &[],
+    )
+    .assert_code(0);
+    let dir = site.entries().join("imported/opendata");
+    let text = fs::read_to_string(dir.join("od-2460100011.toml")).unwrap();
+    fs::remove_file(dir.join("od-2460100011.toml")).unwrap();
+    fs::write(dir.join("od-2460100011-aaaaa.toml"), &text).unwrap();
+    fs::write(dir.join("od-2460100011-bbbbb.toml"), &text).unwrap();
+    let run = import(
+        &site,
+        "opendata",
+        "visiting-nurse",
+        "national-current.csv",
+        &["--update"],
+    );
+    run.assert_code(0);
+    assert!(
+        run.stdout
+            .starts_with("新規 0 件、更新 0 件、変更なし 2 件"),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout
+            .contains("od-2460100011-bbbbb: od-2460100011-aaaaa と同じ事業所です"),
+        "{}",
+        run.stdout
+    );
 }

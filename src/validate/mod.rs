@@ -78,9 +78,10 @@ impl Checker<'_> {
         self.diags.push(d);
     }
 
-    fn warn(&mut self, at: usize, field: &str, msg: impl Into<String>) {
+    /// A warning; `kind` words it for the count of its kind (see [`Diagnostic::kind`]).
+    fn warn(&mut self, at: usize, field: &str, kind: &'static str, msg: impl Into<String>) {
         let d = self.raw.src.at(at, Severity::Warning, Some(field), msg);
-        self.diags.push(d);
+        self.diags.push(d.with_kind(kind));
     }
 
     fn node(&self, name: &str) -> Option<&Node> {
@@ -204,6 +205,7 @@ impl Checker<'_> {
             self.warn(
                 0,
                 "kana",
+                "kana（読み）がありません",
                 "kana（読み）がありません。50音順の並びと読みでの検索に使われます",
             );
             return None;
@@ -326,6 +328,7 @@ impl Checker<'_> {
                     self.warn(
                         0,
                         "lat",
+                        "座標（lat, lon）がありません",
                         "座標（lat, lon）がありません。距離での並べ替えでは市町村の位置を使います",
                     );
                 }
@@ -493,7 +496,12 @@ impl Checker<'_> {
             let msg = format!(
                 "最終確認日 ({date}) から1年以上たっています。内容を確認して verified を更新してください"
             );
-            self.warn(node.span.start, "verified", msg);
+            self.warn(
+                node.span.start,
+                "verified",
+                "最終確認日から1年以上たっています",
+                msg,
+            );
         }
         Some(date)
     }
