@@ -79,7 +79,8 @@ pub fn render_site(
     let (gap_jobs, gap_files) = views.gap_jobs(report);
     jobs.extend(gap_jobs);
     jobs.push(views.data_job(report));
-    jobs.push(views.sitemap(&jobs));
+    let sitemaps = views.sitemaps(&jobs);
+    jobs.extend(sitemaps);
     let progress = if site.entries.len() >= 5_000 {
         ProgressBar::new(jobs.len() as u64)
     } else {

@@ -62,6 +62,10 @@ pub(super) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/sitemap.xml"),
     ),
     (
+        "sitemap_index.xml",
+        include_str!("../../themes/default/templates/sitemap_index.xml"),
+    ),
+    (
         "regions.html",
         include_str!("../../themes/default/templates/regions.html"),
     ),

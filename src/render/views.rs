@@ -399,17 +399,18 @@ impl<'a> Views<'a> {
             ));
         }
     }
-    /// The sitemap: every page that is a directory index, in job order.
-    pub(super) fn sitemap(&self, jobs: &[PageJob<'_>]) -> PageJob<'static> {
+    /// The sitemaps of every page that is a directory index, in job order (see
+    /// [`sitemap_files`]).
+    pub(super) fn sitemaps(&self, jobs: &[PageJob<'_>]) -> Vec<PageJob<'static>> {
         let pages: Vec<String> = jobs
             .iter()
             .filter_map(|j| j.path.strip_suffix("index.html"))
             .map(|dir| format!("{}/{dir}", self.base))
             .collect();
-        let view = json!({ "pages": pages });
-        PageJob::new("sitemap.xml", "sitemap.xml".to_owned(), move || {
-            view.clone()
-        })
+        sitemap_files(&self.base, pages, SITEMAP_URLS)
+            .into_iter()
+            .map(|(template, path, view)| PageJob::new(template, path, move || view.clone()))
+            .collect()
     }
 
     fn list_view(&self, spec: &ListSpec<'_>, number: usize, pages: usize) -> ListPage<'_> {
@@ -786,9 +787,90 @@ fn map_url(e: &Entry) -> String {
     }
 }
 
+/// The most URLs one sitemap file may list (sitemaps.org protocol: 50,000 URLs, 50 MB).
+const SITEMAP_URLS: usize = 50_000;
+
+/// `sitemap.xml` listing `pages`; when they are more than `per_file`, `sitemap.xml` is instead a
+/// sitemap index of `sitemap-1.xml`, `sitemap-2.xml` … of `per_file` pages each, so robots.txt
+/// names one file at any size. Each file as (template, path, view).
+fn sitemap_files(
+    base: &str,
+    pages: Vec<String>,
+    per_file: usize,
+) -> Vec<(&'static str, String, Value)> {
+    let job = |template, path: String, view: Value| (template, path, view);
+    if pages.len() <= per_file {
+        return vec![job(
+            "sitemap.xml",
+            "sitemap.xml".to_owned(),
+            json!({ "pages": pages }),
+        )];
+    }
+    let mut jobs = Vec::new();
+    let mut files = Vec::new();
+    for (i, chunk) in pages.chunks(per_file).enumerate() {
+        let name = format!("sitemap-{}.xml", i + 1);
+        files.push(format!("{base}/{name}"));
+        jobs.push(("sitemap.xml", name, json!({ "pages": chunk })));
+    }
+    jobs.push((
+        "sitemap_index.xml",
+        "sitemap.xml".to_owned(),
+        json!({ "sitemaps": files }),
+    ));
+    jobs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn sitemaps_split_under_an_index_beyond_the_protocols_limit() {
+        let pages = |n: usize| {
+            (0..n)
+                .map(|i| format!("https://x.jp/p{i}/"))
+                .collect::<Vec<_>>()
+        };
+        let files = |jobs: Vec<(&'static str, String, Value)>| -> Vec<(String, &str, Value)> {
+            jobs.into_iter().map(|(t, p, v)| (p, t, v)).collect()
+        };
+        let one = files(sitemap_files("https://x.jp", pages(3), 3));
+        assert_eq!(one.len(), 1);
+        assert_eq!(
+            (one[0].0.as_str(), one[0].1),
+            ("sitemap.xml", "sitemap.xml")
+        );
+        assert_eq!(one[0].2["pages"].as_array().unwrap().len(), 3);
+
+        let split = files(sitemap_files("https://x.jp", pages(7), 3));
+        let paths: Vec<&str> = split.iter().map(|f| f.0.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        let sizes: Vec<usize> = split[..3]
+            .iter()
+            .map(|f| f.2["pages"].as_array().unwrap().len())
+            .collect();
+        assert_eq!(sizes, [3, 3, 1]);
+        assert_eq!(split[3].1, "sitemap_index.xml");
+        assert_eq!(
+            split[3].2["sitemaps"],
+            json!([
+                "https://x.jp/sitemap-1.xml",
+                "https://x.jp/sitemap-2.xml",
+                "https://x.jp/sitemap-3.xml"
+            ])
+        );
+        assert_eq!(split[0].2["pages"][0], "https://x.jp/p0/");
+        assert_eq!(split[2].2["pages"][0], "https://x.jp/p6/");
+    }
 
     #[test]
     fn pagination_links_the_ends_and_the_neighbours() {
