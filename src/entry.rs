@@ -147,6 +147,43 @@ impl Entry {
     }
 }
 
+/// An entry for unit tests: a facility in 津市 (24201) with a phone number and nothing else.
+#[cfg(test)]
+pub(crate) fn test_entry(id: &str) -> Entry {
+    Entry {
+        id: id.into(),
+        path: format!("content/entries/{id}.md"),
+        name: id.into(),
+        kana: None,
+        category: "facility".into(),
+        services: Vec::new(),
+        municipality: "24201".into(),
+        region: "tsu".into(),
+        address: "x".into(),
+        postal_code: None,
+        lat: None,
+        lon: None,
+        phone: Some("059-000-0000".into()),
+        fax: None,
+        email: None,
+        url: None,
+        operator: None,
+        care: Vec::new(),
+        ages: None,
+        capacity: None,
+        flags: Flags::default(),
+        hours: None,
+        verified: Date {
+            year: 2026,
+            month: 6,
+            day: 1,
+        },
+        source: None,
+        draft: false,
+        description: String::new(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

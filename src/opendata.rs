@@ -1,5 +1,10 @@
 //! Open data out: the published listings as CSV (the municipal open-data standard's columns plus
 //! care items and flags), JSON and GeoJSON, so others can reuse the directory.
+//!
+//! A large directory is published in parts ([`parts`]): static hosts refuse large files (GitHub
+//! Pages over 100 MB; tsunagu keeps every file within 25 MiB), so past a size each format is
+//! written as `entries-1.csv`, `entries-2.csv` …, every part a whole file of its format (a CSV with
+//! its header, a JSON document with the metadata) holding the same listings in every format.
 
 use serde::Serialize;
 use serde_json::{Value, json};
@@ -76,11 +81,11 @@ pub fn csv_header(site: &Site) -> Vec<String> {
 }
 
 /// `entries.csv`: UTF-8 with a BOM (so spreadsheet software reads it as UTF-8) and CRLF rows.
-pub fn entries_csv(site: &Site) -> Vec<u8> {
+pub fn entries_csv(site: &Site, entries: &[Entry]) -> Vec<u8> {
     let cfg = &site.config;
     let mut out = String::from("\u{feff}");
     push_csv_row(&mut out, &csv_header(site));
-    for e in &site.entries {
+    for e in entries {
         let opt = |v: &Option<String>| v.clone().unwrap_or_default();
         let num = |v: Option<f64>| v.map(|x| x.to_string()).unwrap_or_default();
         let municipality = site.municipality_of(e);
@@ -248,18 +253,18 @@ fn stream_document(head: Value, key: &str, items: impl Iterator<Item = impl Seri
     out
 }
 
-/// `entries.json`: the metadata and every published entry.
-pub fn entries_json(site: &Site) -> Vec<u8> {
+/// `entries.json`: the metadata and the entries.
+pub fn entries_json(site: &Site, entries: &[Entry]) -> Vec<u8> {
     stream_document(
         metadata(site),
         "entries",
-        site.entries.iter().map(|e| entry_record(site, e)),
+        entries.iter().map(|e| entry_record(site, e)),
     )
 }
 
 /// `entries.geojson` (RFC 7946): one Point feature per entry that has coordinates.
-pub fn entries_geojson(site: &Site) -> Vec<u8> {
-    let features = site.entries.iter().filter_map(|e| {
+pub fn entries_geojson(site: &Site, entries: &[Entry]) -> Vec<u8> {
+    let features = entries.iter().filter_map(|e| {
         Some(Feature {
             kind: "Feature",
             id: &e.id,
@@ -284,11 +289,73 @@ pub fn record_keys(site: &Site) -> Vec<String> {
     }
 }
 
+/// The most bytes a part of an open-data file is planned for, by [`upper_bound`]: the files come
+/// out smaller, and every one within a static host's limits (25 MiB kept as tsunagu's own).
+pub const PART_BYTES: usize = 20 * 1024 * 1024;
+
+/// More bytes than any format writes for the entry: its text twice (JSON escapes at most double a
+/// character; every other character is one to one) and room for keys, numbers and flags.
+fn upper_bound(e: &Entry) -> usize {
+    let texts = [
+        Some(&e.id),
+        Some(&e.name),
+        e.kana.as_ref(),
+        Some(&e.address),
+        e.postal_code.as_ref(),
+        e.phone.as_ref(),
+        e.fax.as_ref(),
+        e.email.as_ref(),
+        e.url.as_ref(),
+        e.operator.as_ref(),
+        e.hours.as_ref(),
+        e.source.as_ref(),
+        Some(&e.description),
+    ];
+    let text: usize = texts.iter().flatten().map(|s| s.len()).sum::<usize>()
+        + e.services
+            .iter()
+            .chain(&e.care)
+            .map(String::len)
+            .sum::<usize>();
+    2 * text + 4096
+}
+
+/// The parts of the site's open data: [`parts`] of its entries within [`PART_BYTES`], or within
+/// the bytes `TSUNAGU_DATA_PART_BYTES` says (tests set it low to split a small site).
+pub fn site_parts(site: &Site) -> Vec<std::ops::Range<usize>> {
+    let budget = std::env::var("TSUNAGU_DATA_PART_BYTES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(PART_BYTES);
+    parts(&site.entries, budget)
+}
+
+/// The entries of each part, in order: as many as fit in `budget` bytes by [`upper_bound`] (at
+/// least one). One range for a directory that fits whole.
+pub fn parts(entries: &[Entry], budget: usize) -> Vec<std::ops::Range<usize>> {
+    let mut parts = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (i, e) in entries.iter().enumerate() {
+        let b = upper_bound(e);
+        if i > start && bytes + b > budget {
+            parts.push(start..i);
+            (start, bytes) = (i, 0);
+        }
+        bytes += b;
+    }
+    if start < entries.len() || parts.is_empty() {
+        parts.push(start..entries.len());
+    }
+    parts
+}
+
 /// One open-data file: where it goes, how it is made and what the `/data/` page says of it.
 pub struct OpenFile {
-    /// Path below the output root.
-    pub path: &'static str,
-    pub make: fn(&Site) -> Vec<u8>,
+    /// Path below the output root, without the extension: `data/entries`.
+    pub stem: &'static str,
+    pub extension: &'static str,
+    /// The file (or part) of some entries.
+    pub make: fn(&Site, &[Entry]) -> Vec<u8>,
     /// Its name on the `/data/` page.
     pub title: &'static str,
     /// What it holds, in a sentence.
@@ -301,10 +368,23 @@ pub struct OpenFile {
     pub fields: fn(&Site) -> Vec<String>,
 }
 
+impl OpenFile {
+    /// Its path: `data/entries.csv` when the directory is one part, else part `index` (from 0)
+    /// of `parts`, `data/entries-1.csv` ….
+    pub fn path(&self, index: usize, parts: usize) -> String {
+        if parts == 1 {
+            format!("{}.{}", self.stem, self.extension)
+        } else {
+            format!("{}-{}.{}", self.stem, index + 1, self.extension)
+        }
+    }
+}
+
 /// All open-data files.
 pub const FILES: [OpenFile; 3] = [
     OpenFile {
-        path: "data/entries.csv",
+        stem: "data/entries",
+        extension: "csv",
         make: entries_csv,
         title: "掲載情報の一覧（CSV）",
         about: "掲載しているすべての事業所・学校などを1行に1件ずつ並べた表です。列は自治体オープンデータの推奨データセットにならった並びに、医療的ケアと「対応できること」の列を加えたものです。医療的ケアの列は対応できるときに 1、「対応できること」の列は 1（できる）・0（できない）・空欄（掲載なし）です。",
@@ -313,7 +393,8 @@ pub const FILES: [OpenFile; 3] = [
         fields: csv_header,
     },
     OpenFile {
-        path: "data/entries.json",
+        stem: "data/entries",
+        extension: "json",
         make: entries_json,
         title: "掲載情報（JSON）",
         about: "CSV と同じ掲載に紹介文を加え、プログラムから使いやすい形にしたものです。先頭にサイト名・ライセンス・データの時点などが、entries に1件ずつの情報が入っています。",
@@ -322,7 +403,8 @@ pub const FILES: [OpenFile; 3] = [
         fields: record_keys,
     },
     OpenFile {
-        path: "data/entries.geojson",
+        stem: "data/entries",
+        extension: "geojson",
         make: entries_geojson,
         title: "地図用の掲載情報（GeoJSON）",
         about: "緯度・経度のある掲載を、地図ソフトで開ける形（GeoJSON、RFC 7946）にしたものです。サイトの情報は metadata に、各地点の情報は properties に、JSON と同じ項目で入っています。",
@@ -350,6 +432,56 @@ mod tests {
             serde_json::from_slice::<Value>(&empty).unwrap(),
             json!({"items": []})
         );
+    }
+
+    #[test]
+    #[allow(clippy::single_range_in_vec_init)] // a list of one part
+    fn parts_stay_within_their_budget_and_cover_every_entry_once() {
+        let entry = |id: &str, description: usize| Entry {
+            description: "あ".repeat(description),
+            ..crate::entry::test_entry(id)
+        };
+        let entries: Vec<Entry> = (0..10).map(|i| entry(&format!("e{i}"), i * 100)).collect();
+        let whole: usize = entries.iter().map(upper_bound).sum();
+        assert_eq!(parts(&entries, whole), [0..10]);
+        assert_eq!(
+            parts(&[], 100),
+            [0..0],
+            "an empty directory is one empty part"
+        );
+        let budget = whole / 3;
+        let cut = parts(&entries, budget);
+        assert!(cut.len() >= 3, "{cut:?}");
+        assert_eq!(cut.first().unwrap().start, 0);
+        assert_eq!(cut.last().unwrap().end, 10);
+        for w in cut.windows(2) {
+            assert_eq!(w[0].end, w[1].start);
+        }
+        for r in &cut {
+            let bytes: usize = entries[r.clone()].iter().map(upper_bound).sum();
+            assert!(bytes <= budget || r.len() == 1, "{r:?}: {bytes} > {budget}");
+        }
+        // An entry larger than the budget is a part of its own, never dropped.
+        assert_eq!(parts(&entries[..2], 1), [0..1, 1..2]);
+        // The bound holds: every format writes less for each entry.
+        let site = crate::site::Site::new(
+            crate::config::test_config(Vec::new()),
+            Vec::new(),
+            crate::date::Date {
+                year: 2026,
+                month: 1,
+                day: 1,
+            },
+        );
+        let heavy = Entry {
+            description: "\"\\\n".repeat(500),
+            ..entry("x", 0)
+        };
+        for f in &FILES {
+            let one = (f.make)(&site, std::slice::from_ref(&heavy)).len();
+            let none = (f.make)(&site, &[]).len();
+            assert!(one - none <= upper_bound(&heavy), "{}", f.extension);
+        }
     }
 
     #[test]

@@ -182,13 +182,20 @@ fn concurrent_stage(stage: &'static str, started: std::time::Instant) -> StageTi
     }
 }
 
-/// Writes the open-data files, each a task of its own: they are often the last work of a build,
-/// and two threads share them then. A thread holds one file in memory at a time.
+/// Writes the open-data files (each part of each format a task of its own: they are often the
+/// last work of a build, and two threads share them then). A thread holds one file in memory at a
+/// time.
 fn open_data(site: &site::Site, staging: &output::Staging) -> Result<StageTime, String> {
     let started = std::time::Instant::now();
-    opendata::FILES
-        .par_iter()
-        .try_for_each(|f| staging.write(f.path, &(f.make)(site)))?;
+    let parts = opendata::site_parts(site);
+    let tasks: Vec<(&opendata::OpenFile, usize)> = opendata::FILES
+        .iter()
+        .flat_map(|f| (0..parts.len()).map(move |i| (f, i)))
+        .collect();
+    tasks.par_iter().try_for_each(|&(f, i)| {
+        let bytes = (f.make)(site, &site.entries[parts[i].clone()]);
+        staging.write(&f.path(i, parts.len()), &bytes)
+    })?;
     Ok(concurrent_stage("open data", started))
 }
 

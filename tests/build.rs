@@ -1013,3 +1013,85 @@ fn the_data_page_lists_the_columns_the_files_have() {
         assert!(!data_page_fields(&page, file).is_empty(), "{file}");
     }
 }
+
+/// A directory too large for one file per format is published in parts: every part a whole file
+/// of its format, the same listings under the same number in every format, nothing lost or
+/// repeated, and the data page linking each part.
+#[test]
+fn large_open_data_is_published_in_whole_parts() {
+    let whole = built();
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("public");
+    let run = common::run_with_env(
+        &std::env::temp_dir(),
+        [
+            OsStr::new("--root"),
+            sample_root().as_os_str(),
+            OsStr::new("build"),
+            OsStr::new("--out"),
+            out.as_os_str(),
+        ],
+        &[("TSUNAGU_DATA_PART_BYTES", "200000")],
+    );
+    run.assert_code(0);
+    let data = out.join("data");
+    assert!(!data.join("entries.csv").exists());
+    let count = (1..)
+        .take_while(|i| data.join(format!("entries-{i}.csv")).exists())
+        .count();
+    assert!(count >= 3, "{count} parts");
+    let whole_csv = read(&whole.out.join("data/entries.csv"));
+    let header = whole_csv.lines().next().unwrap();
+    let whole_json: serde_json::Value =
+        serde_json::from_str(&read(&whole.out.join("data/entries.json"))).unwrap();
+    let (mut rows, mut entries, mut features) = (String::new(), Vec::new(), 0);
+    for i in 1..=count {
+        let csv = read(&data.join(format!("entries-{i}.csv")));
+        assert_eq!(
+            csv.lines().next().unwrap(),
+            header,
+            "part {i} has the header and BOM"
+        );
+        rows.push_str(csv.split_once("\r\n").unwrap().1);
+        let json: serde_json::Value =
+            serde_json::from_str(&read(&data.join(format!("entries-{i}.json")))).unwrap();
+        assert_eq!(
+            json["license"], whole_json["license"],
+            "part {i} has the metadata"
+        );
+        let ids: Vec<&str> = json["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["id"].as_str().unwrap())
+            .collect();
+        assert!(!ids.is_empty());
+        // The same listings under the same number in the CSV.
+        assert!(
+            ids.iter().all(|id| csv.contains(&format!(",{id},"))),
+            "part {i}"
+        );
+        entries.extend(json["entries"].as_array().unwrap().iter().cloned());
+        let geo: serde_json::Value =
+            serde_json::from_str(&read(&data.join(format!("entries-{i}.geojson")))).unwrap();
+        assert_eq!(geo["type"], "FeatureCollection");
+        features += geo["features"].as_array().unwrap().len();
+        assert!(!data.join(format!("entries-{}.csv", count + 1)).exists());
+    }
+    assert_eq!(
+        rows,
+        whole_csv.split_once("\r\n").unwrap().1,
+        "every row once, in order"
+    );
+    assert_eq!(&entries, whole_json["entries"].as_array().unwrap());
+    let whole_geo: serde_json::Value =
+        serde_json::from_str(&read(&whole.out.join("data/entries.geojson"))).unwrap();
+    assert_eq!(features, whole_geo["features"].as_array().unwrap().len());
+    let page = read(&data.join("index.html"));
+    for ext in ["csv", "json", "geojson"] {
+        for i in 1..=count {
+            let link = format!("href=\"{}data/entries-{i}.{ext}\"", facts().root_path);
+            assert!(page.contains(&link), "{link}");
+        }
+    }
+}

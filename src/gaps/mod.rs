@@ -568,40 +568,17 @@ mod compute_tests {
 
     fn entry(id: &str, category: &str, muni: &str, region: &str, care: &[&str]) -> Entry {
         Entry {
-            id: id.into(),
-            path: format!("content/entries/{id}.md"),
-            name: id.into(),
-            kana: None,
             category: category.into(),
-            services: Vec::new(),
             municipality: muni.into(),
             region: region.into(),
-            address: "x".into(),
-            postal_code: None,
-            lat: None,
-            lon: None,
-            phone: Some("059-000-0000".into()),
-            fax: None,
-            email: None,
-            url: None,
-            operator: None,
             care: care.iter().map(|c| (*c).to_owned()).collect(),
-            ages: None,
             capacity: Some(5),
             flags: {
                 let mut flags = Flags::default();
                 flags.set("transport", true);
                 flags
             },
-            hours: None,
-            verified: Date {
-                year: 2026,
-                month: 6,
-                day: 1,
-            },
-            source: None,
-            draft: false,
-            description: String::new(),
+            ..crate::entry::test_entry(id)
         }
     }
 

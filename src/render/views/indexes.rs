@@ -6,6 +6,7 @@
 use serde_json::{Value, json};
 
 use super::{ListSpec, PageJob, Views};
+use crate::diag::thousands;
 use crate::gaps::GapReport;
 use crate::gaps::format::{csv_header, to_json};
 use crate::gojuon::ROWS;
@@ -238,11 +239,27 @@ impl<'a> Views<'a> {
     /// `/data/`: each open-data and gap file, what it holds, its format and its columns, as the
     /// code that writes the file names them.
     pub(in crate::render) fn data_job(&self, report: &GapReport) -> PageJob<'_> {
+        let parts = opendata::site_parts(self.site);
         let mut files: Vec<Value> = opendata::FILES
             .iter()
             .map(|f| {
                 let about = [f.title, f.about, f.format, f.fields_are];
-                self.data_file(f.path, about, (f.fields)(self.site))
+                let mut file = self.data_file(&f.path(0, parts.len()), about, (f.fields)(self.site));
+                if parts.len() > 1 {
+                    file["parts"] = parts
+                        .iter()
+                        .enumerate()
+                        .map(|(i, r)| {
+                            let path = f.path(i, parts.len());
+                            json!({
+                                "url": self.url(&path),
+                                "address": format!("{}/{path}", self.base),
+                                "label": format!("{}〜{}件目", thousands(r.start + 1), thousands(r.end)),
+                            })
+                        })
+                        .collect();
+                }
+                file
             })
             .collect();
         let gaps_json: Vec<String> = match serde_json::from_str(&to_json(report)) {
