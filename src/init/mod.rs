@@ -438,4 +438,7 @@ fn contributing(pref: &Prefecture, capital: &Municipality, regions: &[Region]) -
             "content/entries/tsu/",
             &format!("content/entries/{first_region}/"),
         )
+        .replace("tsu-hidamari", &format!("{}-hidamari", pref.romaji))
+        .replace("nabari-kaede", &format!("{}-kaede", pref.romaji))
+        .replace("kihoku-hanamaru", &format!("{}-hanamaru", pref.romaji))
 }
