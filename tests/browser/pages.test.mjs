@@ -182,6 +182,24 @@ describe('browse pages in a real browser', () => {
     assert.deepEqual(failures, [], failures.join('\n'));
   });
 
+  test('axe-core: no two landmarks of a page share a name (landmark-unique), gap pages included', { timeout: 60_000 }, async () => {
+    const page = await newPage(VIEWPORTS[1]);
+    const failures = [];
+    try {
+      for (const path of ['', 'gaps/', 'gaps/tsu/', 'regions/', 'data/', 'search/']) {
+        await goto(page, path);
+        await page.addScriptTag({ url: url(AXE_URL_PATH) });
+        const result = await page.evaluate(() =>
+          window.axe.run(document, { runOnly: { type: 'rule', values: ['landmark-unique'] }, resultTypes: ['violations'] }),
+        );
+        for (const v of result.violations) failures.push(`${path || '/'}: ${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`);
+      }
+    } finally {
+      await page.close();
+    }
+    assert.deepEqual(failures, [], failures.join('\n'));
+  });
+
   test('the footer of every kind of page links the indexes, and each of them loads', async () => {
     const page = await newPage(VIEWPORTS[1], { javaScript: false });
     try {
