@@ -165,7 +165,10 @@ struct EntryRecord<'a> {
     hours: Option<&'a str>,
     verified: Date,
     source: Option<&'a str>,
-    description: &'a str,
+    /// The Markdown description: in `entries.json`, not in the GeoJSON (a map shows a point's
+    /// facts; the longest text of a listing would about double the file).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    description: Option<&'a str>,
     page: String,
 }
 
@@ -197,7 +200,7 @@ fn entry_record<'a>(site: &'a Site, e: &'a Entry) -> EntryRecord<'a> {
         hours: e.hours.as_deref(),
         verified: e.verified,
         source: e.source.as_deref(),
-        description: &e.description,
+        description: Some(&e.description),
         page: page_url(site, e),
     }
 }
@@ -272,17 +275,34 @@ pub fn entries_geojson(site: &Site, entries: &[Entry]) -> Vec<u8> {
                 kind: "Point",
                 coordinates: [e.lon?, e.lat?],
             },
-            properties: entry_record(site, e),
+            properties: EntryRecord {
+                description: None,
+                ..entry_record(site, e)
+            },
         })
     });
     let head = json!({"type": "FeatureCollection", "metadata": metadata(site)});
     stream_document(head, "features", features)
 }
 
-/// The keys of one entry in `entries.json` (and of a feature's `properties` in
-/// `entries.geojson`), as the first entry serialises; none when nothing is published.
+/// The keys of one entry in `entries.json`, as the first entry serialises; none when nothing is
+/// published.
 pub fn record_keys(site: &Site) -> Vec<String> {
-    let record = |e| serde_json::to_value(entry_record(site, e)).expect("a record serialises");
+    keys(site, |r| r)
+}
+
+/// The keys of a feature's `properties` in `entries.geojson`: those of `entries.json` but the
+/// description.
+pub fn feature_keys(site: &Site) -> Vec<String> {
+    keys(site, |r| EntryRecord {
+        description: None,
+        ..r
+    })
+}
+
+fn keys<'a>(site: &'a Site, shape: impl Fn(EntryRecord<'a>) -> EntryRecord<'a>) -> Vec<String> {
+    let record =
+        |e| serde_json::to_value(shape(entry_record(site, e))).expect("a record serialises");
     match site.entries.first().map(record) {
         Some(Value::Object(map)) => map.keys().cloned().collect(),
         _ => Vec::new(),
@@ -407,10 +427,10 @@ pub const FILES: [OpenFile; 3] = [
         extension: "geojson",
         make: entries_geojson,
         title: "地図用の掲載情報（GeoJSON）",
-        about: "緯度・経度のある掲載を、地図ソフトで開ける形（GeoJSON、RFC 7946）にしたものです。サイトの情報は metadata に、各地点の情報は properties に、JSON と同じ項目で入っています。",
+        about: "緯度・経度のある掲載を、地図ソフトで開ける形（GeoJSON、RFC 7946）にしたものです。サイトの情報は metadata に、各地点の情報は properties に、JSON と同じ項目で入っています（紹介文は JSON だけにあります。id で結び付けられます）。",
         format: "GeoJSON、文字コード UTF-8",
         fields_are: "各地点の properties の項目",
-        fields: record_keys,
+        fields: feature_keys,
     },
 ];
 

@@ -1009,9 +1009,25 @@ fn the_data_page_lists_the_columns_the_files_have() {
     let license = site["license"].as_str().unwrap();
     assert!(text.contains(license), "the licence {license} is named");
     assert!(text.contains("UTF-8"), "the encoding is named");
-    for file in ["data/entries.geojson", "gaps/gaps.json"] {
-        assert!(!data_page_fields(&page, file).is_empty(), "{file}");
-    }
+    assert!(!data_page_fields(&page, "gaps/gaps.json").is_empty());
+    // A GeoJSON feature's properties: the JSON's keys but the description, which only the JSON
+    // carries (a point on a map needs its facts, not its longest text).
+    let geo: serde_json::Value =
+        serde_json::from_str(&read(&b.out.join("data/entries.geojson"))).unwrap();
+    let properties: Vec<String> = geo["features"][0]["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .cloned()
+        .collect();
+    let without_description: Vec<String> = keys
+        .iter()
+        .filter(|k| *k != "description")
+        .cloned()
+        .collect();
+    assert!(keys.iter().any(|k| k == "description"));
+    assert_eq!(properties, without_description);
+    assert_eq!(data_page_fields(&page, "data/entries.geojson"), properties);
 }
 
 /// A directory too large for one file per format is published in parts: every part a whole file
