@@ -60,18 +60,22 @@ bench_fits() {
 }
 
 # measure RESULT CMD…: runs CMD (output inherited) within STEP_TIMEOUT seconds; writes
-# "<wall s> <peak RSS KiB> <CPU s, user + system>" to RESULT. A step over its time is killed and
-# exits 124.
+# "<wall s> <peak RSS KiB> <CPU s, user + system>" to RESULT. A step over its time is killed with
+# its children and exits 124.
 measure() {
     local result=$1
     shift
     python3 - "$result" "$STEP_TIMEOUT" "$@" <<'PY'
-import resource, subprocess, sys, time
+import os, resource, signal, subprocess, sys, time
 out, limit, cmd = sys.argv[1], int(sys.argv[2]), sys.argv[3:]
 start = time.perf_counter()
+# A session of its own, so a step over its time is killed with everything it started.
+child = subprocess.Popen(cmd, start_new_session=True)
 try:
-    code = subprocess.run(cmd, timeout=limit).returncode
+    code = child.wait(timeout=limit)
 except subprocess.TimeoutExpired:
+    os.killpg(child.pid, signal.SIGKILL)
+    child.wait()
     print(f"timed out after {limit} s (STEP_TIMEOUT), killed: {' '.join(cmd)}", file=sys.stderr)
     sys.exit(124)
 wall = time.perf_counter() - start

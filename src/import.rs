@@ -223,6 +223,8 @@ struct Row {
     fields: BTreeMap<&'static str, FieldValue>,
     /// What was left out of the row, for the report.
     note: Option<String>,
+    /// The id comes from the office number (else from a hash of the name and address).
+    numbered: bool,
 }
 
 /// Why a row gives no listing.
@@ -396,6 +398,20 @@ fn rows(
                     at.insert(row.id.clone(), out.len());
                     out.push(row);
                 }
+                // Without an office number, the key is a short hash of the name and address:
+                // another provider whose key collides is reported, never merged.
+                Some(&i) if !row.numbered && out[i].name() != row.name() => {
+                    report.skipped.push((
+                        line,
+                        format!(
+                            "{}: 事業所番号がなく、{}行目の「{}」と同じ id（{}）になるため取り込めません。事業所番号を書き足してください",
+                            row.name(),
+                            out[i].line,
+                            out[i].name(),
+                            row.id
+                        ),
+                    ));
+                }
                 Some(&i) => {
                     let name = row.name().to_owned();
                     if out[i].merge(row, &services) {
@@ -538,6 +554,7 @@ fn row(
         fields.insert("services", FieldValue::List(matched));
     }
     let number = slug_digits(&get(cols.number));
+    let numbered = !number.is_empty();
     let key = if number.is_empty() {
         tag(&format!("{name}{}", get(cols.address)))
     } else if number.len() > MAX_NUMBER_CHARS {
@@ -553,6 +570,7 @@ fn row(
         id,
         fields,
         note,
+        numbered,
     })
 }
 
@@ -766,6 +784,44 @@ mod tests {
         assert_eq!(decode("名称".as_bytes()), "名称");
         let (sjis, _, _) = encoding_rs::SHIFT_JIS.encode("事業所名,住所");
         assert_eq!(decode(&sjis), "事業所名,住所");
+    }
+
+    #[test]
+    fn providers_without_a_number_whose_keys_collide_are_not_merged() {
+        // Two names whose key (a short hash of name and address) is the same.
+        let address = "三重県津市1-1";
+        let mut seen = std::collections::HashMap::new();
+        let (a, b) = (0..)
+            .find_map(|i| {
+                let name = format!("事業所{i}");
+                let key = tag(&format!("{name}{address}"));
+                seen.insert(key, name.clone()).map(|other| (other, name))
+            })
+            .unwrap();
+        let csv = format!(
+            "事業所名,住所,市区町村名,電話番号,サービスの種類\n{a},{address},津市,059-000-0001,訪問看護\n{b},{address},津市,059-000-0002,訪問看護\n"
+        );
+        let config = crate::config::test_config(vec![crate::config::Region {
+            id: "tsu".into(),
+            name: "津".into(),
+            municipalities: vec![crate::config::Municipality {
+                code: "24201".into(),
+                name: "津市".into(),
+                reading: None,
+                point: None,
+                region: "tsu".into(),
+            }],
+        }]);
+        let mut report = Report::default();
+        let rows = rows(&csv, Layout::Kaigo, &config, "visiting-nurse", &mut report).unwrap();
+        assert_eq!(rows.len(), 1);
+        assert_eq!(report.merged, 0);
+        assert_eq!(report.skipped.len(), 1, "{:?}", report.skipped);
+        assert!(
+            report.skipped[0]
+                .1
+                .contains("事業所番号を書き足してください")
+        );
     }
 
     #[test]

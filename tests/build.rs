@@ -1103,6 +1103,13 @@ fn large_open_data_is_published_in_whole_parts() {
     let whole_geo: serde_json::Value =
         serde_json::from_str(&read(&whole.out.join("data/entries.geojson"))).unwrap();
     assert_eq!(features, whole_geo["features"].as_array().unwrap().len());
+    // The home page's open-data links go to the data page, which links every part.
+    let home = read(&out.join("index.html"));
+    assert!(
+        !home.contains("data/entries."),
+        "no link to a file that is not there"
+    );
+    assert!(home.contains(&format!("href=\"{}data/\"", facts().root_path)));
     let page = read(&data.join("index.html"));
     for ext in ["csv", "json", "geojson"] {
         for i in 1..=count {

@@ -222,6 +222,32 @@ fn a_non_empty_folder_is_refused_and_left_as_it_was() {
 }
 
 #[test]
+fn the_current_folder_when_empty_and_an_ordinary_folder_when_new() {
+    let tmp = temp();
+    let here = tmp.path().join("here");
+    fs::create_dir(&here).unwrap();
+    run_in(&here, ["init", "--prefecture", "mie", "."]).assert_code(0);
+    assert!(here.join("content/regions.toml").is_file());
+    let names: Vec<_> = fs::read_dir(&here)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".tsunagu-init"))
+        .collect();
+    assert!(names.is_empty(), "no staging folder left: {names:?}");
+    tsunagu(&here, &["check"]).assert_code(0);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        run_in(tmp.path(), ["init", "--prefecture", "mie", "new"]).assert_code(0);
+        let mode = fs::metadata(tmp.path().join("new"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o755, "not a private temporary folder's 0700");
+    }
+}
+
+#[test]
 fn an_unknown_prefecture_is_refused_with_the_closest_names() {
     let tmp = temp();
     for (typed, closest) in [
@@ -295,7 +321,7 @@ fn a_regions_csv_with_gaps_or_typos_is_refused() {
     let tmp = temp();
     fs::write(
         tmp.path().join("areas.csv"),
-        "津市,中勢\n四日市氏,北勢\n津市,南勢\n",
+        "津市,中勢\n四日市氏,北勢\n津市,南勢\n鈴鹿市,\"鈴\n亀\"\n",
     )
     .unwrap();
     let run = run_in(

@@ -95,37 +95,71 @@ pub fn init(req: &Request<'_>) -> Result<Report, Refusal> {
     };
     let files = files(req, &regions);
 
-    let parent = match dir.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
-        _ => PathBuf::from("."),
-    };
     let io = |what: &str, e: std::io::Error| Refusal::Io(format!("{what}: {e}"));
-    std::fs::create_dir_all(&parent).map_err(|e| io(&parent.display().to_string(), e))?;
+    let absolute = std::path::absolute(dir).map_err(|e| io(&dir.display().to_string(), e))?;
+    if absolute.exists() {
+        // An empty folder (the current one, say) is kept: the files are staged inside it and
+        // moved up; on failure everything is removed again, leaving it empty as it was.
+        let staging = stage(&absolute, &files)?;
+        let result = move_children(staging.path(), &absolute);
+        if let Err(e) = result {
+            for child in std::fs::read_dir(&absolute).into_iter().flatten().flatten() {
+                let _ = std::fs::remove_dir_all(child.path())
+                    .or_else(|_| std::fs::remove_file(child.path()));
+            }
+            return Err(io(&dir.display().to_string(), e));
+        }
+    } else {
+        let parent = absolute.parent().unwrap_or(Path::new("/")).to_path_buf();
+        std::fs::create_dir_all(&parent).map_err(|e| io(&parent.display().to_string(), e))?;
+        let staged = stage(&parent, &files)?.keep();
+        // A temporary folder is private (0700); the site is an ordinary folder.
+        set_mode(&staged);
+        std::fs::rename(&staged, &absolute).map_err(|e| {
+            let _ = std::fs::remove_dir_all(&staged);
+            io(&dir.display().to_string(), e)
+        })?;
+    }
+    Ok(Report {
+        dir: dir.to_path_buf(),
+        regions,
+    })
+}
+
+/// Writes `files` into a new temporary folder in `parent`.
+fn stage(parent: &Path, files: &[(String, String)]) -> Result<tempfile::TempDir, Refusal> {
+    let io = |what: &str, e: std::io::Error| Refusal::Io(format!("{what}: {e}"));
     let staging = tempfile::Builder::new()
         .prefix(".tsunagu-init-")
-        .tempdir_in(&parent)
+        .tempdir_in(parent)
         .map_err(|e| io(&parent.display().to_string(), e))?;
-    for (rel, text) in &files {
+    for (rel, text) in files {
         let path = staging.path().join(rel);
         if let Some(p) = path.parent() {
             std::fs::create_dir_all(p).map_err(|e| io(&p.display().to_string(), e))?;
         }
         std::fs::write(&path, text).map_err(|e| io(rel, e))?;
     }
-    // An empty target is replaced; a non-empty one was refused above.
-    if dir.exists() {
-        std::fs::remove_dir(dir).map_err(|_| Refusal::NotEmpty(dir.to_path_buf()))?;
-    }
-    let staged = staging.keep();
-    std::fs::rename(&staged, dir).map_err(|e| {
-        let _ = std::fs::remove_dir_all(&staged);
-        io(&dir.display().to_string(), e)
-    })?;
-    Ok(Report {
-        dir: dir.to_path_buf(),
-        regions,
-    })
+    Ok(staging)
 }
+
+/// Moves every entry of `from` into `to` (same file system).
+fn move_children(from: &Path, to: &Path) -> std::io::Result<()> {
+    for child in std::fs::read_dir(from)? {
+        let child = child?;
+        std::fs::rename(child.path(), to.join(child.file_name()))?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn set_mode(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755));
+}
+
+#[cfg(not(unix))]
+fn set_mode(_: &Path) {}
 
 /// The regions a CSV assigns: each row a municipality (name or five/six-digit code), a region
 /// name and optionally a region id. A first row naming no municipality is a header. Every
@@ -167,6 +201,14 @@ pub fn regions_from_csv(pref: &Prefecture, text: &str) -> Result<Vec<Region>, St
         let (name, id) = (cell(1), cell(2));
         if name.is_empty() {
             problems.push(format!("{line}行目: {} の圏域名がありません", m.name));
+            continue;
+        }
+        // The name goes into TOML comments and a Markdown table as it is.
+        if name.chars().any(|c| c.is_control() || c == '|') {
+            problems.push(format!(
+                "{line}行目: 圏域名 `{}` に改行・制御文字・「|」は使えません",
+                name.escape_debug()
+            ));
             continue;
         }
         if !id.is_empty() && !is_slug(id) {

@@ -119,14 +119,23 @@ impl<'a> Views<'a> {
             lines: HashMap::new(),
             card_template: String::new(),
         };
+        // Each format's file, or the data page when the directory is published in parts.
+        let parts = crate::opendata::site_parts(site).len();
+        let data_links: serde_json::Map<String, Value> = crate::opendata::FILES
+            .iter()
+            .map(|f| {
+                let path = if parts == 1 {
+                    f.path(0, 1)
+                } else {
+                    "data/".to_owned()
+                };
+                (f.extension.to_owned(), Value::String(v.url(&path)))
+            })
+            .collect();
         v.nav = json!({
             "gaps_url": v.url("gaps/"),
             "indexes": v.index_links(),
-            "data": {
-                "csv": v.url("data/entries.csv"),
-                "json": v.url("data/entries.json"),
-                "geojson": v.url("data/entries.geojson"),
-            },
+            "data": data_links,
             "categories": cfg.categories.iter().map(|c| json!({
                 "id": c.id, "label": c.label, "description": c.description,
                 "url": v.url(&format!("categories/{}/", c.id)),
