@@ -140,6 +140,12 @@ fn fresh_starter_sites_pass_check_and_build() {
         let build = tsunagu(&dir, &["build", "--out", out.to_str().unwrap()]);
         build.assert_code(0);
         assert!(out.join("index.html").is_file() && out.join("gaps/index.html").is_file());
+        // Nothing has a position yet: the home page offers no 近くを探す it could not answer.
+        let home = fs::read_to_string(out.join("index.html")).unwrap();
+        assert!(
+            !home.contains("home-near-form") && !home.contains("home.js"),
+            "{pref}"
+        );
         // The gap page names the municipalities whose distances it could not compute.
         let region = &regions(&dir)[0].0;
         let gap = fs::read_to_string(out.join(format!("gaps/{region}/index.html"))).unwrap();

@@ -141,6 +141,8 @@ impl<'a> Views<'a> {
                 "url": v.url(&format!("categories/{}/", c.id)),
                 "count": site.in_category(&c.id).len(),
             })).collect::<Vec<_>>(),
+            // Whether any municipality can be the origin of 近くを探す.
+            "located": site.centre().is_some(),
             "regions": cfg.regions.iter().map(|r| json!({
                 "id": r.id, "name": r.name, "url": v.url(&format!("regions/{}/", r.id)),
                 "count": site.in_region(&r.id).len(),
