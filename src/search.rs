@@ -179,10 +179,8 @@ pub fn documents(site: &Site, facets: &Facets) -> Vec<Doc> {
                 .collect();
             // Without a position of its own or its municipality's, a listing sorts by distance
             // from the middle of the site's points (approximate, like a municipality's).
-            let ((lat, lon), approx) = match (e.lat, e.lon) {
-                (Some(lat), Some(lon)) => ((lat, lon), false),
-                _ => (m.point.or(centre).unwrap_or_default(), true),
-            };
+            let (lat, lon) = site.location(e).or(centre).unwrap_or_default();
+            let approx = e.lat.is_none() || e.lon.is_none();
             Doc {
                 id: e.id.clone(),
                 name: e.name.clone(),

@@ -95,7 +95,6 @@ pub fn init(req: &Request<'_>) -> Result<Report, Refusal> {
     };
     let files = files(req, &regions);
 
-    let io = |what: &str, e: std::io::Error| Refusal::Io(format!("{what}: {e}"));
     let absolute = std::path::absolute(dir).map_err(|e| io(&dir.display().to_string(), e))?;
     if absolute.exists() {
         // An empty folder (the current one, say) is kept: the files are staged inside it and
@@ -126,9 +125,13 @@ pub fn init(req: &Request<'_>) -> Result<Report, Refusal> {
     })
 }
 
+/// A failed file operation on `what`.
+fn io(what: &str, e: std::io::Error) -> Refusal {
+    Refusal::Io(format!("{what}: {e}"))
+}
+
 /// Writes `files` into a new temporary folder in `parent`.
 fn stage(parent: &Path, files: &[(String, String)]) -> Result<tempfile::TempDir, Refusal> {
-    let io = |what: &str, e: std::io::Error| Refusal::Io(format!("{what}: {e}"));
     let staging = tempfile::Builder::new()
         .prefix(".tsunagu-init-")
         .tempdir_in(parent)
