@@ -165,10 +165,8 @@ struct EntryRecord<'a> {
     hours: Option<&'a str>,
     verified: Date,
     source: Option<&'a str>,
-    /// The Markdown description: in `entries.json`, not in the GeoJSON (a map shows a point's
-    /// facts; the longest text of a listing would about double the file).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    description: Option<&'a str>,
+    /// The Markdown description.
+    description: &'a str,
     page: String,
 }
 
@@ -200,7 +198,7 @@ fn entry_record<'a>(site: &'a Site, e: &'a Entry) -> EntryRecord<'a> {
         hours: e.hours.as_deref(),
         verified: e.verified,
         source: e.source.as_deref(),
-        description: Some(&e.description),
+        description: &e.description,
         page: page_url(site, e),
     }
 }
@@ -212,7 +210,39 @@ struct Feature<'a> {
     kind: &'static str,
     id: &'a str,
     geometry: Point,
-    properties: EntryRecord<'a>,
+    properties: PointRecord<'a>,
+}
+
+/// What a map shows of a point: who, what kind, where, the phone number, the care items and the
+/// page. Everything else is in the CSV and JSON under the same `id`; a copy of it here would
+/// triple the file (about 100 MB more at 100,000 listings) for what a map never shows.
+#[derive(Serialize)]
+struct PointRecord<'a> {
+    id: &'a str,
+    name: &'a str,
+    category: &'a str,
+    category_label: Option<&'a str>,
+    municipality_code: &'a str,
+    municipality: Option<&'a str>,
+    phone: Option<&'a str>,
+    care: &'a [String],
+    page: String,
+}
+
+impl<'a> From<EntryRecord<'a>> for PointRecord<'a> {
+    fn from(r: EntryRecord<'a>) -> Self {
+        PointRecord {
+            id: r.id,
+            name: r.name,
+            category: r.category,
+            category_label: r.category_label,
+            municipality_code: r.municipality_code,
+            municipality: r.municipality,
+            phone: r.phone,
+            care: r.care,
+            page: r.page,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -275,10 +305,7 @@ pub fn entries_geojson(site: &Site, entries: &[Entry]) -> Vec<u8> {
                 kind: "Point",
                 coordinates: [e.lon?, e.lat?],
             },
-            properties: EntryRecord {
-                description: None,
-                ..entry_record(site, e)
-            },
+            properties: entry_record(site, e).into(),
         })
     });
     let head = json!({"type": "FeatureCollection", "metadata": metadata(site)});
@@ -288,21 +315,19 @@ pub fn entries_geojson(site: &Site, entries: &[Entry]) -> Vec<u8> {
 /// The keys of one entry in `entries.json`, as the first entry serialises; none when nothing is
 /// published.
 pub fn record_keys(site: &Site) -> Vec<String> {
-    keys(site, |r| r)
+    keys(site, serde_json::to_value)
 }
 
-/// The keys of a feature's `properties` in `entries.geojson`: those of `entries.json` but the
-/// description.
+/// The keys of a feature's `properties` in `entries.geojson`.
 pub fn feature_keys(site: &Site) -> Vec<String> {
-    keys(site, |r| EntryRecord {
-        description: None,
-        ..r
-    })
+    keys(site, |r| serde_json::to_value(PointRecord::from(r)))
 }
 
-fn keys<'a>(site: &'a Site, shape: impl Fn(EntryRecord<'a>) -> EntryRecord<'a>) -> Vec<String> {
-    let record =
-        |e| serde_json::to_value(shape(entry_record(site, e))).expect("a record serialises");
+fn keys<'a>(
+    site: &'a Site,
+    shape: impl Fn(EntryRecord<'a>) -> serde_json::Result<Value>,
+) -> Vec<String> {
+    let record = |e| shape(entry_record(site, e)).expect("a record serialises");
     match site.entries.first().map(record) {
         Some(Value::Object(map)) => map.keys().cloned().collect(),
         _ => Vec::new(),
@@ -427,7 +452,7 @@ pub const FILES: [OpenFile; 3] = [
         extension: "geojson",
         make: entries_geojson,
         title: "地図用の掲載情報（GeoJSON）",
-        about: "緯度・経度のある掲載を、地図ソフトで開ける形（GeoJSON、RFC 7946）にしたものです。サイトの情報は metadata に、各地点の情報は properties に、JSON と同じ項目で入っています（紹介文は JSON だけにあります。id で結び付けられます）。",
+        about: "緯度・経度のある掲載を、地図ソフトで開ける形（GeoJSON、RFC 7946）にしたものです。サイトの情報は metadata に、各地点の名前・種類・市町村・電話番号・医療的ケア・ページは properties に入っています。ほかの項目は CSV と JSON にあり、id で結び付けられます。",
         format: "GeoJSON、文字コード UTF-8",
         fields_are: "各地点の properties の項目",
         fields: feature_keys,

@@ -600,8 +600,6 @@ fn every_entry_page_names_the_centre_and_offers_a_mail_about_an_error() {
         );
         let body = get("body");
         for part in [
-            e.name.clone(),
-            format!("掲載ID：{}", e.id),
             format!("{}/entries/{}/", f.base_url, e.id),
             "誤っている内容".to_owned(),
             "正しい内容".to_owned(),
@@ -1010,8 +1008,8 @@ fn the_data_page_lists_the_columns_the_files_have() {
     assert!(text.contains(license), "the licence {license} is named");
     assert!(text.contains("UTF-8"), "the encoding is named");
     assert!(!data_page_fields(&page, "gaps/gaps.json").is_empty());
-    // A GeoJSON feature's properties: the JSON's keys but the description, which only the JSON
-    // carries (a point on a map needs its facts, not its longest text).
+    // A GeoJSON feature's properties: what a map shows of a point, each a key of the JSON too
+    // (the rest is joined by id), and every property the same value as in the JSON.
     let geo: serde_json::Value =
         serde_json::from_str(&read(&b.out.join("data/entries.geojson"))).unwrap();
     let properties: Vec<String> = geo["features"][0]["properties"]
@@ -1020,13 +1018,39 @@ fn the_data_page_lists_the_columns_the_files_have() {
         .keys()
         .cloned()
         .collect();
-    let without_description: Vec<String> = keys
-        .iter()
-        .filter(|k| *k != "description")
-        .cloned()
-        .collect();
-    assert!(keys.iter().any(|k| k == "description"));
-    assert_eq!(properties, without_description);
+    assert_eq!(
+        properties,
+        [
+            "id",
+            "name",
+            "category",
+            "category_label",
+            "municipality_code",
+            "municipality",
+            "phone",
+            "care",
+            "page"
+        ]
+    );
+    assert!(properties.iter().all(|p| keys.contains(p)));
+    let json: serde_json::Value =
+        serde_json::from_str(&read(&b.out.join("data/entries.json"))).unwrap();
+    for f in geo["features"].as_array().unwrap() {
+        let id = &f["properties"]["id"];
+        let record = json["entries"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| &e["id"] == id)
+            .unwrap();
+        for p in &properties {
+            assert_eq!(f["properties"][p], record[p], "{id}: {p}");
+        }
+        assert_eq!(
+            f["geometry"]["coordinates"],
+            serde_json::json!([record["lon"], record["lat"]])
+        );
+    }
     assert_eq!(data_page_fields(&page, "data/entries.geojson"), properties);
 }
 

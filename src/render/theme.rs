@@ -38,6 +38,10 @@ pub(super) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/care_choices.html"),
     ),
     (
+        "menu.html",
+        include_str!("../../themes/default/templates/menu.html"),
+    ),
+    (
         "guide.html",
         include_str!("../../themes/default/templates/guide.html"),
     ),

@@ -25,9 +25,9 @@ struct ListSpec<'a> {
     /// Path of page 1, ending with `/`.
     path: String,
     entries: Vec<&'a Entry>,
-    /// Each entry as one line (`line.html`) instead of its card: for the lists that only repeat
-    /// entries the category, region and municipality lists show in full, so that a large site
-    /// publishes each card three times, not once more per care item it accepts.
+    /// Each entry as one line (`line.html`) instead of its card: every list but a municipality's,
+    /// where a family chooses among the places near them. A large site then publishes each card
+    /// once, and a short line on its category, region, care-item and 50音 lists.
     lines: bool,
     subsections: Vec<Subsection>,
     /// Breadcrumbs between ホーム and the list.
@@ -73,10 +73,10 @@ pub(super) struct Views<'a> {
     pub(super) common_site: Value,
     pub(super) nav: Value,
     pub(super) care_items: Value,
-    /// Each entry's card (`card.html`) by entry id: rendered once, shown on three lists.
+    /// Each entry's card (`card.html`) by entry id, shown on its municipality's list.
     pub(super) cards: HashMap<&'a str, String>,
-    /// Each entry as one line (`line.html`) by entry id: rendered once, shown on the care-item
-    /// and 50音 lists.
+    /// Each entry as one line (`line.html`) by entry id: rendered once, shown on the category,
+    /// region, care-item and 50音 lists.
     pub(super) lines: HashMap<&'a str, String>,
     /// `card.html` with placeholders, the search page's `<template>` for result cards.
     pub(super) card_template: String,
@@ -134,6 +134,8 @@ impl<'a> Views<'a> {
             .collect();
         v.nav = json!({
             "gaps_url": v.url("gaps/"),
+            "header": ([indexes::SEARCH, indexes::MENU]
+                .map(|(label, path)| json!({"label": label, "url": v.url(path)}))),
             "indexes": v.index_links(),
             "data": data_links,
             "categories": cfg.categories.iter().map(|c| json!({
@@ -276,6 +278,7 @@ impl<'a> Views<'a> {
         ));
         for c in &cfg.categories {
             let list = ListSpec {
+                lines: true,
                 crumbs: vec![self.link(indexes::CATEGORIES)],
                 ..ListSpec::new(
                     "category",
@@ -328,6 +331,7 @@ impl<'a> Views<'a> {
             let names: Vec<&str> = r.municipalities.iter().map(|m| m.name.as_str()).collect();
             let region_url = self.url(&format!("regions/{}/", r.id));
             let list = ListSpec {
+                lines: true,
                 subsections: r
                     .municipalities
                     .iter()
@@ -508,15 +512,14 @@ impl<'a> Views<'a> {
             .map_or(e.municipality.as_str(), |m| m.name.as_str())
     }
 
-    /// A `mailto:` to the centre about an error in an entry, with the entry's name, id and page in
-    /// the subject and body, and a short form for the reader to fill in.
+    /// A `mailto:` to the centre about an error in an entry: its name in the subject, its page
+    /// (which names its id) and a short form in the body. Kept short: every character but ASCII
+    /// letters and digits takes 3 to 9 bytes of every entry page.
     fn report_href(&self, to: &str, e: &Entry) -> String {
-        // Short: every character but ASCII letters and digits takes 3 to 9 bytes of each page.
         let subject = format!("掲載内容の誤り：{}", e.name);
         let body = format!(
-            "事業所：{}\n掲載ID：{}\nページ：{}/entries/{}/\n\n\
-             誤っている内容：\n\n正しい内容：\n\nお名前・ご連絡先（任意）：\n",
-            e.name, e.id, self.base, e.id
+            "{}/entries/{}/\n\n誤っている内容：\n\n正しい内容：\n",
+            self.base, e.id
         );
         mailto_href(to, &[("subject", &subject), ("body", &body)])
     }

@@ -39,7 +39,7 @@ describe('browse pages in a real browser', () => {
   }
 
   /** The entry names a list page shows (its lines). */
-  const listed = (page) => page.locator('main ul.lines .line-name').allInnerTexts();
+  const listed = (page) => page.locator('main ul.lines li > a:first-child').allInnerTexts();
 
   before(
     async () => {
@@ -75,7 +75,7 @@ describe('browse pages in a real browser', () => {
         const names = await listed(page);
         assert.equal(names.length, Math.min(count, 50), 'the first page lists up to 50 entries');
         assert.equal(await page.locator('.breadcrumbs a').nth(1).innerText(), '医療的ケアから探す');
-        await page.locator('main ul.lines .line-name').first().click();
+        await page.locator('main ul.lines li > a:first-child').first().click();
         await page.waitForURL(/\/tsunagu\/entries\/[a-z0-9-]+\/$/);
         assert.equal((await page.locator('h1').innerText()).trim(), names[0]);
         const care = await page.locator('main section', { has: page.locator('#care-heading') }).innerText();

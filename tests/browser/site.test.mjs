@@ -139,6 +139,7 @@ describe('sample site in a real browser', () => {
       ['category list', 'categories/facility/'],
       ['region list', 'regions/iga/'],
       ['municipality list', municipalityPath],
+      ['menu', 'menu/'],
       ['gaps overview', 'gaps/'],
       ['gap region', 'gaps/iga/'],
       ['404', 'this-page-does-not-exist/', 404],
@@ -176,7 +177,7 @@ describe('sample site in a real browser', () => {
       await page.locator('main a[href$="/categories/visiting-nurse/"]').first().click();
       await page.waitForURL(/\/tsunagu\/categories\/visiting-nurse\/$/);
       assert.equal(await page.locator('h1').innerText(), '訪問看護');
-      const first = page.locator('main .card-title a').first();
+      const first = page.locator('main ul.lines li > a:first-child').first();
       const name = (await first.innerText()).trim();
       await first.click();
       await page.waitForURL(/\/tsunagu\/entries\/[a-z0-9-]+\/$/);
@@ -252,31 +253,35 @@ describe('sample site in a real browser', () => {
     }
   });
 
-  test('no JavaScript, keyboard only: the header menu opens with Enter and leads to a region', async () => {
+  test('no JavaScript, keyboard only: the header\'s メニュー opens the menu page, which leads to a region', async () => {
     const page = await newPage(VIEWPORTS[0], { javaScript: false });
     try {
       await goto(page, entryPath);
-      const details = page.locator('details.header-menu');
-      assert.equal(await details.evaluate((d) => d.open), false, 'closed at first');
-      assert.equal(await page.locator('.site-nav a').first().isVisible(), false);
-      let onSummary = false;
-      for (let i = 0; i < 6 && !onSummary; i++) {
+      const menu = 'a.header-button[href$="/menu/"]';
+      let onMenu = false;
+      for (let i = 0; i < 6 && !onMenu; i++) {
         await page.keyboard.press('Tab');
-        onSummary = await page.evaluate(() => document.activeElement?.matches('details.header-menu > summary'));
+        onMenu = await page.evaluate((sel) => document.activeElement?.matches(sel), menu);
       }
-      assert.ok(onSummary, 'the menu is among the first Tab stops (skip link, title, 探す, メニュー)');
+      assert.ok(onMenu, 'the menu is among the first Tab stops (skip link, title, 探す, メニュー)');
       await page.keyboard.press('Enter');
-      assert.equal(await details.evaluate((d) => d.open), true, 'Enter opens the menu');
-      assert.equal(await page.locator('.site-nav').getAttribute('aria-label'), 'メインメニュー');
-      await page.keyboard.press('Tab');
-      const first = await page.evaluate(() => document.activeElement?.getAttribute('href'));
-      assert.match(first ?? '', /\/tsunagu\/categories\/[a-z-]+\/$/, 'next Tab goes to the first category');
-      let href = first;
-      for (let i = 0; i < 10 && !/\/regions\//.test(href ?? ''); i++) {
+      await page.waitForURL(/\/tsunagu\/menu\/$/);
+      assert.equal(await page.locator(menu).getAttribute('aria-current'), 'page');
+      assert.equal(await page.locator('main .site-nav').getAttribute('aria-label'), 'メインメニュー');
+      const hrefs = await page.locator('main .site-nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      const category = hrefs.findIndex((h) => /\/categories\/[a-z-]+\/$/.test(h));
+      const region = hrefs.findIndex((h) => /\/regions\/[a-z-]+\/$/.test(h));
+      assert.ok(category >= 0 && region > category, `the categories, then the regions: ${hrefs}`);
+      for (const path of ['search/', 'care/ventilator/', 'categories/', 'regions/', 'care/', 'entries/', 'data/', 'gaps/']) {
+        assert.ok(hrefs.includes(`/tsunagu/${path}`), `the menu links ${path}`);
+      }
+      await page.locator('main').focus();
+      let href = '';
+      for (let i = 0; i < 20 && !/\/regions\/[a-z-]+\/$/.test(href ?? ''); i++) {
         await page.keyboard.press('Tab');
         href = await page.evaluate(() => document.activeElement?.getAttribute('href'));
       }
-      assert.match(href ?? '', /\/tsunagu\/regions\/[a-z-]+\/$/, 'the regions follow the categories');
+      assert.match(href ?? '', /\/tsunagu\/regions\/[a-z-]+\/$/, 'Tab reaches a region');
       await page.keyboard.press('Enter');
       await page.waitForURL(/\/tsunagu\/regions\/[a-z-]+\/$/);
     } finally {
@@ -288,10 +293,11 @@ describe('sample site in a real browser', () => {
     const page = await newPage(VIEWPORTS[1], { javaScript: false });
     try {
       await goto(page, entryPath);
-      assert.equal(await page.locator('.header-menu > summary').isVisible(), true, 'the menu is shown on screen');
+      const menu = page.locator('a.header-button[href$="/menu/"]');
+      assert.equal(await menu.isVisible(), true, 'the menu is shown on screen');
       await page.emulateMedia({ media: 'print' });
-      assert.equal(await page.locator('.header-menu > summary').isVisible(), false, 'the menu is hidden in print');
-      assert.equal(await page.locator('a.header-button').isVisible(), false, '探す is hidden in print');
+      assert.equal(await menu.isVisible(), false, 'the menu is hidden in print');
+      assert.equal(await page.locator('a.header-button[href$="/search/"]').isVisible(), false, '探す is hidden in print');
       assert.equal(await page.locator('.skip-link').isVisible(), false, 'skip link is hidden in print');
       assert.equal(await page.locator('main h1').isVisible(), true, 'the content still prints');
       assert.match(await page.locator('main').innerText(), /最終確認日/);

@@ -1,4 +1,5 @@
-//! The browse indexes, so that every way a family thinks of a place leads to a list: by care item
+//! The browse indexes, so that every way a family thinks of a place leads to a list: the menu of
+//! them all (`/menu/`), by care item
 //! (`/care/` and `/care/<id>/`), by kind (`/categories/`), by region (`/regions/`), by name in
 //! 50音順 (`/entries/` and `/entries/<row>/`), the open-data files (`/data/`), and the static
 //! keyword guide of the search page for browsers without JavaScript.
@@ -19,6 +20,9 @@ pub(super) const REGIONS: (&str, &str) = ("地域から探す", "regions/");
 pub(super) const CARE: (&str, &str) = ("医療的ケアから探す", "care/");
 pub(super) const ENTRIES: (&str, &str) = ("名前の50音順で探す", "entries/");
 pub(super) const DATA: (&str, &str) = ("オープンデータ", "data/");
+/// The header's buttons on every page: the search page and the menu of every way into the lists.
+pub(super) const SEARCH: (&str, &str) = ("探す", "search/");
+pub(super) const MENU: (&str, &str) = ("メニュー", "menu/");
 /// The gap pages (`render::gaps`), linked with the indexes.
 const GAPS: (&str, &str) = ("地域ごとの不足状況", "gaps/");
 
@@ -185,9 +189,15 @@ impl<'a> Views<'a> {
         PageJob::new(template, format!("{path}index.html"), move || view.clone())
     }
 
-    /// `/care/`, `/categories/`, `/regions/` and `/entries/`.
+    /// `/menu/`, `/care/`, `/categories/`, `/regions/` and `/entries/`.
     pub(super) fn index_jobs<'s>(&'s self, jobs: &mut Vec<PageJob<'s>>) {
         let site = self.site;
+        jobs.push(self.index_job(
+            "menu.html",
+            MENU,
+            "種類・地域・医療的ケア・名前から、掲載の一覧を開けます。",
+            json!({}),
+        ));
         jobs.push(self.index_job(
             "guide.html",
             CARE,
