@@ -216,9 +216,9 @@ describe('phone-first layout and print', () => {
       // that accepts more than six care items.
       const path = `municipalities/${data.entries.find((e) => e.care.length > 6).municipality_code}/`;
       await goto(page, path);
-      const ids = await page.locator('main article.card').evaluateAll((cards) => cards.map((c) => c.querySelector('h3').id.replace(/^entry-/, '')));
+      const ids = await page.locator('main article.card').evaluateAll((cards) => cards.map((c) => c.querySelector('h3 a').getAttribute('href').match(/\/entries\/([^/]+)\/$/)[1]));
       assert.ok(ids.some((id) => byId.get(id).care.length > 6), `${path} has a listing with more than six care items`);
-      const card = (id) => page.locator(`article.card:has([id="entry-${id}"])`);
+      const card = (id) => page.locator(`article.card:has(h3 a[href$="/entries/${id}/"])`);
       assert.doesNotMatch(await card(ids[0]).innerText(), /所在地/, 'on screen the card shows no address');
 
       await page.emulateMedia({ media: 'print' });

@@ -145,8 +145,10 @@ function describe(s) {
 
 /** The list pages' card with `{key}` placeholders (card.html, rendered into the page). */
 const CARD = $('search-card').content.firstElementChild;
+/** A care item of a card (the last item of the list may be 「ほか」). */
+const CARE_ITEM = '.badges > li:not(.more)';
 /** Care items a card lists before 「ほか n 項目」: as many as the template shows. */
-const CARE_SHOWN = CARD.querySelectorAll('.badge-care').length;
+const CARE_SHOWN = CARD.querySelectorAll(CARE_ITEM).length;
 
 /** Replaces `{key}` in the texts and attributes under `node`; values stay text, never markup. */
 function fill(node, values) {
@@ -158,13 +160,13 @@ function fill(node, values) {
   }
 }
 
-/** One item of the template's list `cls` per label (at most `max`, then 「ほか」); without any, the list and its heading go. */
+/** One item of the template's list `cls` per label (at most `max`, then 「ほか」); without any, the list and its label (the paragraph before it) go. */
 function fillList(art, cls, labels, key, max = Infinity) {
   const proto = art.querySelector(cls);
   const ul = proto.parentElement;
   const more = ul.querySelector('.more');
   if (!labels.length) {
-    art.querySelector(`#${CSS.escape(ul.getAttribute('aria-labelledby'))}`).remove();
+    ul.previousElementSibling.remove();
     return ul.remove();
   }
   // The template's spacing between items, kept so that the text reads as on the list pages.
@@ -210,8 +212,8 @@ function card(h) {
   }
   // The care items asked for come first: the card shows it accepts them.
   const care = [...h.care].sort((a, b) => current.care.includes(b.id) - current.care.includes(a.id));
-  fillList(art, '.badge-care', care.map(label), 'care', CARE_SHOWN);
-  fillList(art, '.chip', h.flags.map(label), 'flag');
+  fillList(art, CARE_ITEM, care.map(label), 'care', CARE_SHOWN);
+  fillList(art, '.chips > li', h.flags.map(label), 'flag');
   const li = make('li');
   li.append(art);
   return li;
