@@ -78,11 +78,10 @@ export async function tempDir(prefix) {
 }
 
 /**
- * `tsunagu [--root ROOT] build --out OUT` (TSUNAGU_BIN, or cargo run from the repository).
- * Resolves to the seconds it took; throws with the output when it fails.
+ * `tsunagu ARGS` (TSUNAGU_BIN, or cargo run from the repository). Resolves to the seconds it took;
+ * throws with the output when it fails.
  */
-export async function build(out, root) {
-  const args = [...(root ? ['--root', root] : []), 'build', '--out', out];
+export async function tsunagu(args) {
   const [cmd, all] = process.env.TSUNAGU_BIN
     ? [process.env.TSUNAGU_BIN, args]
     : ['cargo', ['run', '--quiet', '--', ...args]];
@@ -90,6 +89,11 @@ export async function build(out, root) {
   const res = await run(cmd, all, { cwd: REPO, env: { ...process.env, SOURCE_DATE_EPOCH } });
   if (res.code !== 0) throw new Error(`${cmd} ${all.join(' ')} failed (${res.code}):\n${res.stdout}\n${res.stderr}`);
   return (Date.now() - started) / 1000;
+}
+
+/** `tsunagu [--root ROOT] build --out OUT`; resolves to the seconds it took. */
+export function build(out, root) {
+  return tsunagu([...(root ? ['--root', root] : []), 'build', '--out', out]);
 }
 
 export function launch() {

@@ -14,6 +14,7 @@ const [region, muni, age, near, alert, heading, status, summary, ignored, droppe
 ].map((id) => $(`search-${id}`));
 const muniGroups = [...muni.querySelectorAll('optgroup')];
 const MAX_AGE = +age.max; // the form's limit, from the page
+const LOCATED = near.closest('fieldset').dataset.located === 'true'; // false where nothing has a position yet
 const pageTitle = document.title;
 
 let client, tokens, fc; // the reader, its queryTokens, the manifest's facets
@@ -68,7 +69,8 @@ function fromParams(p) {
   }
   const n = p.get('near');
   const ll = /^(-?\d{1,2}(?:\.\d+)?),(-?\d{1,3}(?:\.\d+)?)$/.exec(n ?? '');
-  if (ll && Math.abs(ll[1]) <= 90 && Math.abs(ll[2]) <= 180) s.near = { lat: round2(+ll[1]), lon: round2(+ll[2]) };
+  if (n && !LOCATED) no('近くを探す場所（位置のわかる掲載がまだないため、近い順に並べられません）', n);
+  else if (ll && Math.abs(ll[1]) <= 90 && Math.abs(ll[2]) <= 180) s.near = { lat: round2(+ll[1]), lon: round2(+ll[2]) };
   else if (n && muniOf(n)?.point) s.near = { code: muniOf(n).code };
   else if (n) no('近くを探す場所', n);
   return [s, bad];
