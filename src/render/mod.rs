@@ -56,8 +56,11 @@ fn context(view: &impl Serialize) -> Result<tera::Context, String> {
     tera::Context::from_serialize(view).map_err(|e| error_chain(&e))
 }
 
-/// Entries per list page: long lists are split so a phone never loads thousands of cards.
+/// Cards per list page: long lists are split so a phone never loads thousands of cards.
 const PER_PAGE: usize = 50;
+/// Lines per list page: a line is a quarter of a card, and each page repeats the header and
+/// footer, so lists of lines take twice as many per page.
+const LINES_PER_PAGE: usize = 100;
 
 /// Renders every page and static file, handing each to `write` (path relative to the output root).
 /// Returns the number of pages written.

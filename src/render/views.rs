@@ -8,7 +8,7 @@ use serde::Serialize;
 use serde_json::{Value, json};
 
 use super::markdown::{mailto_href, markdown_to_html, tel_href, url_path};
-use super::{PER_PAGE, PageJob, Theme, context};
+use super::{LINES_PER_PAGE, PER_PAGE, PageJob, Theme, context};
 use crate::entry::{Ages, Entry};
 use crate::fields;
 use crate::site::Site;
@@ -54,6 +54,11 @@ impl<'a> ListSpec<'a> {
             subsections: Vec::new(),
             crumbs: Vec::new(),
         }
+    }
+
+    /// Entries on each page of the list.
+    fn per_page(&self) -> usize {
+        if self.lines { LINES_PER_PAGE } else { PER_PAGE }
     }
 
     fn page_path(&self, number: usize) -> String {
@@ -404,7 +409,7 @@ impl<'a> Views<'a> {
 
     fn list_jobs<'s>(&'s self, spec: ListSpec<'s>, jobs: &mut Vec<PageJob<'s>>) {
         let spec = std::sync::Arc::new(spec);
-        let pages = spec.entries.len().div_ceil(PER_PAGE).max(1);
+        let pages = spec.entries.len().div_ceil(spec.per_page()).max(1);
         for number in 1..=pages {
             let spec = std::sync::Arc::clone(&spec);
             jobs.push(PageJob::new(
@@ -430,8 +435,9 @@ impl<'a> Views<'a> {
 
     fn list_view(&self, spec: &ListSpec<'_>, number: usize, pages: usize) -> ListPage<'_> {
         let total = spec.entries.len();
-        let start = (number - 1) * PER_PAGE;
-        let shown = &spec.entries[start.min(total)..(start + PER_PAGE).min(total)];
+        let per_page = spec.per_page();
+        let start = (number - 1) * per_page;
+        let shown = &spec.entries[start.min(total)..(start + per_page).min(total)];
         let page_url = |n: usize| self.url(&spec.page_path(n));
         let lead = if pages > 1 {
             format!(

@@ -73,7 +73,7 @@ describe('browse pages in a real browser', () => {
         assert.match(await page.locator('main').innerText(), new RegExp(`掲載 ${count} 件`));
         assert.match(await page.locator('main').innerText(), /胃ろう/, 'the everyday words are shown');
         const names = await listed(page);
-        assert.equal(names.length, Math.min(count, 50), 'the first page lists up to 50 entries');
+        assert.equal(names.length, Math.min(count, 100), 'the first page lists up to 100 lines');
         assert.equal(await page.locator('.breadcrumbs a').nth(1).innerText(), '医療的ケアから探す');
         await page.locator('main ul.lines li > a:first-child').first().click();
         await page.waitForURL(/\/tsunagu\/entries\/[a-z0-9-]+\/$/);
