@@ -75,8 +75,7 @@ pub fn render_site(
     globals.insert("site", &views.common_site);
     globals.insert("nav", &views.nav);
     globals.insert("care_items", &views.care_items);
-    views.cards = views.snippets(theme, "card.html")?;
-    views.lines = views.snippets(theme, "line.html")?;
+    views.snippets(theme)?;
     views.card_template = views.card_template(theme)?;
     let mut jobs = views.jobs();
     let (gap_jobs, gap_files) = views.gap_jobs(report);

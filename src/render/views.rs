@@ -175,26 +175,34 @@ impl<'a> Views<'a> {
         v
     }
 
-    /// Every entry rendered with `template` (`card.html`, `line.html`), in parallel.
-    pub(super) fn snippets(
-        &self,
-        theme: &Theme,
-        template: &str,
-    ) -> Result<HashMap<&'a str, String>, String> {
-        self.site
+    /// Every entry's card (`card.html`) and line (`line.html`), in parallel, from one view of it.
+    pub(super) fn snippets(&mut self, theme: &Theme) -> Result<(), String> {
+        let render = |template: &str, ctx: &tera::Context| {
+            let mut snippet = Vec::new();
+            theme.render(template, ctx, &mut snippet)?;
+            String::from_utf8(snippet)
+                .map_err(|_| format!("{template} の描画結果が UTF-8 ではありません"))
+        };
+        let rendered: Vec<(&'a str, String, String)> = self
+            .site
             .entries
             .par_iter()
             .map(|e| {
-                let mut snippet = Vec::new();
-                let view = CardPage {
+                let ctx = context(&CardPage {
                     e: self.entry(e, false),
-                };
-                theme.render(template, &context(&view)?, &mut snippet)?;
-                let snippet = String::from_utf8(snippet)
-                    .map_err(|_| format!("{template} の描画結果が UTF-8 ではありません"))?;
-                Ok((e.id.as_str(), snippet))
+                })?;
+                Ok((
+                    e.id.as_str(),
+                    render("card.html", &ctx)?,
+                    render("line.html", &ctx)?,
+                ))
             })
-            .collect()
+            .collect::<Result<_, String>>()?;
+        (self.cards, self.lines) = rendered
+            .into_iter()
+            .map(|(id, card, line)| ((id, card), (id, line)))
+            .unzip();
+        Ok(())
     }
 
     /// `card.html` rendered once with every optional part present and `{name}`-style placeholders
