@@ -1,16 +1,18 @@
-//! Open data out: the published listings as CSV (the municipal open-data standard's columns plus
-//! care items and flags), JSON and GeoJSON, so others can reuse the directory.
+//! Open data out: the published listings as one CSV that a person opens in a spreadsheet and a
+//! program reads (the municipal open-data standard's columns, then care items, flags and the
+//! description), and a GeoJSON of the points for maps, so others can reuse the directory. One
+//! complete format, not three: at 100,000 listings a JSON copy of the CSV cost 150 MB of a free
+//! host's 1 GB.
 //!
 //! A large directory is published in parts ([`parts`]): static hosts refuse large files (GitHub
 //! Pages over 100 MB; tsunagu keeps every file within 25 MiB), so past a size each format is
 //! written as `entries-1.csv`, `entries-2.csv` …, every part a whole file of its format (a CSV with
-//! its header, a JSON document with the metadata) holding the same listings in every format.
+//! its header, a GeoJSON document with the metadata) holding the same listings in every format.
 
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use crate::date::Date;
-use crate::entry::{Ages, Entry, Flags};
+use crate::entry::Entry;
 use crate::fields;
 use crate::gaps::format::push_csv_row;
 use crate::site::Site;
@@ -38,7 +40,8 @@ fn yes_no(v: Option<bool>) -> String {
     }
 }
 
-/// The columns of `entries.csv`: the open-data standard's, then a care item's and a flag's each.
+/// The columns of `entries.csv`: the open-data standard's, then a care item's and a flag's each,
+/// then the description.
 pub fn csv_header(site: &Site) -> Vec<String> {
     let cfg = &site.config;
     let mut header: Vec<String> = [
@@ -77,8 +80,12 @@ pub fn csv_header(site: &Site) -> Vec<String> {
             .map(|c| format!("医療的ケア_{}", c.label)),
     );
     header.extend(fields::flags().iter().map(|f| f.column()));
+    header.push(DESCRIPTION_COLUMN.to_owned());
     header
 }
+
+/// The last column of `entries.csv`: the listing's description, as its Markdown.
+pub const DESCRIPTION_COLUMN: &str = "紹介文";
 
 /// `entries.csv`: UTF-8 with a BOM (so spreadsheet software reads it as UTF-8) and CRLF rows.
 pub fn entries_csv(site: &Site, entries: &[Entry]) -> Vec<u8> {
@@ -127,6 +134,7 @@ pub fn entries_csv(site: &Site, entries: &[Entry]) -> Vec<u8> {
             }
         }));
         row.extend(e.flags.iter().map(|(_, v)| yes_no(v)));
+        row.push(e.description.clone());
         push_csv_row(&mut out, &row);
     }
     out.into_bytes()
@@ -134,73 +142,6 @@ pub fn entries_csv(site: &Site, entries: &[Entry]) -> Vec<u8> {
 
 fn page_url(site: &Site, e: &Entry) -> String {
     format!("{}/entries/{}/", site.config.site.base_url, e.id)
-}
-
-/// One entry as open data: every field, with ids resolved to names.
-#[derive(Serialize)]
-struct EntryRecord<'a> {
-    id: &'a str,
-    name: &'a str,
-    kana: Option<&'a str>,
-    category: &'a str,
-    category_label: Option<&'a str>,
-    services: &'a [String],
-    municipality_code: &'a str,
-    municipality: Option<&'a str>,
-    region: &'a str,
-    address: &'a str,
-    postal_code: Option<&'a str>,
-    lat: Option<f64>,
-    lon: Option<f64>,
-    phone: Option<&'a str>,
-    fax: Option<&'a str>,
-    email: Option<&'a str>,
-    url: Option<&'a str>,
-    operator: Option<&'a str>,
-    care: &'a [String],
-    ages: Option<Ages>,
-    capacity: Option<u32>,
-    #[serde(flatten)]
-    flags: Flags,
-    hours: Option<&'a str>,
-    verified: Date,
-    source: Option<&'a str>,
-    /// The Markdown description.
-    description: &'a str,
-    page: String,
-}
-
-fn entry_record<'a>(site: &'a Site, e: &'a Entry) -> EntryRecord<'a> {
-    let cfg = &site.config;
-    EntryRecord {
-        id: &e.id,
-        name: &e.name,
-        kana: e.kana.as_deref(),
-        category: &e.category,
-        category_label: cfg.category(&e.category).map(|c| c.label.as_str()),
-        services: &e.services,
-        municipality_code: &e.municipality,
-        municipality: site.municipality_of(e).map(|m| m.name.as_str()),
-        region: &e.region,
-        address: &e.address,
-        postal_code: e.postal_code.as_deref(),
-        lat: e.lat,
-        lon: e.lon,
-        phone: e.phone.as_deref(),
-        fax: e.fax.as_deref(),
-        email: e.email.as_deref(),
-        url: e.url.as_deref(),
-        operator: e.operator.as_deref(),
-        care: &e.care,
-        ages: e.ages,
-        capacity: e.capacity,
-        flags: e.flags,
-        hours: e.hours.as_deref(),
-        verified: e.verified,
-        source: e.source.as_deref(),
-        description: &e.description,
-        page: page_url(site, e),
-    }
 }
 
 /// A GeoJSON Point feature.
@@ -214,8 +155,8 @@ struct Feature<'a> {
 }
 
 /// What a map shows of a point: who, what kind, where, the phone number, the care items and the
-/// page. Everything else is in the CSV and JSON under the same `id`; a copy of it here would
-/// triple the file (about 100 MB more at 100,000 listings) for what a map never shows.
+/// page. Everything else is in the CSV under the same `id`; a copy of it here would triple the
+/// file (about 100 MB more at 100,000 listings) for what a map never shows.
 #[derive(Serialize)]
 struct PointRecord<'a> {
     id: &'a str,
@@ -229,19 +170,17 @@ struct PointRecord<'a> {
     page: String,
 }
 
-impl<'a> From<EntryRecord<'a>> for PointRecord<'a> {
-    fn from(r: EntryRecord<'a>) -> Self {
-        PointRecord {
-            id: r.id,
-            name: r.name,
-            category: r.category,
-            category_label: r.category_label,
-            municipality_code: r.municipality_code,
-            municipality: r.municipality,
-            phone: r.phone,
-            care: r.care,
-            page: r.page,
-        }
+fn point_record<'a>(site: &'a Site, e: &'a Entry) -> PointRecord<'a> {
+    PointRecord {
+        id: &e.id,
+        name: &e.name,
+        category: &e.category,
+        category_label: site.config.category(&e.category).map(|c| c.label.as_str()),
+        municipality_code: &e.municipality,
+        municipality: site.municipality_of(e).map(|m| m.name.as_str()),
+        phone: e.phone.as_deref(),
+        care: &e.care,
+        page: page_url(site, e),
     }
 }
 
@@ -286,15 +225,6 @@ fn stream_document(head: Value, key: &str, items: impl Iterator<Item = impl Seri
     out
 }
 
-/// `entries.json`: the metadata and the entries.
-pub fn entries_json(site: &Site, entries: &[Entry]) -> Vec<u8> {
-    stream_document(
-        metadata(site),
-        "entries",
-        entries.iter().map(|e| entry_record(site, e)),
-    )
-}
-
 /// `entries.geojson` (RFC 7946): one Point feature per entry that has coordinates.
 pub fn entries_geojson(site: &Site, entries: &[Entry]) -> Vec<u8> {
     let features = entries.iter().filter_map(|e| {
@@ -305,29 +235,17 @@ pub fn entries_geojson(site: &Site, entries: &[Entry]) -> Vec<u8> {
                 kind: "Point",
                 coordinates: [e.lon?, e.lat?],
             },
-            properties: entry_record(site, e).into(),
+            properties: point_record(site, e),
         })
     });
     let head = json!({"type": "FeatureCollection", "metadata": metadata(site)});
     stream_document(head, "features", features)
 }
 
-/// The keys of one entry in `entries.json`, as the first entry serialises; none when nothing is
-/// published.
-pub fn record_keys(site: &Site) -> Vec<String> {
-    keys(site, serde_json::to_value)
-}
-
-/// The keys of a feature's `properties` in `entries.geojson`.
+/// The keys of a feature's `properties` in `entries.geojson`, as the first entry serialises; none
+/// when nothing is published.
 pub fn feature_keys(site: &Site) -> Vec<String> {
-    keys(site, |r| serde_json::to_value(PointRecord::from(r)))
-}
-
-fn keys<'a>(
-    site: &'a Site,
-    shape: impl Fn(EntryRecord<'a>) -> serde_json::Result<Value>,
-) -> Vec<String> {
-    let record = |e| shape(entry_record(site, e)).expect("a record serialises");
+    let record = |e| serde_json::to_value(point_record(site, e)).expect("a record serialises");
     match site.entries.first().map(record) {
         Some(Value::Object(map)) => map.keys().cloned().collect(),
         _ => Vec::new(),
@@ -426,33 +344,23 @@ impl OpenFile {
 }
 
 /// All open-data files.
-pub const FILES: [OpenFile; 3] = [
+pub const FILES: [OpenFile; 2] = [
     OpenFile {
         stem: "data/entries",
         extension: "csv",
         make: entries_csv,
         title: "掲載情報の一覧（CSV）",
-        about: "掲載しているすべての事業所・学校などを1行に1件ずつ並べた表です。列は自治体オープンデータの推奨データセットにならった並びに、医療的ケアと「対応できること」の列を加えたものです。医療的ケアの列は対応できるときに 1、「対応できること」の列は 1（できる）・0（できない）・空欄（掲載なし）です。",
+        about: "掲載しているすべての事業所・学校などを1行に1件ずつ並べた表です。列は自治体オープンデータの推奨データセットにならった並びに、医療的ケアと「対応できること」の列、最後に紹介文（Markdown）の列を加えたものです。医療的ケアの列は対応できるときに 1、「対応できること」の列は 1（できる）・0（できない）・空欄（掲載なし）です。プログラムからもこのファイルを読んでください。",
         format: "CSV、文字コード UTF-8（BOM 付き、表計算ソフトでそのまま開けます）、改行 CRLF",
         fields_are: "列",
         fields: csv_header,
     },
     OpenFile {
         stem: "data/entries",
-        extension: "json",
-        make: entries_json,
-        title: "掲載情報（JSON）",
-        about: "CSV と同じ掲載に紹介文を加え、プログラムから使いやすい形にしたものです。先頭にサイト名・ライセンス・データの時点などが、entries に1件ずつの情報が入っています。",
-        format: "JSON、文字コード UTF-8",
-        fields_are: "1件ごとの項目",
-        fields: record_keys,
-    },
-    OpenFile {
-        stem: "data/entries",
         extension: "geojson",
         make: entries_geojson,
         title: "地図用の掲載情報（GeoJSON）",
-        about: "緯度・経度のある掲載を、地図ソフトで開ける形（GeoJSON、RFC 7946）にしたものです。サイトの情報は metadata に、各地点の名前・種類・市町村・電話番号・医療的ケア・ページは properties に入っています。ほかの項目は CSV と JSON にあり、id で結び付けられます。",
+        about: "緯度・経度のある掲載を、地図ソフトで開ける形（GeoJSON、RFC 7946）にしたものです。サイトの情報は metadata に、各地点の名前・種類・市町村・電話番号・医療的ケア・ページは properties に入っています。ほかの項目は CSV にあり、id（CSV の ID 列）で結び付けられます。",
         format: "GeoJSON、文字コード UTF-8",
         fields_are: "各地点の properties の項目",
         fields: feature_keys,

@@ -991,15 +991,6 @@ fn the_data_page_lists_the_columns_the_files_have() {
         assert!(header.len() > 10, "{file}: {header:?}");
         assert_eq!(data_page_fields(&page, file), header, "{file}");
     }
-    let json: serde_json::Value =
-        serde_json::from_str(&read(&b.out.join("data/entries.json"))).unwrap();
-    let keys: Vec<String> = json["entries"][0]
-        .as_object()
-        .unwrap()
-        .keys()
-        .cloned()
-        .collect();
-    assert_eq!(data_page_fields(&page, "data/entries.json"), keys);
     let site: toml::Table = read(&sample_root().join("content/site.toml"))
         .parse()
         .unwrap();
@@ -1008,8 +999,8 @@ fn the_data_page_lists_the_columns_the_files_have() {
     assert!(text.contains(license), "the licence {license} is named");
     assert!(text.contains("UTF-8"), "the encoding is named");
     assert!(!data_page_fields(&page, "gaps/gaps.json").is_empty());
-    // A GeoJSON feature's properties: what a map shows of a point, each a key of the JSON too
-    // (the rest is joined by id), and every property the same value as in the JSON.
+    // A GeoJSON feature's properties: what a map shows of a point (the rest is joined by id),
+    // each the same as in the CSV, which holds every field.
     let geo: serde_json::Value =
         serde_json::from_str(&read(&b.out.join("data/entries.geojson"))).unwrap();
     let properties: Vec<String> = geo["features"][0]["properties"]
@@ -1032,23 +1023,40 @@ fn the_data_page_lists_the_columns_the_files_have() {
             "page"
         ]
     );
-    assert!(properties.iter().all(|p| keys.contains(p)));
-    let json: serde_json::Value =
-        serde_json::from_str(&read(&b.out.join("data/entries.json"))).unwrap();
-    for f in geo["features"].as_array().unwrap() {
-        let id = &f["properties"]["id"];
-        let record = json["entries"]
+    let rows = common::csv_records(&b.out.join("data/entries.csv"));
+    let care_label = |id: &serde_json::Value| {
+        let items = geo["metadata"]["care_items"].as_array().unwrap();
+        let item = items.iter().find(|c| &c["id"] == id).unwrap();
+        item["label"].as_str().unwrap().to_owned()
+    };
+    let features = geo["features"].as_array().unwrap();
+    assert!(features.len() > 100);
+    for f in features {
+        let p = &f["properties"];
+        let row = rows.iter().find(|r| r["ID"] == p["id"]).unwrap();
+        let cell = |c: &str| serde_json::json!(row[c]);
+        assert_eq!(p["name"], cell("名称"));
+        assert_eq!(p["category_label"], cell("種別"));
+        assert_eq!(p["municipality"], cell("市区町村名"));
+        assert_eq!(p["page"], cell("掲載ページ"));
+        assert_eq!(p["phone"].as_str().unwrap_or(""), row["電話番号"]);
+        let care: Vec<String> = p["care"]
             .as_array()
             .unwrap()
             .iter()
-            .find(|e| &e["id"] == id)
-            .unwrap();
-        for p in &properties {
-            assert_eq!(f["properties"][p], record[p], "{id}: {p}");
-        }
+            .map(care_label)
+            .collect();
+        let accepted: Vec<String> = row
+            .iter()
+            .filter(|(k, v)| k.starts_with("医療的ケア_") && *v == "1")
+            .map(|(k, _)| k["医療的ケア_".len()..].to_owned())
+            .collect();
+        assert_eq!(care.len(), accepted.len(), "{}", p["id"]);
+        assert!(care.iter().all(|c| accepted.contains(c)), "{}", p["id"]);
+        let coordinate = |c: &str| row[c].parse::<f64>().unwrap();
         assert_eq!(
             f["geometry"]["coordinates"],
-            serde_json::json!([record["lon"], record["lat"]])
+            serde_json::json!([coordinate("経度"), coordinate("緯度")])
         );
     }
     assert_eq!(data_page_fields(&page, "data/entries.geojson"), properties);
@@ -1082,9 +1090,9 @@ fn large_open_data_is_published_in_whole_parts() {
     assert!(count >= 3, "{count} parts");
     let whole_csv = read(&whole.out.join("data/entries.csv"));
     let header = whole_csv.lines().next().unwrap();
-    let whole_json: serde_json::Value =
-        serde_json::from_str(&read(&whole.out.join("data/entries.json"))).unwrap();
-    let (mut rows, mut entries, mut features) = (String::new(), Vec::new(), 0);
+    let whole_geo: serde_json::Value =
+        serde_json::from_str(&read(&whole.out.join("data/entries.geojson"))).unwrap();
+    let (mut rows, mut features) = (String::new(), 0);
     for i in 1..=count {
         let csv = read(&data.join(format!("entries-{i}.csv")));
         assert_eq!(
@@ -1093,29 +1101,27 @@ fn large_open_data_is_published_in_whole_parts() {
             "part {i} has the header and BOM"
         );
         rows.push_str(csv.split_once("\r\n").unwrap().1);
-        let json: serde_json::Value =
-            serde_json::from_str(&read(&data.join(format!("entries-{i}.json")))).unwrap();
-        assert_eq!(
-            json["license"], whole_json["license"],
-            "part {i} has the metadata"
-        );
-        let ids: Vec<&str> = json["entries"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["id"].as_str().unwrap())
+        let ids: Vec<String> = common::csv_records(&data.join(format!("entries-{i}.csv")))
+            .into_iter()
+            .map(|r| r["ID"].clone())
             .collect();
         assert!(!ids.is_empty());
-        // The same listings under the same number in the CSV.
-        assert!(
-            ids.iter().all(|id| csv.contains(&format!(",{id},"))),
-            "part {i}"
-        );
-        entries.extend(json["entries"].as_array().unwrap().iter().cloned());
         let geo: serde_json::Value =
             serde_json::from_str(&read(&data.join(format!("entries-{i}.geojson")))).unwrap();
         assert_eq!(geo["type"], "FeatureCollection");
-        features += geo["features"].as_array().unwrap().len();
+        assert_eq!(
+            geo["metadata"], whole_geo["metadata"],
+            "part {i} has the metadata"
+        );
+        // The same listings under the same number in the GeoJSON (those with a position).
+        let points = geo["features"].as_array().unwrap();
+        assert!(
+            points
+                .iter()
+                .all(|f| ids.iter().any(|id| f["id"] == id.as_str())),
+            "part {i}"
+        );
+        features += points.len();
         assert!(!data.join(format!("entries-{}.csv", count + 1)).exists());
     }
     assert_eq!(
@@ -1123,9 +1129,6 @@ fn large_open_data_is_published_in_whole_parts() {
         whole_csv.split_once("\r\n").unwrap().1,
         "every row once, in order"
     );
-    assert_eq!(&entries, whole_json["entries"].as_array().unwrap());
-    let whole_geo: serde_json::Value =
-        serde_json::from_str(&read(&whole.out.join("data/entries.geojson"))).unwrap();
     assert_eq!(features, whole_geo["features"].as_array().unwrap().len());
     // The home page's open-data links go to the data page, which links every part.
     let home = read(&out.join("index.html"));
@@ -1135,7 +1138,7 @@ fn large_open_data_is_published_in_whole_parts() {
     );
     assert!(home.contains(&format!("href=\"{}data/\"", facts().root_path)));
     let page = read(&data.join("index.html"));
-    for ext in ["csv", "json", "geojson"] {
+    for ext in ["csv", "geojson"] {
         for i in 1..=count {
             let link = format!("href=\"{}data/entries-{i}.{ext}\"", facts().root_path);
             assert!(page.contains(&link), "{link}");

@@ -3,6 +3,8 @@
 
 mod common;
 
+use std::collections::{BTreeMap, HashMap};
+
 use common::{TempSite, tsunagu};
 use serde_json::Value;
 
@@ -176,28 +178,30 @@ fn hostile_queries_never_fail() {
     );
 }
 
-/// Per entry id, its record in the built site's `data/entries.json`.
-fn records(site: &TempSite) -> std::collections::HashMap<String, Value> {
+/// Per entry id, its row in the built site's `data/entries.csv`.
+fn records(site: &TempSite) -> HashMap<String, BTreeMap<String, String>> {
     let out = site.root().join("public");
     site.build(&out).assert_code(0);
-    let data: Value =
-        serde_json::from_slice(&std::fs::read(out.join("data/entries.json")).unwrap()).unwrap();
-    data["entries"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|e| (e["id"].as_str().unwrap().to_owned(), e.clone()))
+    common::csv_records(&out.join("data/entries.csv"))
+        .into_iter()
+        .map(|r| (r["ID"].clone(), r))
         .collect()
+}
+
+/// A listing's ages from its row, none when it does not say.
+fn ages(row: &BTreeMap<String, String>) -> Option<(u64, u64)> {
+    let cell = |c: &str| row[c].parse().ok();
+    Some((cell("対象年齢_下限")?, cell("対象年齢_上限")?))
 }
 
 #[test]
 fn an_age_keeps_listings_without_ages_after_the_others() {
     let site = TempSite::sample_copy();
     let all = records(&site);
-    let holds = |e: &Value, age: u64| {
-        e["ages"]["min"].as_u64().unwrap() <= age && age <= e["ages"]["max"].as_u64().unwrap()
+    let holds = |e: &BTreeMap<String, String>, age: u64| {
+        ages(e).is_some_and(|(min, max)| min <= age && age <= max)
     };
-    let unknown = all.values().filter(|e| e["ages"].is_null()).count();
+    let unknown = all.values().filter(|e| ages(e).is_none()).count();
     assert!(unknown > 0, "the sample has listings without ages");
     for args in [
         &["", "--age", "4"][..],
@@ -210,7 +214,7 @@ fn an_age_keeps_listings_without_ages_after_the_others() {
         let hits = ids(&search(&site, &a));
         let first_unknown = hits
             .iter()
-            .position(|id| all[id]["ages"].is_null())
+            .position(|id| ages(&all[id]).is_none())
             .unwrap_or_else(|| panic!("{args:?} keeps listings without ages"));
         assert!(first_unknown > 0, "{args:?}: listings with ages come first");
         assert!(
@@ -220,13 +224,11 @@ fn an_age_keeps_listings_without_ages_after_the_others() {
         assert!(
             hits[first_unknown..]
                 .iter()
-                .all(|id| all[id]["ages"].is_null()),
+                .all(|id| ages(&all[id]).is_none()),
             "{args:?}: then only those without ages"
         );
         if args[0].is_empty() {
-            let known = all
-                .values()
-                .filter(|e| !e["ages"].is_null() && holds(e, age));
+            let known = all.values().filter(|e| holds(e, age));
             assert_eq!(hits.len(), known.count() + unknown, "{args:?}");
         }
     }
@@ -237,10 +239,8 @@ fn a_query_that_names_a_service_lists_its_providers_first() {
     let site = TempSite::sample_copy();
     let all = records(&site);
     let offers = |id: &String| {
-        all[id]["services"]
-            .as_array()
-            .unwrap()
-            .iter()
+        all[id]["実施サービス"]
+            .split('、')
             .any(|s| s == "児童発達支援")
     };
     let hits = ids(&search(&site, &["児童発達支援", "--limit", "500"]));

@@ -8,7 +8,7 @@
 
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -94,6 +94,46 @@ export async function tsunagu(args) {
 /** `tsunagu [--root ROOT] build --out OUT`; resolves to the seconds it took. */
 export function build(out, root) {
   return tsunagu([...(root ? ['--root', root] : []), 'build', '--out', out]);
+}
+
+/** The rows of a CSV file's text (RFC 4180: quoted cells may hold commas, quotes and line breaks). */
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
+      else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') row.push(cell), (cell = '');
+    else if (c === '\n') row.push(cell), rows.push(row), (row = []), (cell = '');
+    else if (c !== '\r') cell += c;
+  }
+  if (cell || row.length) row.push(cell), rows.push(row);
+  return rows;
+}
+
+/**
+ * The listings of a build's `data/entries.csv`, each as { id, name, phone, address,
+ * municipality_code, care: [care-item labels] }.
+ */
+export async function publishedEntries(out) {
+  const [header, ...rows] = parseCsv((await readFile(join(out, 'data', 'entries.csv'), 'utf8')).replace(/^\uFEFF/, ''));
+  const col = (name) => header.indexOf(name);
+  const care = header.map((h, i) => [h.replace(/^医療的ケア_/, ''), i]).filter(([, i]) => header[i].startsWith('医療的ケア_'));
+  return rows.map((r) => ({
+    id: r[col('ID')],
+    name: r[col('名称')],
+    phone: r[col('電話番号')] || null,
+    address: r[col('住所')],
+    // The six-digit 全国地方公共団体コード less its check digit.
+    municipality_code: r[col('全国地方公共団体コード')].slice(0, 5),
+    care: care.filter(([, i]) => r[i] === '1').map(([label]) => label),
+  }));
 }
 
 export function launch() {

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
-  ARTIFACTS, REPO, assertNoProblems, build, launch, newPage as recordingPage, tempDir,
+  ARTIFACTS, REPO, assertNoProblems, build, launch, newPage as recordingPage, publishedEntries, tempDir,
 } from './harness.mjs';
 import { serve } from './serve.mjs';
 
@@ -26,8 +26,7 @@ describe('phone-first layout and print', () => {
   let work;
   let server;
   let browser;
-  let data; // data/entries.json of the build
-  let careLabel; // care-item id → label
+  let data; // the listings of the build's data/entries.csv, in data.entries
   const visited = [];
 
   const url = (path = '') => `${server.url}${path.replace(/^\//, '')}`;
@@ -49,9 +48,9 @@ describe('phone-first layout and print', () => {
       work = await tempDir('tsunagu-layout-');
       const out = join(work.dir, 'public');
       await build(out);
-      data = JSON.parse(await readFile(join(out, 'data', 'entries.json'), 'utf8'));
-      careLabel = new Map(data.care_items.map((c) => [c.id, c.label]));
-      assert.ok(data.sample, 'the sample site shows its sample notice on every page');
+      data = { entries: await publishedEntries(out) };
+      const geo = JSON.parse(await readFile(join(out, 'data', 'entries.geojson'), 'utf8'));
+      assert.ok(geo.metadata.sample, 'the sample site shows its sample notice on every page');
       server = await serve({ root: out, base: '/tsunagu/' });
       browser = await launch();
       await mkdir(ARTIFACTS, { recursive: true });
@@ -231,7 +230,7 @@ describe('phone-first layout and print', () => {
         assert.ok(text.includes(e.name), `${id}: name`);
         assert.ok(text.includes(`所在地：${e.address}`), `${id}: address printed: ${text}`);
         if (e.phone) assert.ok(text.includes(e.phone) && !text.includes('電話 '), `${id}: phone printed as text: ${text}`);
-        for (const c of e.care) assert.ok(text.includes(careLabel.get(c)), `${id}: care item ${careLabel.get(c)} printed`);
+        for (const c of e.care) assert.ok(text.includes(c), `${id}: care item ${c} printed`);
         assert.doesNotMatch(text, /ほか\d+項目/, `${id}: no 「ほか n 項目」 on paper`);
       }
       const pdf = await page.pdf({ format: 'A4', path: join(ARTIFACTS, 'layout-print-list.pdf') });

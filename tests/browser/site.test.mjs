@@ -117,7 +117,6 @@ describe('sample site in a real browser', () => {
     await check('', 200, /^text\/html/);
     await check('style.css', 200, /^text\/css/);
     await check('sitemap.xml', 200, /^application\/xml/);
-    await check('data/entries.json', 200, /^application\/json/);
     await check('data/entries.csv', 200, /^text\/csv/);
     await check('data/entries.geojson', 200, /^application\/geo\+json/);
     await check('no/such/page/', 404, /^text\/html/);

@@ -389,6 +389,28 @@ pub fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
     era * 146_097 + doe - 719_468
 }
 
+/// The rows of a published CSV (`data/entries.csv`), each a map from column name to cell.
+pub fn csv_records(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let text = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut reader = csv::Reader::from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header: Vec<String> = reader
+        .headers()
+        .unwrap()
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    reader
+        .records()
+        .map(|r| {
+            header
+                .iter()
+                .cloned()
+                .zip(r.unwrap().iter().map(str::to_owned))
+                .collect()
+        })
+        .collect()
+}
+
 /// The address (as written) and the decoded fields of a `mailto:` link (`subject`, `body` …), or `None` when
 /// `href` is not a `mailto:` URL. Every character but the unreserved ones must be percent-encoded
 /// in the fields (RFC 6068), so that a raw `+` or space can never be read two ways.
