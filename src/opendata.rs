@@ -135,9 +135,22 @@ pub fn entries_csv(site: &Site, entries: &[Entry]) -> Vec<u8> {
         }));
         row.extend(e.flags.iter().map(|(_, v)| yes_no(v)));
         row.push(e.description.clone());
+        let row: Vec<String> = row.into_iter().map(inert).collect();
         push_csv_row(&mut out, &row);
     }
     out.into_bytes()
+}
+
+/// A cell as text a spreadsheet shows, never runs: one that starts like a formula (`=`, `+`, `-`,
+/// `@`, a tab or a carriage return) gets a leading apostrophe, as OWASP advises for CSV files.
+/// Listings come from outside contributors; the CSV is opened in spreadsheets. Numbers tsunagu
+/// writes never start so (ages, capacity, and coordinates within Japan).
+fn inert(cell: String) -> String {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{cell}")
+    } else {
+        cell
+    }
 }
 
 fn page_url(site: &Site, e: &Entry) -> String {
@@ -350,7 +363,7 @@ pub const FILES: [OpenFile; 2] = [
         extension: "csv",
         make: entries_csv,
         title: "掲載情報の一覧（CSV）",
-        about: "掲載しているすべての事業所・学校などを1行に1件ずつ並べた表です。列は自治体オープンデータの推奨データセットにならった並びに、医療的ケアと「対応できること」の列、最後に紹介文（Markdown）の列を加えたものです。医療的ケアの列は対応できるときに 1、「対応できること」の列は 1（できる）・0（できない）・空欄（掲載なし）です。プログラムからもこのファイルを読んでください。",
+        about: "掲載しているすべての事業所・学校などを1行に1件ずつ並べた表です。列は自治体オープンデータの推奨データセットにならった並びに、医療的ケアと「対応できること」の列、最後に紹介文（Markdown）の列を加えたものです。医療的ケアの列は対応できるときに 1、「対応できること」の列は 1（できる）・0（できない）・空欄（掲載なし）です。表計算ソフトで式として動かないよう、= + - @ で始まるセルには先頭に ' を付けています。プログラムからもこのファイルを読んでください。",
         format: "CSV、文字コード UTF-8（BOM 付き、表計算ソフトでそのまま開けます）、改行 CRLF",
         fields_are: "列",
         fields: csv_header,
@@ -370,6 +383,25 @@ pub const FILES: [OpenFile; 2] = [
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn cells_that_start_like_a_formula_stay_text() {
+        for (cell, want) in [
+            (
+                "=HYPERLINK(\"https://evil.example\")",
+                "'=HYPERLINK(\"https://evil.example\")",
+            ),
+            ("+81-59-000-0000", "'+81-59-000-0000"),
+            ("-2+3", "'-2+3"),
+            ("@SUM(A1)", "'@SUM(A1)"),
+            ("\tx", "'\tx"),
+            ("つなぐ=1", "つなぐ=1"),
+            ("34.7191", "34.7191"),
+            ("", ""),
+        ] {
+            assert_eq!(inert(cell.to_owned()), want);
+        }
+    }
 
     #[test]
     fn streamed_documents_are_valid_json() {

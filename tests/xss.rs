@@ -506,3 +506,36 @@ fn the_detector_flags_executable_markup_and_ignores_escaped_text() {
         assert_eq!((n, scripts), (0, 0), "flagged: {good}");
     }
 }
+
+/// A listing whose texts start like spreadsheet formulas: in the published CSV every such cell
+/// starts with an apostrophe, so a spreadsheet shows it and never runs it.
+#[test]
+fn the_csv_never_hands_a_spreadsheet_a_formula() {
+    let site = TempSite::minimal();
+    site.write_config("site.toml", site_toml());
+    let entry = valid_entry()
+        .replace(
+            "name = \"あおぞら児童発達支援センター\"",
+            "name = \"=HYPERLINK(\\\"https://evil.example/\\\",\\\"x\\\")\"\noperator = \"@SUM(1+1)\"\nhours = \"+1+1\"",
+        )
+        .replace(
+            "吸引と経管栄養のあるお子さんを受け入れています。",
+            "-1+1\n\n吸引と経管栄養のあるお子さんを受け入れています。",
+        );
+    site.write_entry("formula.md", entry);
+    let out = site.root().join("public");
+    site.build(&out).assert_code(0);
+    let rows = common::csv_records(&out.join("data/entries.csv"));
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(row["名称"], "'=HYPERLINK(\"https://evil.example/\",\"x\")");
+    assert_eq!(row["法人の名称"], "'@SUM(1+1)");
+    assert_eq!(row["利用可能時間"], "'+1+1");
+    assert!(row["紹介文"].starts_with("'-1+1\n"), "{:?}", row["紹介文"]);
+    for (column, cell) in row {
+        assert!(
+            !cell.starts_with(['=', '+', '-', '@', '\t', '\r']),
+            "{column}: {cell:?}"
+        );
+    }
+}
