@@ -99,26 +99,29 @@ pub struct SourceText {
     /// Path relative to the site root, as shown in messages.
     pub path: String,
     pub text: String,
-    line_starts: Vec<usize>,
+    /// Found on the first diagnostic: most files of a large site never need them.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
 }
 
 impl SourceText {
     pub fn new(path: String, text: String) -> SourceText {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
         SourceText {
             path,
             text,
-            line_starts,
+            line_starts: std::sync::OnceLock::new(),
         }
     }
 
     /// 1-based (line, column) of a byte offset; columns count characters, not bytes.
     pub fn position(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
+        let line_starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0)
+                .chain(self.text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = line_starts.partition_point(|&s| s <= offset) - 1;
+        let start = line_starts[line];
         let col = self
             .text
             .get(start..offset)

@@ -92,13 +92,23 @@ pub fn read_text(root: &Path, path: &Path) -> Result<SourceText, Diagnostic> {
         // It grew after it was opened.
         return Err(too_large(bytes.len() as u64));
     }
-    decode_text(shown, &bytes)
+    if bytes.starts_with(BOM) {
+        bytes.drain(..BOM.len());
+    }
+    // The file's own buffer becomes the text when it is UTF-8; only a bad file is read twice.
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(SourceText::new(shown, text)),
+        Err(e) => decode_text(shown, e.as_bytes()),
+    }
 }
+
+/// The UTF-8 byte order mark, dropped where a file starts with it.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// The in-memory half of [`read_text`]: decodes the bytes of the file shown as `shown` (valid UTF-8,
 /// a leading BOM dropped), pointing at the first invalid byte otherwise.
 pub fn decode_text(shown: String, bytes: &[u8]) -> Result<SourceText, Diagnostic> {
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
+    let bytes = bytes.strip_prefix(BOM).unwrap_or(bytes);
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(SourceText::new(shown, text.to_owned())),
         Err(e) => {
