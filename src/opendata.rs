@@ -269,8 +269,9 @@ pub fn feature_keys(site: &Site) -> Vec<String> {
 /// out smaller, and every one within a static host's limits (25 MiB kept as tsunagu's own).
 pub const PART_BYTES: usize = 20 * 1024 * 1024;
 
-/// More bytes than any format writes for the entry: its text twice (JSON escapes at most double a
-/// character; every other character is one to one) and room for keys, numbers and flags.
+/// More bytes than any format writes for the entry: its text twice (a CSV doubles a quote, JSON
+/// escapes at most double a character; every other character is one to one) and room for keys,
+/// numbers, flags and the CSV's quotes and formula guards.
 fn upper_bound(e: &Entry) -> usize {
     let texts = [
         Some(&e.id),

@@ -4,7 +4,6 @@
 mod common;
 
 use std::fs;
-use std::path::Path;
 
 use common::{TempSite, fixtures, tsunagu};
 
@@ -259,22 +258,6 @@ fn a_wrong_layout_or_category_is_a_clear_error() {
     assert!(run.stderr.contains("カテゴリ `nursing` はありません"));
 }
 
-/// Reads the published entries.csv into (header, rows).
-fn read_export(out: &Path) -> (Vec<String>, Vec<Vec<String>>) {
-    let bytes = fs::read(out.join("data/entries.csv")).unwrap();
-    assert!(
-        bytes.starts_with(b"\xEF\xBB\xBF"),
-        "entries.csv starts with a BOM"
-    );
-    let mut r = csv::Reader::from_reader(&bytes[3..]);
-    let header = r.headers().unwrap().iter().map(str::to_owned).collect();
-    let rows = r
-        .records()
-        .map(|r| r.unwrap().iter().map(str::to_owned).collect())
-        .collect();
-    (header, rows)
-}
-
 #[test]
 fn round_trip_through_the_published_open_data() {
     let site = TempSite::sample_copy();
@@ -285,27 +268,26 @@ fn round_trip_through_the_published_open_data() {
         &["build", "--out", out.path().to_str().unwrap()],
     )
     .assert_code(0);
-    let (header, rows) = read_export(out.path());
-    let col = |name: &str| {
-        header
-            .iter()
-            .position(|h| h == name)
-            .unwrap_or_else(|| panic!("{name}"))
-    };
+    let csv = out.path().join("data/entries.csv");
+    assert!(
+        fs::read(&csv).unwrap().starts_with(b"\xEF\xBB\xBF"),
+        "entries.csv starts with a BOM"
+    );
+    let rows = common::csv_records(&csv);
     let row = rows
         .iter()
-        .find(|r| r[col("名称")] == "訪問看護ステーションあおば津")
+        .find(|r| r["名称"] == "訪問看護ステーションあおば津")
         .expect("imported entry exported");
-    assert_eq!(row[col("全国地方公共団体コード")], "242012");
-    assert_eq!(row[col("市区町村名")], "津市");
-    assert_eq!(row[col("住所")], "三重県津市栄町1-1 あおばビル2階");
-    assert_eq!(row[col("電話番号")], "059-000-1001");
-    assert_eq!(row[col("FAX番号")], "059-000-1002");
-    assert_eq!(row[col("緯度")], "34.7191");
-    assert_eq!(row[col("経度")], "136.5051");
-    assert_eq!(row[col("URL")], "https://aoba.example.jp/");
-    assert_eq!(row[col("法人の名称")], "株式会社あおば");
-    assert_eq!(row[col("実施サービス")], "訪問看護");
+    assert_eq!(row["全国地方公共団体コード"], "242012");
+    assert_eq!(row["市区町村名"], "津市");
+    assert_eq!(row["住所"], "三重県津市栄町1-1 あおばビル2階");
+    assert_eq!(row["電話番号"], "059-000-1001");
+    assert_eq!(row["FAX番号"], "059-000-1002");
+    assert_eq!(row["緯度"], "34.7191");
+    assert_eq!(row["経度"], "136.5051");
+    assert_eq!(row["URL"], "https://aoba.example.jp/");
+    assert_eq!(row["法人の名称"], "株式会社あおば");
+    assert_eq!(row["実施サービス"], "訪問看護");
 
     let geo: serde_json::Value =
         serde_json::from_slice(&fs::read(out.path().join("data/entries.geojson")).unwrap())

@@ -318,12 +318,12 @@ impl<'a> Views<'a> {
         }));
         jobs.push(PageJob::new(
             "search.html",
-            "search/index.html".to_owned(),
+            format!("{}index.html", indexes::SEARCH.1),
             move || {
                 let desc = "医療的ケアの種類・地域・子どもの年齢・近さなどの条件で、掲載されている事業所を探せます。";
                 json!({
-                    "page": self.page("条件で探す", "search/", desc),
-                    "breadcrumbs": [{"label": "ホーム", "url": self.root}],
+                    "page": self.page("条件で探す", indexes::SEARCH.1, desc),
+                    "breadcrumbs": [self.home_link()],
                     "guide": self.keyword_guide(),
                     "search": {
                         "card": self.card_template,
