@@ -80,12 +80,9 @@ pub fn csv_header(site: &Site) -> Vec<String> {
             .map(|c| format!("医療的ケア_{}", c.label)),
     );
     header.extend(fields::flags().iter().map(|f| f.column()));
-    header.push(DESCRIPTION_COLUMN.to_owned());
+    header.push("紹介文".to_owned()); // the description, as its Markdown
     header
 }
-
-/// The last column of `entries.csv`: the listing's description, as its Markdown.
-pub const DESCRIPTION_COLUMN: &str = "紹介文";
 
 /// `entries.csv`: UTF-8 with a BOM (so spreadsheet software reads it as UTF-8) and CRLF rows.
 pub fn entries_csv(site: &Site, entries: &[Entry]) -> Vec<u8> {
