@@ -98,11 +98,21 @@ pub(super) fn url_path(path: &str) -> String {
 }
 
 /// A `mailto:` link to `to` with header fields such as `subject` and `body` (RFC 6068): every
-/// character but the unreserved ones (and `@`, `+` in the address) percent-encoded as UTF-8, so
+/// ASCII character but the unreserved ones (and `@`, `+` in the address) percent-encoded, so
 /// that no value can end the address, add a field or leave the URL; line breaks of the body sent
-/// as CRLF, control characters of the other fields as spaces.
+/// as CRLF, control characters of the other fields as spaces. Other characters stay as written
+/// (an IRI, which browsers encode as UTF-8 when they open it): a Japanese subject costs a third
+/// of its percent-encoded bytes on every entry page. Invisible ones (spaces, format and
+/// non-characters) are encoded, so the link holds nothing a reader of the source cannot see.
 pub fn mailto_href(to: &str, fields: &[(&str, &str)]) -> String {
+    let visible = |c: char| {
+        !c.is_ascii()
+            && !c.is_whitespace()
+            && !matches!(c, '\u{80}'..='\u{9f}' | '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}' | '\u{fdd0}'..='\u{fdef}')
+            && (u32::from(c) & 0xfffe) != 0xfffe
+    };
     let unreserved = |c: char| c.is_ascii_alphanumeric() || "-._~".contains(c);
+    let value_char = |c: char| unreserved(c) || visible(c);
     let mut href = String::from("mailto:");
     percent_encode(&mut href, to, |c| unreserved(c) || c == '@' || c == '+');
     for (i, (name, value)) in fields.iter().enumerate() {
@@ -120,7 +130,7 @@ pub fn mailto_href(to: &str, fields: &[(&str, &str)]) -> String {
                 .map(|c| if c.is_control() { ' ' } else { c })
                 .collect()
         };
-        percent_encode(&mut href, &value, unreserved);
+        percent_encode(&mut href, &value, value_char);
     }
     href
 }
@@ -217,14 +227,26 @@ mod tests {
     }
 
     #[test]
-    fn mailto_links_percent_encode_every_value() {
+    fn mailto_links_percent_encode_every_ascii_delimiter_and_every_invisible_character() {
         assert_eq!(
             mailto_href("info@example.jp", &[]),
             "mailto:info@example.jp"
         );
         assert_eq!(
             mailto_href("a+b@example.jp", &[("subject", "誤り"), ("body", "a b")]),
-            "mailto:a+b@example.jp?subject=%E8%AA%A4%E3%82%8A&body=a%20b"
+            "mailto:a+b@example.jp?subject=誤り&body=a%20b"
+        );
+        // Spaces, format characters (a right-to-left override, a zero-width space) and
+        // non-characters are encoded; visible text, full-width punctuation included, is not.
+        assert_eq!(
+            mailto_href(
+                "c@example.jp",
+                &[(
+                    "subject",
+                    "正しい内容：\u{3000}\u{202e}a\u{200b}b\u{ffff}\u{a0}"
+                )]
+            ),
+            "mailto:c@example.jp?subject=正しい内容：%E3%80%80%E2%80%AEa%E2%80%8Bb%EF%BF%BF%C2%A0"
         );
         // A hostile entry name can neither add a field, end the URL nor break out of the attribute.
         let href = mailto_href(
@@ -238,7 +260,7 @@ mod tests {
             href,
             "mailto:x%3Fcc%3Devil@example.jp\
              ?subject=A%26cc%3Devil%40example.jp%3F%23x%20%20Bcc%3A%20e%40x.jp%22%3C%3E%27%2520\
-             &body=1%E8%A1%8C%E7%9B%AE%0D%0A2%E8%A1%8C%E7%9B%AE%0D%0A3%20%26%204%20%3F%20%23%20%3D%20%2B%20%25"
+             &body=1行目%0D%0A2行目%0D%0A3%20%26%204%20%3F%20%23%20%3D%20%2B%20%25"
         );
         // Decoded by a URL parser, the fields are the values given (no raw `+` is left to mean a space).
         let url = url::Url::parse(&href).unwrap();

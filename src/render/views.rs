@@ -494,7 +494,13 @@ impl<'a> Views<'a> {
                 kind: spec.kind,
                 title,
                 lead,
-                notes: spec.notes.clone(),
+                // What the list is (its care item's description, everyday words) is said
+                // once, on its first page: the later pages are its continuation.
+                notes: if number == 1 {
+                    spec.notes.clone()
+                } else {
+                    Vec::new()
+                },
                 total,
                 subsections: spec.subsections.clone(),
                 cards,

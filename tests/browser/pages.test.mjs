@@ -200,17 +200,28 @@ describe('browse pages in a real browser', () => {
     assert.deepEqual(failures, [], failures.join('\n'));
   });
 
-  test('the footer of every kind of page links the indexes, and each of them loads', async () => {
+  test('every page links the menu, whose indexes all load, and whose 「このサイトについて」 names the centre and the licence', async () => {
     const page = await newPage(VIEWPORTS[1], { javaScript: false });
     try {
       await goto(page, 'care/');
-      const links = await page.locator('footer nav a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+      assert.equal(await page.locator('footer a').getAttribute('href'), '/tsunagu/menu/#about');
+      assert.equal(await page.locator('header a', { hasText: 'メニュー' }).getAttribute('href'), '/tsunagu/menu/');
+      await page.locator('footer a').click();
+      await page.waitForLoadState();
+      const about = page.locator('#about');
+      const text = await about.innerText();
+      for (const part of ['このサイトについて', '掲載件数', 'CC BY 4.0', '掲載内容についての問い合わせ先', 'soudan@example.jp']) {
+        assert.ok(text.includes(part), `${part} in ${text}`);
+      }
+      const links = await page
+        .locator('nav[aria-label="メインメニュー"] ul[aria-labelledby="nav-more-label"] a')
+        .evaluateAll((as) => as.map((a) => a.getAttribute('href')));
       assert.deepEqual(links, ['categories/', 'regions/', 'care/', 'entries/', 'data/', 'gaps/'].map((p) => `/tsunagu/${p}`));
       for (const href of links) {
         await goto(page, href.replace('/tsunagu/', ''));
         assert.ok((await page.locator('h1').innerText()).length > 0, href);
         await page.emulateMedia({ media: 'print' });
-        assert.equal(await page.locator('footer nav').isVisible(), false, `${href}: the footer links do not print`);
+        assert.equal(await page.locator('footer a').isVisible(), false, `${href}: the footer's link does not print`);
         await page.emulateMedia({ media: 'screen' });
       }
     } finally {

@@ -412,8 +412,9 @@ pub fn csv_records(path: &Path) -> Vec<BTreeMap<String, String>> {
 }
 
 /// The address (as written) and the decoded fields of a `mailto:` link (`subject`, `body` …), or `None` when
-/// `href` is not a `mailto:` URL. Every character but the unreserved ones must be percent-encoded
-/// in the fields (RFC 6068), so that a raw `+` or space can never be read two ways.
+/// `href` is not a `mailto:` URL. Every ASCII character but the unreserved ones must be
+/// percent-encoded in the fields (RFC 6068), so that a raw `+` or space can never be read two
+/// ways; other characters may stay as written (the parser encodes them as UTF-8).
 pub fn mailto(href: &str) -> Option<(String, Vec<(String, String)>)> {
     let url = url::Url::parse(href)
         .ok()

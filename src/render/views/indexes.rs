@@ -32,7 +32,7 @@ const WORDS_DRAFT: &str = "言いかえの表は下書きで、医療・福祉�
 const CARE_DRAFT: &str = "ケアの説明と言いかえの表は下書きで、医療・福祉の専門職の確認はまだです。";
 
 impl<'a> Views<'a> {
-    /// The links the footer of every page shows: the indexes and the gap pages.
+    /// The indexes and the gap pages, listed on the menu page (`menu.html`).
     pub(super) fn index_links(&self) -> Value {
         [CATEGORIES, REGIONS, CARE, ENTRIES, DATA, GAPS]
             .iter()
