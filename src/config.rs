@@ -149,7 +149,7 @@ impl SiteConfig {
 }
 
 /// Everything the site is configured with, resolved and checked.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Config {
     pub site: SiteConfig,
     pub categories: Vec<Category>,

@@ -1,18 +1,56 @@
-//! Writing the output atomically: pages go into a staging directory beside the output directory,
-//! which replaces the old output only once everything was written. A failed build leaves the
-//! previous output exactly as it was.
+//! Writing the output. A build writes atomically: pages go into a staging directory beside the
+//! output directory, which replaces the old output only once everything was written, so a failed
+//! build leaves the previous output exactly as it was. A rebuild by `serve` after a small edit
+//! writes into the output directory itself ([`InPlace`], then [`sweep`]), once the content has
+//! passed every check.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
+
+/// Writes files below a directory, making folders as needed.
+struct Folder {
+    dir: PathBuf,
+    /// Folders (relative, `/`-separated) made so far: a page in a new folder costs one `mkdir`,
+    /// not a failed open first.
+    made: std::sync::Mutex<HashSet<String>>,
+}
+
+impl Folder {
+    fn new(dir: PathBuf) -> Folder {
+        Folder {
+            dir,
+            made: Default::default(),
+        }
+    }
+
+    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
+        if rel
+            .split('/')
+            .any(|part| part.is_empty() || part == "." || part == "..")
+        {
+            return Err(format!("出力パス `{rel}` が不正です"));
+        }
+        if let Some((folder, _)) = rel.rsplit_once('/')
+            && !self.made.lock().is_ok_and(|set| set.contains(folder))
+        {
+            let dir = self.dir.join(folder);
+            fs::create_dir_all(&dir).map_err(|e| format!("{} を作れません: {e}", dir.display()))?;
+            if let Ok(mut set) = self.made.lock() {
+                set.insert(folder.to_owned());
+            }
+        }
+        let path = self.dir.join(rel);
+        fs::write(&path, bytes).map_err(|e| format!("{} に書き込めません: {e}", path.display()))
+    }
+}
 
 /// A staging directory that becomes the output directory on [`Staging::commit`] and is removed
 /// when dropped uncommitted.
 pub struct Staging {
     dir: tempfile::TempDir,
     out: PathBuf,
-    /// Folders (relative, `/`-separated) made so far: a page in a new folder costs one `mkdir`,
-    /// not a failed open first.
-    made: std::sync::Mutex<std::collections::HashSet<String>>,
+    folder: Folder,
 }
 
 impl Staging {
@@ -32,32 +70,13 @@ impl Staging {
             .prefix(&format!(".{name}.staging-"))
             .tempdir_in(parent)
             .map_err(|e| format!("一時フォルダを作れません: {e}"))?;
-        Ok(Staging {
-            dir,
-            out,
-            made: Default::default(),
-        })
+        let folder = Folder::new(dir.path().to_path_buf());
+        Ok(Staging { dir, out, folder })
     }
 
     /// Writes one file, `rel` being a `/`-separated path below the output root.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
-        if rel
-            .split('/')
-            .any(|part| part.is_empty() || part == "." || part == "..")
-        {
-            return Err(format!("出力パス `{rel}` が不正です"));
-        }
-        if let Some((folder, _)) = rel.rsplit_once('/')
-            && !self.made.lock().is_ok_and(|set| set.contains(folder))
-        {
-            let dir = self.dir.path().join(folder);
-            fs::create_dir_all(&dir).map_err(|e| format!("{} を作れません: {e}", dir.display()))?;
-            if let Ok(mut set) = self.made.lock() {
-                set.insert(folder.to_owned());
-            }
-        }
-        let path = self.dir.path().join(rel);
-        fs::write(&path, bytes).map_err(|e| format!("{} に書き込めません: {e}", path.display()))
+        self.folder.write(rel, bytes)
     }
 
     /// Replaces the output directory with the staged one.
@@ -93,6 +112,54 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// Writes into an existing output directory, over the files of the build before.
+pub struct InPlace {
+    folder: Folder,
+}
+
+impl InPlace {
+    pub fn new(out: &Path) -> Result<InPlace, String> {
+        let out = resolve(out)?;
+        fs::create_dir_all(&out)
+            .map_err(|e| format!("出力先 {} を作れません: {e}", out.display()))?;
+        Ok(InPlace {
+            folder: Folder::new(out),
+        })
+    }
+
+    /// Writes one file, `rel` being a `/`-separated path below the output root.
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
+        self.folder.write(rel, bytes)
+    }
+}
+
+/// Removes every file below `out` whose `/`-separated relative path is not in `keep`, and the
+/// folders that leaves empty: what an in-place rebuild no longer writes (a removed entry's page,
+/// a list's last page, the search index of the build before). Returns how many files it removed.
+pub fn sweep(out: &Path, keep: &HashSet<&str>) -> Result<usize, String> {
+    let out = resolve(out)?;
+    let mut removed = 0;
+    // Children before their folder, so a folder is seen after everything in it went.
+    for item in walkdir::WalkDir::new(&out)
+        .min_depth(1)
+        .contents_first(true)
+    {
+        let item = item.map_err(|e| format!("出力を読めません: {e}"))?;
+        let rel = crate::diag::display_path(&out, item.path());
+        if item.file_type().is_dir() {
+            if fs::read_dir(item.path()).is_ok_and(|mut d| d.next().is_none()) {
+                fs::remove_dir(item.path())
+                    .map_err(|e| format!("{} を削除できません: {e}", item.path().display()))?;
+            }
+        } else if !keep.contains(rel.as_str()) {
+            fs::remove_file(item.path())
+                .map_err(|e| format!("{} を削除できません: {e}", item.path().display()))?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// The real location of `p`: absolute, `..` and `.` resolved, symlinks of the part that exists
@@ -197,10 +264,38 @@ mod tests {
     }
 
     #[test]
+    fn sweep_removes_what_is_not_kept_and_the_folders_it_empties() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let w = InPlace::new(&out).unwrap();
+        for rel in [
+            "index.html",
+            "a/index.html",
+            "a/b/index.html",
+            "c/d/index.html",
+            "c/e.txt",
+        ] {
+            w.write(rel, b"x").unwrap();
+        }
+        let keep: HashSet<&str> = ["index.html", "a/index.html", "c/e.txt"].into();
+        assert_eq!(sweep(&out, &keep).unwrap(), 2);
+        let mut left: Vec<String> = walkdir::WalkDir::new(&out)
+            .min_depth(1)
+            .into_iter()
+            .map(|i| crate::diag::display_path(&out, i.unwrap().path()))
+            .collect();
+        left.sort();
+        assert_eq!(left, ["a", "a/index.html", "c", "c/e.txt", "index.html"]);
+    }
+
+    #[test]
     fn rejects_escaping_paths() {
         let tmp = tempfile::tempdir().unwrap();
         let s = Staging::new(&tmp.path().join("public")).unwrap();
         assert!(s.write("../x", b"").is_err());
         assert!(s.write("a//b", b"").is_err());
+        let w = InPlace::new(&tmp.path().join("public")).unwrap();
+        assert!(w.write("../x", b"").is_err());
+        assert!(w.write("a/./b", b"").is_err());
     }
 }

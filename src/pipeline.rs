@@ -2,12 +2,13 @@
 //! → swap into the output folder. It returns data and typed errors; printing them and choosing
 //! exit codes is the command line's job.
 
+use std::collections::HashMap;
 use std::path::Path;
 
 use rayon::prelude::*;
 
 use crate::date::Date;
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::{gaps, load, opendata, output, render, search, site, validate};
 
 /// Why a command failed; the kind decides the exit code.
@@ -37,6 +38,61 @@ pub fn check(root: &Path, today: Date, diags: &mut Diagnostics) -> Result<site::
         return Err(Error::Content);
     }
     Ok(site::Site::new(config, entries, today))
+}
+
+/// Each entry file's text and what checking it on its own found, by path.
+type Checked = HashMap<String, (String, validate::CheckedFile)>;
+
+/// [`check`] for `serve`, with the site's URL set to `base_url`: a file whose text is as in the
+/// build before, under the same configuration and day, is not parsed and checked again. Returns
+/// the checks for the next one.
+fn check_reusing(
+    root: &Path,
+    base_url: &str,
+    today: Date,
+    diags: &mut Diagnostics,
+    previous: Option<&Built>,
+) -> Result<(site::Site, Checked), Error> {
+    let Some(mut config) = load::config::load(root, diags) else {
+        // As `check` does: the entries' own errors are reported with the configuration's.
+        return check(root, today, diags).map(|site| (site, Checked::new()));
+    };
+    config.site = config.site.with_base_url(base_url);
+    let before = previous
+        .filter(|p| p.config == config && p.today == today)
+        .map(|p| &p.checked);
+    let paths = load::entry_files(root, diags);
+    let files: Vec<Result<(String, validate::CheckedFile), Vec<Diagnostic>>> = paths
+        .par_iter()
+        .map(|path| {
+            let src = load::read_text(root, path).map_err(|d| vec![d])?;
+            if let Some((text, checked)) = before.and_then(|b| b.get(&src.path))
+                && *text == src.text
+            {
+                return Ok((src.text, checked.clone()));
+            }
+            let text = src.text.clone();
+            let raw = load::parse_source(src)?;
+            Ok((text, validate::check_file(&raw, &config, today)))
+        })
+        .collect();
+    let mut checked = Checked::with_capacity(files.len());
+    let mut in_order = Vec::with_capacity(files.len());
+    for file in files {
+        match file {
+            Ok((text, file)) => {
+                in_order.push(file.clone());
+                checked.insert(file.path.clone(), (text, file));
+            }
+            Err(ds) => ds.into_iter().for_each(|d| diags.push(d)),
+        }
+    }
+    let entries = validate::across_files(in_order, diags);
+    if diags.has_errors() {
+        return Err(Error::Content);
+    }
+    let s = site::Site::new(config, entries, today);
+    Ok((s, checked))
 }
 
 /// The configuration alone (for commands that write content), when it has no errors.
@@ -74,6 +130,8 @@ pub fn check_and_build(
 pub struct BuildReport {
     pub entries: usize,
     pub pages: usize,
+    /// Pages rendered: all of them, but fewer when a rebuild kept unchanged entries' pages.
+    pub rendered: usize,
     /// Time of each stage, in order (for `build --timings` and the benchmarks).
     pub timings: Vec<StageTime>,
 }
@@ -131,6 +189,16 @@ fn process_cpu_time() -> Option<std::time::Duration> {
 
 /// Renders a valid site into `out`, replacing its previous content only on success.
 pub fn build(root: &Path, site: &site::Site, out: &Path) -> Result<BuildReport, Error> {
+    build_keeping(root, site, out, false).map(|(report, _)| report)
+}
+
+/// [`build`], also returning what it rendered, with the cards and lines if `keep_snippets`.
+fn build_keeping(
+    root: &Path,
+    site: &site::Site,
+    out: &Path,
+    keep_snippets: bool,
+) -> Result<(BuildReport, render::Rendered), Error> {
     output::check_out_dir(root, out).map_err(Error::Usage)?;
     let mut timings = Vec::new();
     let mut clock = StageClock::start();
@@ -139,37 +207,141 @@ pub fn build(root: &Path, site: &site::Site, out: &Path) -> Result<BuildReport, 
     // thread, then the export): it starts at once on this thread, while the other core computes
     // the gaps, renders the pages and writes the open data, and this one joins in when the index
     // is done.
+    let write = |path: &str, bytes: &[u8]| staging.write(path, bytes);
     let (index, (pages, data)) = rayon::join(
-        || search_index(root, site, &staging),
+        || search_index(root, site, &write).map(|(times, _)| times),
         || {
             rayon::join(
-                || {
-                    let started = std::time::Instant::now();
-                    let report = gaps::compute(site);
-                    let gaps_time = concurrent_stage("gaps", started);
-                    let started = std::time::Instant::now();
-                    let mut theme = render::Theme::load(root, &site.config.site.theme)?;
-                    let pages = render::render_site(site, &report, &mut theme, &|path, bytes| {
-                        staging.write(path, bytes)
-                    })?;
-                    Ok::<_, String>((pages, [gaps_time, concurrent_stage("pages", started)]))
-                },
-                || open_data(site, &staging),
+                || pages(root, site, &write, None, keep_snippets),
+                || open_data(site, &write).map(|(time, _)| time),
             )
         },
     );
-    let (pages, pages_times) = pages?;
+    let (rendered, pages_times) = pages?;
     timings.extend(pages_times);
     timings.push(data?);
     timings.extend(index?);
     timings.push(clock.lap("all output"));
     staging.commit()?;
     timings.push(clock.lap("swap"));
-    Ok(BuildReport {
+    let report = BuildReport {
         entries: site.entries.len(),
-        pages,
+        pages: rendered.pages,
+        rendered: rendered.rendered,
         timings,
-    })
+    };
+    Ok((report, rendered))
+}
+
+/// What the next build into the same folder can reuse (`serve`): what the entry pages there were
+/// made from.
+pub struct Built {
+    config: crate::config::Config,
+    today: Date,
+    inputs: render::PageInputs,
+    snippets: Option<render::Snippets>,
+    entries: HashMap<String, crate::entry::Entry>,
+    checked: Checked,
+}
+
+impl Built {
+    fn new(site: site::Site, rendered: render::Rendered, checked: Checked) -> Built {
+        Built {
+            checked,
+            entries: site
+                .entries
+                .into_iter()
+                .map(|e| (e.id.clone(), e))
+                .collect(),
+            config: site.config,
+            today: site.today,
+            inputs: rendered.inputs,
+            snippets: rendered.snippets,
+        }
+    }
+}
+
+/// For `serve`: checks the content and builds it into `out`, like [`check_and_build`] when
+/// there is no `previous` build. After one, it writes into `out` itself, the pages first (except
+/// those of entries that did not change, when neither the configuration, the day, the theme nor
+/// the site's totals did), calls `pages_written` with the time so far, then writes the open data
+/// and the search index and removes what this build no longer writes. Content errors leave `out`
+/// untouched.
+pub fn check_and_rebuild(
+    root: &Path,
+    out: &Path,
+    base_url: &str,
+    today: Date,
+    diags: &mut Diagnostics,
+    previous: Option<&Built>,
+    pages_written: &dyn Fn(&StageTime),
+) -> Result<(BuildReport, Built), Error> {
+    let mut clock = StageClock::start();
+    let (site, files) = check_reusing(root, base_url, today, diags, previous)?;
+    let checked = clock.lap("load+check");
+    let Some(previous) = previous else {
+        let (mut report, rendered) = build_keeping(root, &site, out, true)?;
+        report.timings.insert(0, checked);
+        return Ok((report, Built::new(site, rendered, files)));
+    };
+    output::check_out_dir(root, out).map_err(Error::Usage)?;
+    let started = std::time::Instant::now();
+    let folder = output::InPlace::new(out)?;
+    let write = |path: &str, bytes: &[u8]| folder.write(path, bytes);
+    let same_setting = previous.config == site.config && previous.today == site.today;
+    let unchanged = |e: &crate::entry::Entry| previous.entries.get(&e.id) == Some(e);
+    let reuse = previous
+        .snippets
+        .as_ref()
+        .filter(|_| same_setting)
+        .map(|snippets| render::Reuse {
+            inputs: &previous.inputs,
+            snippets,
+            unchanged: &unchanged,
+        });
+    let (rendered, mut timings) = pages(root, &site, &write, reuse, true)?;
+    timings.insert(0, checked);
+    pages_written(&StageTime {
+        stage: "pages shown",
+        wall: started.elapsed() + checked.wall,
+        cpu: None,
+    });
+    let (data, data_files) = open_data(&site, &write)?;
+    let (index, index_files) = search_index(root, &site, &write)?;
+    timings.push(data);
+    timings.extend(index);
+    let mut keep: std::collections::HashSet<&str> =
+        rendered.files.iter().map(String::as_str).collect();
+    keep.extend(data_files.iter().chain(&index_files).map(String::as_str));
+    output::sweep(out, &keep)?;
+    timings.push(clock.lap("all output"));
+    let report = BuildReport {
+        entries: site.entries.len(),
+        pages: rendered.pages,
+        rendered: rendered.rendered,
+        timings,
+    };
+    Ok((report, Built::new(site, rendered, files)))
+}
+
+/// Computes the gaps and renders the pages, with the times of both.
+fn pages(
+    root: &Path,
+    site: &site::Site,
+    write: &render::WriteFn<'_>,
+    reuse: Option<render::Reuse<'_>>,
+    keep_snippets: bool,
+) -> Result<(render::Rendered, Vec<StageTime>), String> {
+    let started = std::time::Instant::now();
+    let report = gaps::compute(site);
+    let gaps_time = concurrent_stage("gaps", started);
+    let started = std::time::Instant::now();
+    let mut theme = render::Theme::load(root, &site.config.site.theme)?;
+    let rendered = render::render_site(site, &report, &mut theme, write, reuse, keep_snippets)?;
+    Ok((
+        rendered,
+        vec![gaps_time, concurrent_stage("pages", started)],
+    ))
 }
 
 /// A stage that ran beside others: its wall time only, as the CPU time of the process cannot be
@@ -184,19 +356,26 @@ fn concurrent_stage(stage: &'static str, started: std::time::Instant) -> StageTi
 
 /// Writes the open-data files (each part of each format a task of its own: they are often the
 /// last work of a build, and two threads share them then). A thread holds one file in memory at a
-/// time.
-fn open_data(site: &site::Site, staging: &output::Staging) -> Result<StageTime, String> {
+/// time. Returns the time and the files' paths.
+fn open_data(
+    site: &site::Site,
+    write: &render::WriteFn<'_>,
+) -> Result<(StageTime, Vec<String>), String> {
     let started = std::time::Instant::now();
     let parts = opendata::site_parts(site);
     let tasks: Vec<(&opendata::OpenFile, usize)> = opendata::FILES
         .iter()
         .flat_map(|f| (0..parts.len()).map(move |i| (f, i)))
         .collect();
-    tasks.par_iter().try_for_each(|&(f, i)| {
-        let bytes = (f.make)(site, &site.entries[parts[i].clone()]);
-        staging.write(&f.path(i, parts.len()), &bytes)
-    })?;
-    Ok(concurrent_stage("open data", started))
+    let paths: Vec<String> = tasks.iter().map(|&(f, i)| f.path(i, parts.len())).collect();
+    tasks
+        .par_iter()
+        .zip(&paths)
+        .try_for_each(|(&(f, i), path)| {
+            let bytes = (f.make)(site, &site.entries[parts[i].clone()]);
+            write(path, &bytes)
+        })?;
+    Ok((concurrent_stage("open data", started), paths))
 }
 
 /// The search export's options: the defaults, but `TSUNAGU_SEARCH_INLINE` (a posting count) sets
@@ -214,21 +393,24 @@ fn export_options() -> Result<tsunagu_search::export::Options, String> {
     Ok(options)
 }
 
-/// Builds the search index and writes its static export, returning the times of both.
+/// Builds the search index and writes its static export, returning the times of both and the
+/// files' paths.
 fn search_index(
     root: &Path,
     site: &site::Site,
-    staging: &output::Staging,
-) -> Result<[StageTime; 2], String> {
+    write: &render::WriteFn<'_>,
+) -> Result<([StageTime; 2], Vec<String>), String> {
     let started = std::time::Instant::now();
     let index = search::build_index(root, site)?;
     let built = concurrent_stage("search index", started);
     let started = std::time::Instant::now();
     let files = tsunagu_search::export::export(&index, &export_options()?)
         .map_err(|e| format!("検索インデックスを書き出せません: {e}"))?;
+    let paths: Vec<String> = files.iter().map(|(p, _)| format!("search/{p}")).collect();
     // Thousands of small files: written on every thread free by now.
     files
         .par_iter()
-        .try_for_each(|(path, bytes)| staging.write(&format!("search/{path}"), bytes))?;
-    Ok([built, concurrent_stage("search export", started)])
+        .zip(&paths)
+        .try_for_each(|((_, bytes), path)| write(path, bytes))?;
+    Ok(([built, concurrent_stage("search export", started)], paths))
 }

@@ -1,5 +1,6 @@
-//! Local preview: build, serve the output on loopback, rebuild when content or theme files change.
-//! A failed rebuild keeps the last good output on screen (the build is atomic).
+//! Local preview: build, serve the output on loopback, rebuild when content or theme files change
+//! (`rebuild` decides how: after the first build, `pipeline::check_and_rebuild` writes only what
+//! changed). Content with errors keeps the last good output on screen.
 
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -66,8 +67,9 @@ pub fn serve(
         }
     }
     while rx.recv().is_ok() {
-        // Editors write several events per save: wait for the burst to end, then rebuild once.
-        while rx.recv_timeout(Duration::from_millis(200)).is_ok() {}
+        // Editors write several events per save, within milliseconds: wait for the burst to end
+        // (50 ms without one), then rebuild once.
+        while rx.recv_timeout(Duration::from_millis(50)).is_ok() {}
         println!("変更を検出しました。再ビルドします…");
         rebuild(&base);
     }

@@ -187,16 +187,7 @@ pub fn entry_paths(root: &Path, dir: &Path, diags: &mut Diagnostics) -> Vec<Path
 
 /// Reads and parses every entry file under `root/content/entries/`, in parallel.
 pub fn entries(root: &Path, diags: &mut Diagnostics) -> Vec<RawEntry> {
-    let dir = root.join("content").join("entries");
-    if !dir.is_dir() {
-        diags.push(whole_file(
-            "content/entries",
-            Severity::Warning,
-            "content/entries/ フォルダがありません。掲載情報は0件です",
-        ));
-        return Vec::new();
-    }
-    let paths = entry_paths(root, &dir, diags);
+    let paths = entry_files(root, diags);
     let results: Vec<Result<RawEntry, Vec<Diagnostic>>> =
         paths.par_iter().map(|p| parse_entry(root, p)).collect();
     let mut raws = Vec::with_capacity(results.len());
@@ -207,6 +198,20 @@ pub fn entries(root: &Path, diags: &mut Diagnostics) -> Vec<RawEntry> {
         }
     }
     raws
+}
+
+/// The entry files under `root/content/entries/`, in a stable order.
+pub fn entry_files(root: &Path, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let dir = root.join("content").join("entries");
+    if !dir.is_dir() {
+        diags.push(whole_file(
+            "content/entries",
+            Severity::Warning,
+            "content/entries/ フォルダがありません。掲載情報は0件です",
+        ));
+        return Vec::new();
+    }
+    entry_paths(root, &dir, diags)
 }
 
 /// Parses one entry file: `.md` with `+++` front matter, or plain `.toml`.

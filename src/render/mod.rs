@@ -8,6 +8,7 @@ use indicatif::ProgressBar;
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::entry::Entry;
 use crate::gaps::GapReport;
 use crate::site::Site;
 
@@ -34,6 +35,9 @@ struct PageJob<'a> {
     template: &'static str,
     path: String,
     view: ViewFn<'a>,
+    /// The entry whose page this is: its page depends on nothing else but the theme and the
+    /// templates' global context.
+    entry: Option<&'a Entry>,
 }
 
 impl<'a> PageJob<'a> {
@@ -46,6 +50,20 @@ impl<'a> PageJob<'a> {
             template,
             path,
             view: Box::new(move || context(&view())),
+            entry: None,
+        }
+    }
+
+    /// The page of entry `e`.
+    fn of_entry<V: Serialize>(
+        e: &'a Entry,
+        template: &'static str,
+        path: String,
+        view: impl Fn() -> V + Send + Sync + 'a,
+    ) -> Self {
+        PageJob {
+            entry: Some(e),
+            ..PageJob::new(template, path, view)
         }
     }
 }
@@ -62,20 +80,63 @@ const PER_PAGE: usize = 50;
 /// footer, so lists of lines take twice as many per page.
 const LINES_PER_PAGE: usize = 100;
 
-/// Renders every page and static file, handing each to `write` (path relative to the output root).
-/// Returns the number of pages written.
+/// What an entry's page depends on besides the entry: the theme and the templates' global
+/// context (`site`, `nav`, `care_items`: the configuration and the site's totals, such as its
+/// counts and the date of its data).
+#[derive(Debug, Clone, PartialEq)]
+pub struct PageInputs {
+    theme: u64,
+    globals: serde_json::Value,
+}
+
+/// Each entry's card and line, by entry id.
+pub struct Snippets(std::collections::HashMap<String, (String, String)>);
+
+/// The entry pages an output folder already holds, as the build before wrote them (`serve`),
+/// and that build's cards and lines.
+pub struct Reuse<'a> {
+    /// What those were rendered with: if anything of it changed, everything is rendered.
+    pub inputs: &'a PageInputs,
+    pub snippets: &'a Snippets,
+    /// Whether an entry is as it was then (so are its page, card and line).
+    pub unchanged: &'a (dyn Fn(&Entry) -> bool + Sync),
+}
+
+/// What [`render_site`] did.
+pub struct Rendered {
+    /// Pages of the site (written or kept).
+    pub pages: usize,
+    /// Pages it rendered: all of them, or those a [`Reuse`] did not keep.
+    pub rendered: usize,
+    /// Every file of the output it is responsible for, written or kept (`/`-separated paths).
+    pub files: Vec<String>,
+    pub inputs: PageInputs,
+    /// The cards and lines, when asked for (for a next build to reuse).
+    pub snippets: Option<Snippets>,
+}
+
+/// Renders every page and static file, handing each to `write` (path relative to the output
+/// root), except the pages of unchanged entries that `reuse` says the output still holds.
+/// `keep_snippets`: return the cards and lines (else they are freed with the other views).
 pub fn render_site(
     site: &Site,
     report: &GapReport,
     theme: &mut Theme,
     write: &WriteFn<'_>,
-) -> Result<usize, String> {
+    reuse: Option<Reuse<'_>>,
+    keep_snippets: bool,
+) -> Result<Rendered, String> {
     let mut views = Views::new(site);
+    let inputs = PageInputs {
+        theme: theme.fingerprint,
+        globals: serde_json::json!([views.common_site, views.nav, views.care_items]),
+    };
     let globals = theme.tera.global_context();
     globals.insert("site", &views.common_site);
     globals.insert("nav", &views.nav);
     globals.insert("care_items", &views.care_items);
-    views.snippets(theme)?;
+    let reuse = reuse.filter(|r| *r.inputs == inputs);
+    views.snippets(theme, reuse.as_ref())?;
     views.card_template = views.card_template(theme)?;
     let mut jobs = views.jobs();
     let (gap_jobs, gap_files) = views.gap_jobs(report);
@@ -83,7 +144,19 @@ pub fn render_site(
     jobs.push(views.data_job(report));
     let sitemaps = views.sitemaps(&jobs);
     jobs.extend(sitemaps);
-    let progress = if site.entries.len() >= 5_000 {
+    let mut files: Vec<String> = jobs.iter().map(|j| j.path.clone()).collect();
+    files.extend(
+        theme
+            .statics
+            .iter()
+            .chain(&gap_files)
+            .map(|(p, _)| p.clone()),
+    );
+    let pages = jobs.len();
+    if let Some(reuse) = &reuse {
+        jobs.retain(|j| !j.entry.is_some_and(reuse.unchanged));
+    }
+    let progress = if jobs.len() >= 5_000 {
         ProgressBar::new(jobs.len() as u64)
     } else {
         ProgressBar::hidden()
@@ -103,7 +176,15 @@ pub fn render_site(
     for (path, bytes) in theme.statics.iter().chain(&gap_files) {
         write(path, bytes)?;
     }
-    Ok(jobs.len())
+    let rendered = jobs.len();
+    drop(jobs);
+    Ok(Rendered {
+        pages,
+        rendered,
+        files,
+        inputs,
+        snippets: keep_snippets.then(|| views.take_snippets()),
+    })
 }
 
 #[cfg(test)]
@@ -174,13 +255,20 @@ mod tests {
             let mut theme = Theme::new(templates, Vec::new(), preminify).unwrap();
             assert_eq!(theme.minify_pages, !preminify);
             let files = Mutex::new(BTreeMap::new());
-            render_site(&site, &report, &mut theme, &|path, bytes| {
-                files
-                    .lock()
-                    .unwrap()
-                    .insert(path.to_owned(), bytes.to_vec());
-                Ok(())
-            })
+            render_site(
+                &site,
+                &report,
+                &mut theme,
+                &|path, bytes| {
+                    files
+                        .lock()
+                        .unwrap()
+                        .insert(path.to_owned(), bytes.to_vec());
+                    Ok(())
+                },
+                None,
+                false,
+            )
             .unwrap();
             files.into_inner().unwrap()
         };

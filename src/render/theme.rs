@@ -117,6 +117,9 @@ pub struct Theme {
     pub(super) statics: Vec<(String, Vec<u8>)>,
     /// Some HTML template could not be minified ahead (see [`minify`]): minify each page instead.
     pub(super) minify_pages: bool,
+    /// A digest of every template and static file: equal digests render equal pages from equal
+    /// contexts (within one process: the hasher's keys are fixed, not stable across versions).
+    pub(super) fingerprint: u64,
 }
 
 impl Theme {
@@ -167,6 +170,12 @@ impl Theme {
                 }
             }
         }
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::hash::DefaultHasher::new();
+            (&templates, &statics, minify_pages).hash(&mut h);
+            h.finish()
+        };
         let mut tera = tera::Tera::new();
         tera.autoescape_on([".html", ".xml"]);
         tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
@@ -175,6 +184,7 @@ impl Theme {
             tera,
             statics,
             minify_pages,
+            fingerprint,
         })
     }
 

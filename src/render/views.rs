@@ -175,8 +175,13 @@ impl<'a> Views<'a> {
         v
     }
 
-    /// Every entry's card (`card.html`) and line (`line.html`), in parallel, from one view of it.
-    pub(super) fn snippets(&mut self, theme: &Theme) -> Result<(), String> {
+    /// Every entry's card (`card.html`) and line (`line.html`), in parallel, from one view of it;
+    /// those of the entries `kept` says are unchanged taken from the build before instead.
+    pub(super) fn snippets(
+        &mut self,
+        theme: &Theme,
+        kept: Option<&super::Reuse<'_>>,
+    ) -> Result<(), String> {
         let render = |template: &str, ctx: &tera::Context| {
             let mut snippet = Vec::new();
             theme.render(template, ctx, &mut snippet)?;
@@ -188,6 +193,12 @@ impl<'a> Views<'a> {
             .entries
             .par_iter()
             .map(|e| {
+                let before = kept
+                    .filter(|k| (k.unchanged)(e))
+                    .and_then(|k| k.snippets.0.get(&e.id));
+                if let Some((card, line)) = before {
+                    return Ok((e.id.as_str(), card.clone(), line.clone()));
+                }
                 let ctx = context(&CardPage {
                     e: self.entry(e, false),
                 })?;
@@ -203,6 +214,20 @@ impl<'a> Views<'a> {
             .map(|(id, card, line)| ((id, card), (id, line)))
             .unzip();
         Ok(())
+    }
+
+    /// The cards and lines, for the next build to reuse.
+    pub(super) fn take_snippets(&mut self) -> super::Snippets {
+        let mut lines = std::mem::take(&mut self.lines);
+        super::Snippets(
+            std::mem::take(&mut self.cards)
+                .into_iter()
+                .map(|(id, card)| {
+                    let line = lines.remove(id).unwrap_or_default();
+                    (id.to_owned(), (card, line))
+                })
+                .collect(),
+        )
     }
 
     /// `card.html` rendered once with every optional part present and `{name}`-style placeholders
@@ -390,7 +415,8 @@ impl<'a> Views<'a> {
     fn entry_jobs<'s>(&'s self, jobs: &mut Vec<PageJob<'s>>) {
         let cfg = &self.site.config;
         for e in &self.site.entries {
-            jobs.push(PageJob::new(
+            jobs.push(PageJob::of_entry(
+                e,
                 "entry.html",
                 format!("entries/{}/index.html", e.id),
                 move || {

@@ -29,25 +29,56 @@ pub fn entries(
     diags: &mut Diagnostics,
 ) -> Vec<Entry> {
     // Checked in parallel, and each raw entry (its text and TOML tree) freed there too; what the
-    // duplicate check below needs of it is kept: its id and its path.
-    let checked: Vec<(String, String, Option<Entry>, Vec<Diagnostic>)> = raws
+    // check across files needs of it is kept: its id and its path.
+    let checked: Vec<CheckedFile> = raws
         .into_par_iter()
-        .map(|raw| {
-            let mut c = Checker {
-                raw: &raw,
-                config,
-                today,
-                diags: Vec::new(),
-            };
-            let entry = c.entry();
-            let diags = c.diags;
-            (raw.id, raw.src.path, entry, diags)
-        })
+        .map(|raw| check_file(&raw, config, today))
         .collect();
+    across_files(checked, diags)
+}
 
+/// One entry file, checked on its own.
+#[derive(Debug, Clone)]
+pub struct CheckedFile {
+    pub id: String,
+    pub path: String,
+    /// The entry, when the file has no errors.
+    pub entry: Option<Entry>,
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Checks one raw entry on its own (every check but those across files).
+pub fn check_file(raw: &RawEntry, config: &Config, today: Date) -> CheckedFile {
+    let mut c = Checker {
+        raw,
+        config,
+        today,
+        diags: Vec::new(),
+    };
+    let entry = c.entry();
+    CheckedFile {
+        id: raw.id.clone(),
+        path: raw.src.path.clone(),
+        entry,
+        diags: c.diags,
+    }
+}
+
+/// The checks across files (every id once), in file order: pushes each file's problems and
+/// returns the entries of the files without errors.
+pub fn across_files(
+    checked: impl IntoIterator<Item = CheckedFile>,
+    diags: &mut Diagnostics,
+) -> Vec<Entry> {
     let mut first_seen: BTreeMap<String, String> = BTreeMap::new();
-    let mut entries = Vec::with_capacity(checked.len());
-    for (id, path, entry, ds) in checked {
+    let mut entries = Vec::new();
+    for CheckedFile {
+        id,
+        path,
+        entry,
+        diags: ds,
+    } in checked
+    {
         ds.into_iter().for_each(|d| diags.push(d));
         if let Some(previous) = first_seen.get(&id) {
             diags.push(whole_file(

@@ -1,0 +1,325 @@
+//! `serve`'s rebuild after an edit writes into its output folder and renders only what changed:
+//! what it leaves must be, byte for byte, what a full build of the same content writes.
+
+mod common;
+
+use std::fs;
+
+use common::{TempSite, assert_same_tree, snapshot};
+use tsunagu::date::Date;
+use tsunagu::diag::Diagnostics;
+use tsunagu::pipeline::{self, BuildReport, Built, Error};
+
+const BASE: &str = "http://127.0.0.1:1111";
+
+fn today() -> Date {
+    let (y, m, d) = common::TODAY;
+    Date::new(y, m as u8, d as u8).unwrap()
+}
+
+/// A site being served: its folder, its output and what the last build left.
+struct Served {
+    site: TempSite,
+    out: tempfile::TempDir,
+    last: Option<Built>,
+}
+
+impl Served {
+    fn start() -> Served {
+        let mut s = Served {
+            site: TempSite::sample_copy(),
+            out: tempfile::tempdir().unwrap(),
+            last: None,
+        };
+        let first = s.rebuild().expect("the sample builds");
+        assert_eq!(
+            first.rendered, first.pages,
+            "the first build renders every page"
+        );
+        s
+    }
+
+    fn out(&self) -> std::path::PathBuf {
+        self.out.path().join("public")
+    }
+
+    /// Rebuilds as `serve` does after a change.
+    fn rebuild(&mut self) -> Result<BuildReport, Error> {
+        let mut diags = Diagnostics::default();
+        let (report, built) = pipeline::check_and_rebuild(
+            self.site.root(),
+            &self.out(),
+            BASE,
+            today(),
+            &mut diags,
+            self.last.as_ref(),
+            &|_| {},
+        )?;
+        self.last = Some(built);
+        Ok(report)
+    }
+
+    /// Rebuilds, then checks the output against a full build of the same content into a new
+    /// folder; returns the rebuild's report.
+    fn rebuild_and_compare(&mut self, what: &str) -> BuildReport {
+        let report = self
+            .rebuild()
+            .unwrap_or_else(|e| panic!("{what}: rebuild failed: {e:?}"));
+        let fresh = tempfile::tempdir().unwrap();
+        let mut diags = Diagnostics::default();
+        pipeline::check_and_rebuild(
+            self.site.root(),
+            &fresh.path().join("public"),
+            BASE,
+            today(),
+            &mut diags,
+            None,
+            &|_| {},
+        )
+        .unwrap_or_else(|e| panic!("{what}: full build failed: {e:?}"));
+        assert_same_tree(
+            what,
+            &snapshot(&self.out()),
+            &snapshot(&fresh.path().join("public")),
+        );
+        report
+    }
+
+    fn entry(&self, id: &str) -> std::path::PathBuf {
+        common::files_under(&self.site.entries())
+            .into_iter()
+            .find(|p| p.file_stem().is_some_and(|s| s == id))
+            .unwrap_or_else(|| panic!("no entry {id}"))
+    }
+
+    fn edit(&self, id: &str, from: &str, to: &str) {
+        let path = self.entry(id);
+        let text = fs::read_to_string(&path).unwrap();
+        assert!(text.contains(from), "{id} has {from}");
+        fs::write(&path, text.replacen(from, to, 1)).unwrap();
+    }
+}
+
+const ID: &str = "tsu-atelier-houkago-day";
+
+#[test]
+fn an_edit_of_one_entry_renders_its_page_and_the_lists_and_equals_a_full_build() {
+    let mut s = Served::start();
+    let unchanged = s.rebuild().unwrap();
+    assert_eq!(
+        unchanged.rendered,
+        unchanged.pages - unchanged.entries,
+        "a rebuild without changes renders no entry's page"
+    );
+    s.edit(ID, "学校帰りに立ち寄れる", "学校帰りに気軽に立ち寄れる");
+    let report = s.rebuild_and_compare("a changed description");
+    assert_eq!(report.pages, unchanged.pages);
+    assert_eq!(
+        report.rendered,
+        report.pages - (report.entries - 1),
+        "only the edited entry's page among the entry pages"
+    );
+    let page = fs::read_to_string(s.out().join(format!("entries/{ID}/index.html"))).unwrap();
+    assert!(page.contains("学校帰りに気軽に立ち寄れる"));
+
+    // A new phone number shows on the entry's page and on the lists' lines and cards.
+    s.edit(ID, "059-000-6486", "059-000-6487");
+    let report = s.rebuild_and_compare("a changed phone number");
+    assert_eq!(report.rendered, report.pages - (report.entries - 1));
+}
+
+#[test]
+fn changes_that_reach_every_page_rebuild_every_page_and_equal_a_full_build() {
+    let mut s = Served::start();
+    // A care item more changes the care items' counts, which every page's menu data holds.
+    s.edit(
+        ID,
+        r#"care = ["tube-feeding", "blood-glucose"]"#,
+        r#"care = ["tube-feeding", "blood-glucose", "suction"]"#,
+    );
+    let report = s.rebuild_and_compare("a care item added");
+    assert_eq!(report.rendered, report.pages);
+
+    // The newest verification date is the date of the whole directory, in every footer.
+    s.edit(ID, "verified = 2025-07-29", "verified = 2026-11-20");
+    let report = s.rebuild_and_compare("a newer verification date");
+    assert_eq!(report.rendered, report.pages);
+
+    // The configuration.
+    let site_toml = s.site.content().join("site.toml");
+    let text = fs::read_to_string(&site_toml).unwrap();
+    fs::write(
+        &site_toml,
+        text.replacen("title = \"", "title = \"（試験）", 1),
+    )
+    .unwrap();
+    let report = s.rebuild_and_compare("a new site title");
+    assert_eq!(report.rendered, report.pages);
+
+    // The theme: a template of the site's own.
+    let theme = s.site.root().join("themes/default/templates");
+    fs::create_dir_all(&theme).unwrap();
+    let line =
+        fs::read_to_string(common::manifest_dir().join("themes/default/templates/line.html"))
+            .unwrap();
+    fs::write(
+        theme.join("line.html"),
+        line.replacen("<small>", "<small data-x=\"1\">", 1),
+    )
+    .unwrap();
+    let report = s.rebuild_and_compare("a theme template");
+    assert_eq!(report.rendered, report.pages);
+}
+
+#[test]
+fn added_removed_and_renamed_entries_leave_what_a_full_build_would() {
+    let mut s = Served::start();
+    let path = s.entry(ID);
+    let text = fs::read_to_string(&path).unwrap();
+
+    let copy = path.with_file_name("tsu-atelier-houkago-day-2.md");
+    fs::write(
+        &copy,
+        text.replacen(
+            "放課後等デイサービスアトリエ",
+            "放課後等デイサービスアトリエ第二",
+            1,
+        ),
+    )
+    .unwrap();
+    s.rebuild_and_compare("an entry added");
+    assert!(
+        s.out()
+            .join("entries/tsu-atelier-houkago-day-2/index.html")
+            .is_file()
+    );
+
+    fs::remove_file(&copy).unwrap();
+    s.rebuild_and_compare("an entry removed");
+    assert!(!s.out().join("entries/tsu-atelier-houkago-day-2").exists());
+
+    fs::rename(&path, path.with_file_name("tsu-atelier.md")).unwrap();
+    s.rebuild_and_compare("an entry renamed");
+    assert!(!s.out().join(format!("entries/{ID}")).exists());
+
+    // Drafts are not published: making one a draft removes its page.
+    let renamed = s.entry("tsu-atelier");
+    let text = fs::read_to_string(&renamed).unwrap();
+    fs::write(&renamed, text.replacen("+++\n", "+++\ndraft = true\n", 1)).unwrap();
+    s.rebuild_and_compare("an entry made a draft");
+}
+
+#[test]
+fn an_edit_with_errors_leaves_the_output_and_the_next_rebuild_is_still_exact() {
+    let mut s = Served::start();
+    let before = snapshot(&s.out());
+    s.edit(ID, "phone = \"059-000-6486\"", "phone = \"059-000-6486");
+    assert!(matches!(s.rebuild(), Err(Error::Content)));
+    assert_same_tree("after a failed rebuild", &snapshot(&s.out()), &before);
+    // `serve` keeps what the last good build left (a failed rebuild returns no `Built`), so the
+    // next one after the fix still knows which pages it may keep.
+    s.edit(ID, "phone = \"059-000-6486", "phone = \"059-000-6480\"");
+    let report = s.rebuild_and_compare("the fix");
+    assert_eq!(report.rendered, report.pages - (report.entries - 1));
+}
+
+/// A GET of `path` from `tsunagu serve` on `port`: the status line and the body.
+fn get(port: u16, path: &str) -> (String, String) {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(("127.0.0.1", port)).unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    (
+        head.lines().next().unwrap_or("").to_owned(),
+        body.to_owned(),
+    )
+}
+
+#[test]
+fn serve_shows_an_edit_and_its_output_then_equals_a_full_build() {
+    use std::io::{BufRead, BufReader};
+    use std::process::{Command, Stdio};
+    use std::time::{Duration, Instant};
+
+    let s = Served {
+        site: TempSite::sample_copy(),
+        out: tempfile::tempdir().unwrap(),
+        last: None,
+    };
+    let mut child = Command::new(common::bin())
+        .args(["serve", "--port", "0", "--out"])
+        .arg(s.out())
+        .current_dir(s.site.root())
+        .env("SOURCE_DATE_EPOCH", common::SOURCE_DATE_EPOCH)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (lines_tx, lines) = std::sync::mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = lines_tx.send(line);
+        }
+    });
+    let next_line = |what: &str| loop {
+        match lines.recv_timeout(Duration::from_secs(120)) {
+            Ok(line) if line.contains(what) => return line,
+            Ok(_) => {}
+            Err(e) => panic!("serve printed no line with {what}: {e}"),
+        }
+    };
+    let url = next_line("で公開中です");
+    let base = url
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .trim_end_matches('/')
+        .to_owned();
+    let port: u16 = base.rsplit(':').next().unwrap().parse().unwrap();
+    assert!(
+        get(port, &format!("/entries/{ID}/"))
+            .1
+            .contains("学校帰りに立ち寄れる")
+    );
+
+    s.edit(ID, "学校帰りに立ち寄れる", "学校帰りにいつでも立ち寄れる");
+    let started = Instant::now();
+    loop {
+        let (status, body) = get(port, &format!("/entries/{ID}/"));
+        if body.contains("学校帰りにいつでも立ち寄れる") {
+            assert!(status.contains("200"), "{status}");
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(60),
+            "the edit never showed"
+        );
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    next_line("ページを更新しました");
+    next_line(" entries, ");
+    let _ = child.kill();
+    let _ = child.wait();
+
+    let served = snapshot(&s.out());
+    let fresh = tempfile::tempdir().unwrap();
+    let mut diags = Diagnostics::default();
+    pipeline::check_and_rebuild(
+        s.site.root(),
+        &fresh.path().join("public"),
+        &base,
+        today(),
+        &mut diags,
+        None,
+        &|_| {},
+    )
+    .unwrap();
+    assert_same_tree(
+        "served after an edit",
+        &served,
+        &snapshot(&fresh.path().join("public")),
+    );
+}
