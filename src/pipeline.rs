@@ -240,7 +240,7 @@ pub struct Built {
     today: Date,
     inputs: render::PageInputs,
     snippets: Option<render::Snippets>,
-    entries: HashMap<String, crate::entry::Entry>,
+    /// Each entry file's text and check: its entry, if published, has its page in the folder.
     checked: Checked,
 }
 
@@ -248,11 +248,6 @@ impl Built {
     fn new(site: site::Site, rendered: render::Rendered, checked: Checked) -> Built {
         Built {
             checked,
-            entries: site
-                .entries
-                .into_iter()
-                .map(|e| (e.id.clone(), e))
-                .collect(),
             config: site.config,
             today: site.today,
             inputs: rendered.inputs,
@@ -288,8 +283,17 @@ pub fn check_and_rebuild(
     let started = std::time::Instant::now();
     let folder = output::InPlace::new(out)?;
     let write = |path: &str, bytes: &[u8]| folder.write(path, bytes);
-    let same_setting = previous.config == site.config && previous.today == site.today;
-    let unchanged = |e: &crate::entry::Entry| previous.entries.get(&e.id) == Some(e);
+    // A folder emptied behind `serve`'s back holds no page to keep.
+    let same_setting = previous.config == site.config
+        && previous.today == site.today
+        && out.join("index.html").is_file();
+    let unchanged = |e: &crate::entry::Entry| {
+        previous
+            .checked
+            .get(&e.path)
+            .and_then(|(_, f)| f.entry.as_ref())
+            == Some(e)
+    };
     let reuse = previous
         .snippets
         .as_ref()

@@ -323,3 +323,11 @@ fn serve_shows_an_edit_and_its_output_then_equals_a_full_build() {
         &snapshot(&fresh.path().join("public")),
     );
 }
+
+#[test]
+fn an_output_folder_removed_behind_serve_is_written_whole_again() {
+    let mut s = Served::start();
+    fs::remove_dir_all(s.out()).unwrap();
+    let report = s.rebuild_and_compare("the output folder removed");
+    assert_eq!(report.rendered, report.pages);
+}
