@@ -131,7 +131,7 @@ fn site_words(site: &Site) -> Words {
 }
 
 /// Search documents in index order.
-pub fn documents(site: &Site, facets: &Facets) -> Vec<Doc> {
+pub fn documents<'s>(site: &'s Site, facets: &'s Facets) -> impl Iterator<Item = Doc> + 's {
     let cfg = &site.config;
     let centre = site.centre();
     let muni_index = |code: &str| {
@@ -150,86 +150,82 @@ pub fn documents(site: &Site, facets: &Facets) -> Vec<Doc> {
             e.sort_key(),
         )
     });
-    entries
-        .into_iter()
-        .map(|e| {
-            let mi = muni_index(&e.municipality);
-            let m = &facets.municipalities[mi];
-            let category = cfg.category(&e.category);
-            let care_bits = cfg
-                .care_items
-                .iter()
-                .enumerate()
-                .filter(|(_, c)| e.care.contains(&c.id))
-                .fold(0u32, |bits, (i, _)| bits | (1 << i));
-            let flag_bits = e
-                .flags
-                .iter()
-                .enumerate()
-                .filter(|(_, (_, v))| *v == Some(true))
-                .fold(0u32, |bits, (i, _)| bits | (1 << i));
-            let service_bits = services(cfg)
-                .enumerate()
-                .filter(|(_, s)| e.services.iter().any(|x| x == s))
-                .fold(0u64, |bits, (i, _)| bits | (1 << i));
-            let care_labels: Vec<&str> = e
-                .care
-                .iter()
-                .filter_map(|id| cfg.care_item(id).map(|c| c.label.as_str()))
-                .collect();
-            // Without a position of its own or its municipality's, a listing sorts by distance
-            // from the middle of the site's points (approximate, like a municipality's).
-            let (lat, lon) = site.location(e).or(centre).unwrap_or_default();
-            let approx = e.lat.is_none() || e.lon.is_none();
-            Doc {
-                id: e.id.clone(),
-                name: e.name.clone(),
-                kana: e.kana.clone().unwrap_or_default(),
-                services: format!(
-                    "{} {}",
-                    category.map_or("", |c| c.label.as_str()),
-                    e.services.join(" ")
-                ),
-                care: care_labels.join(" "),
-                municipality: format!(
-                    "{} {}",
-                    m.name,
-                    cfg.region(&e.region).map_or("", |r| r.name.as_str())
-                ),
-                address: format!(
-                    "{} {}",
-                    e.address,
-                    e.postal_code.clone().unwrap_or_default()
-                ),
-                operator: e.operator.clone().unwrap_or_default(),
-                body: format!(
-                    "{} {} {} {}",
-                    plain_text(&e.description),
-                    e.hours.clone().unwrap_or_default(),
-                    e.phone.clone().unwrap_or_default(),
-                    e.fax.clone().unwrap_or_default()
-                ),
-                category: cat_index(&e.category) as u16,
-                municipality_index: mi as u16,
-                care_bits,
-                flag_bits,
-                service_bits,
-                ages: e.ages.map(|a| (a.min.min(255) as u8, a.max.min(255) as u8)),
-                lat,
-                lon,
-                approx,
-                phone: e.phone.clone().unwrap_or_default(),
-                verified: u32::try_from(e.verified.days_since_epoch()).unwrap_or(0),
-                stale: e.is_stale(site.today),
-            }
-        })
-        .collect()
+    entries.into_iter().map(move |e| {
+        let mi = muni_index(&e.municipality);
+        let m = &facets.municipalities[mi];
+        let category = cfg.category(&e.category);
+        let care_bits = cfg
+            .care_items
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| e.care.contains(&c.id))
+            .fold(0u32, |bits, (i, _)| bits | (1 << i));
+        let flag_bits = e
+            .flags
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, v))| *v == Some(true))
+            .fold(0u32, |bits, (i, _)| bits | (1 << i));
+        let service_bits = services(cfg)
+            .enumerate()
+            .filter(|(_, s)| e.services.iter().any(|x| x == s))
+            .fold(0u64, |bits, (i, _)| bits | (1 << i));
+        let care_labels: Vec<&str> = e
+            .care
+            .iter()
+            .filter_map(|id| cfg.care_item(id).map(|c| c.label.as_str()))
+            .collect();
+        // Without a position of its own or its municipality's, a listing sorts by distance
+        // from the middle of the site's points (approximate, like a municipality's).
+        let (lat, lon) = site.location(e).or(centre).unwrap_or_default();
+        let approx = e.lat.is_none() || e.lon.is_none();
+        Doc {
+            id: e.id.clone(),
+            name: e.name.clone(),
+            kana: e.kana.clone().unwrap_or_default(),
+            services: format!(
+                "{} {}",
+                category.map_or("", |c| c.label.as_str()),
+                e.services.join(" ")
+            ),
+            care: care_labels.join(" "),
+            municipality: format!(
+                "{} {}",
+                m.name,
+                cfg.region(&e.region).map_or("", |r| r.name.as_str())
+            ),
+            address: format!(
+                "{} {}",
+                e.address,
+                e.postal_code.clone().unwrap_or_default()
+            ),
+            operator: e.operator.clone().unwrap_or_default(),
+            body: format!(
+                "{} {} {} {}",
+                plain_text(&e.description),
+                e.hours.clone().unwrap_or_default(),
+                e.phone.clone().unwrap_or_default(),
+                e.fax.clone().unwrap_or_default()
+            ),
+            category: cat_index(&e.category) as u16,
+            municipality_index: mi as u16,
+            care_bits,
+            flag_bits,
+            service_bits,
+            ages: e.ages.map(|a| (a.min.min(255) as u8, a.max.min(255) as u8)),
+            lat,
+            lon,
+            approx,
+            phone: e.phone.clone().unwrap_or_default(),
+            verified: u32::try_from(e.verified.days_since_epoch()).unwrap_or(0),
+            stale: e.is_stale(site.today),
+        }
+    })
 }
 
 /// Builds the tantivy index of a site under `root/.tsunagu/index`.
 pub fn build_index(root: &Path, site: &Site) -> Result<SearchIndex, String> {
     let facets = facets(site);
-    let docs = documents(site, &facets);
-    SearchIndex::build(&index_dir(root), &docs, facets)
+    SearchIndex::build(&index_dir(root), documents(site, &facets), facets.clone())
         .map_err(|e| format!("検索インデックスを作れません: {e}"))
 }

@@ -236,7 +236,11 @@ const FACETS_FILE: &str = "facets.json";
 
 impl SearchIndex {
     /// Builds a fresh index in `dir` (emptied first) from documents in their final order.
-    pub fn build(dir: &Path, docs: &[Doc], facets: Facets) -> tantivy::Result<SearchIndex> {
+    pub fn build(
+        dir: &Path,
+        docs: impl IntoIterator<Item = Doc>,
+        facets: Facets,
+    ) -> tantivy::Result<SearchIndex> {
         if dir.exists() {
             std::fs::remove_dir_all(dir)?;
         }
@@ -249,7 +253,7 @@ impl SearchIndex {
         let f = |n: &str| schema.get_field(n).expect("field in schema");
         let text_fields: Vec<Field> = TEXT_FIELDS.iter().map(|(n, _)| f(n)).collect();
         let mut writer = index.writer_with_num_threads::<TantivyDocument>(1, 256 * 1024 * 1024)?;
-        for (i, d) in docs.iter().enumerate() {
+        for (i, d) in docs.into_iter().enumerate() {
             let (lat_q, lon_q) = facets.quantize(d.lat, d.lon);
             let mut document = doc!(
                 f(EXACT_FIELD) => exact_key(&d.name),

@@ -54,6 +54,20 @@ impl<'a> PageJob<'a> {
         }
     }
 
+    /// A page whose view may fail (it renders parts of itself).
+    fn try_new<V: Serialize>(
+        template: &'static str,
+        path: String,
+        view: impl Fn() -> Result<V, String> + Send + Sync + 'a,
+    ) -> Self {
+        PageJob {
+            template,
+            path,
+            view: Box::new(move || context(&view()?)),
+            entry: None,
+        }
+    }
+
     /// The page of entry `e`.
     fn of_entry<V: Serialize>(
         e: &'a Entry,
@@ -89,16 +103,16 @@ pub struct PageInputs {
     globals: serde_json::Value,
 }
 
-/// Each entry's card and line, by entry id.
-pub struct Snippets(std::collections::HashMap<String, (String, String)>);
+/// Each entry's line, by entry id.
+pub struct Snippets(std::collections::HashMap<String, String>);
 
 /// The entry pages an output folder already holds, as the build before wrote them (`serve`),
-/// and that build's cards and lines.
+/// and that build's lines.
 pub struct Reuse<'a> {
     /// What those were rendered with: if anything of it changed, everything is rendered.
     pub inputs: &'a PageInputs,
     pub snippets: &'a Snippets,
-    /// Whether an entry is as it was then (so are its page, card and line).
+    /// Whether an entry is as it was then (so are its page and line).
     pub unchanged: &'a (dyn Fn(&Entry) -> bool + Sync),
 }
 
@@ -111,13 +125,13 @@ pub struct Rendered {
     /// Every file of the output it is responsible for, written or kept (`/`-separated paths).
     pub files: Vec<String>,
     pub inputs: PageInputs,
-    /// The cards and lines, when asked for (for a next build to reuse).
+    /// The lines, when asked for (for a next build to reuse).
     pub snippets: Option<Snippets>,
 }
 
 /// Renders every page and static file, handing each to `write` (path relative to the output
 /// root), except the pages of unchanged entries that `reuse` says the output still holds.
-/// `keep_snippets`: return the cards and lines (else they are freed with the other views).
+/// `keep_snippets`: return the lines (else they are freed with the other views).
 pub fn render_site(
     site: &Site,
     report: &GapReport,
@@ -136,8 +150,10 @@ pub fn render_site(
     globals.insert("nav", &views.nav);
     globals.insert("care_items", &views.care_items);
     let reuse = reuse.filter(|r| *r.inputs == inputs);
+    let theme = &*theme;
     views.snippets(theme, reuse.as_ref())?;
     views.card_template = views.card_template(theme)?;
+    views.theme = Some(theme);
     let mut jobs = views.jobs();
     let (gap_jobs, gap_files) = views.gap_jobs(report);
     jobs.extend(gap_jobs);
@@ -161,7 +177,6 @@ pub fn render_site(
     } else {
         ProgressBar::hidden()
     };
-    let theme = &*theme;
     // One buffer per thread, reused for every page it renders.
     jobs.par_iter().try_for_each_init(Vec::new, |page, job| {
         theme.render(job.template, &(job.view)()?, page)?;

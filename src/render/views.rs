@@ -78,8 +78,9 @@ pub(super) struct Views<'a> {
     pub(super) common_site: Value,
     pub(super) nav: Value,
     pub(super) care_items: Value,
-    /// Each entry's card (`card.html`) by entry id, shown on its municipality's list.
-    pub(super) cards: HashMap<&'a str, String>,
+    /// The theme, once its global context is set: a municipality's list renders its cards (each
+    /// is shown once, so none is kept).
+    pub(super) theme: Option<&'a Theme>,
     /// Each entry as one line (`line.html`) by entry id: rendered once, shown on the category,
     /// region, care-item and 50音 lists.
     pub(super) lines: HashMap<&'a str, String>,
@@ -120,7 +121,7 @@ impl<'a> Views<'a> {
             common_site,
             nav: Value::Null,
             care_items: Value::Null,
-            cards: HashMap::new(),
+            theme: None,
             lines: HashMap::new(),
             card_template: String::new(),
         };
@@ -175,20 +176,14 @@ impl<'a> Views<'a> {
         v
     }
 
-    /// Every entry's card (`card.html`) and line (`line.html`), in parallel, from one view of it;
-    /// those of the entries `kept` says are unchanged taken from the build before instead.
+    /// Every entry's line (`line.html`), in parallel; those of the entries `kept` says are
+    /// unchanged taken from the build before instead.
     pub(super) fn snippets(
         &mut self,
         theme: &Theme,
         kept: Option<&super::Reuse<'_>>,
     ) -> Result<(), String> {
-        let render = |template: &str, ctx: &tera::Context| {
-            let mut snippet = Vec::new();
-            theme.render(template, ctx, &mut snippet)?;
-            String::from_utf8(snippet)
-                .map_err(|_| format!("{template} の描画結果が UTF-8 ではありません"))
-        };
-        let rendered: Vec<(&'a str, String, String)> = self
+        let lines: Vec<(&'a str, String)> = self
             .site
             .entries
             .par_iter()
@@ -196,38 +191,31 @@ impl<'a> Views<'a> {
                 let before = kept
                     .filter(|k| (k.unchanged)(e))
                     .and_then(|k| k.snippets.0.get(&e.id));
-                if let Some((card, line)) = before {
-                    return Ok((e.id.as_str(), card.clone(), line.clone()));
-                }
-                let ctx = context(&CardPage {
-                    e: self.entry(e, false),
-                })?;
-                Ok((
-                    e.id.as_str(),
-                    render("card.html", &ctx)?,
-                    render("line.html", &ctx)?,
-                ))
+                let line = match before {
+                    Some(line) => line.clone(),
+                    None => render_entry(theme, "line.html", self.entry(e, false))?,
+                };
+                Ok((e.id.as_str(), line))
             })
             .collect::<Result<_, String>>()?;
-        (self.cards, self.lines) = rendered
-            .into_iter()
-            .map(|(id, card, line)| ((id, card), (id, line)))
-            .unzip();
+        self.lines = lines.into_iter().collect();
         Ok(())
     }
 
-    /// The cards and lines, for the next build to reuse.
+    /// The lines, for the next build to reuse.
     pub(super) fn take_snippets(&mut self) -> super::Snippets {
-        let mut lines = std::mem::take(&mut self.lines);
         super::Snippets(
-            std::mem::take(&mut self.cards)
+            std::mem::take(&mut self.lines)
                 .into_iter()
-                .map(|(id, card)| {
-                    let line = lines.remove(id).unwrap_or_default();
-                    (id.to_owned(), (card, line))
-                })
+                .map(|(id, line)| (id.to_owned(), line))
                 .collect(),
         )
+    }
+
+    /// An entry's card (`card.html`).
+    fn card(&self, e: &Entry) -> Result<String, String> {
+        let theme = self.theme.ok_or("card.html: the theme is not set yet")?;
+        render_entry(theme, "card.html", self.entry(e, false))
     }
 
     /// `card.html` rendered once with every optional part present and `{name}`-style placeholders
@@ -446,7 +434,7 @@ impl<'a> Views<'a> {
         let pages = spec.entries.len().div_ceil(spec.per_page()).max(1);
         for number in 1..=pages {
             let spec = std::sync::Arc::clone(&spec);
-            jobs.push(PageJob::new(
+            jobs.push(PageJob::try_new(
                 "list.html",
                 format!("{}index.html", spec.page_path(number)),
                 move || self.list_view(&spec, number, pages),
@@ -467,7 +455,12 @@ impl<'a> Views<'a> {
             .collect()
     }
 
-    fn list_view(&self, spec: &ListSpec<'_>, number: usize, pages: usize) -> ListPage<'_> {
+    fn list_view(
+        &self,
+        spec: &ListSpec<'_>,
+        number: usize,
+        pages: usize,
+    ) -> Result<ListPage<'_>, String> {
         let total = spec.entries.len();
         let per_page = spec.per_page();
         let start = (number - 1) * per_page;
@@ -512,9 +505,10 @@ impl<'a> Views<'a> {
         let (cards, lines) = if spec.lines {
             (Vec::new(), snippets(&self.lines, shown))
         } else {
-            (snippets(&self.cards, shown), Vec::new())
+            let cards = shown.iter().map(|e| self.card(e));
+            (cards.collect::<Result<_, _>>()?, Vec::new())
         };
-        ListPage {
+        Ok(ListPage {
             page: self.page(&title, &spec.page_path(number), &lead),
             list: ListView {
                 kind: spec.kind,
@@ -534,7 +528,7 @@ impl<'a> Views<'a> {
                 pagination,
             },
             breadcrumbs,
-        }
+        })
     }
 
     fn home_link(&self) -> Link {
@@ -705,7 +699,7 @@ struct ListView<'s> {
     total: usize,
     subsections: Vec<Subsection>,
     /// The page's entries as cards, or (for a list of lines) as lines.
-    cards: Vec<&'s str>,
+    cards: Vec<String>,
     lines: Vec<&'s str>,
     pagination: Option<Pagination>,
 }
@@ -736,9 +730,16 @@ struct PageLink {
     gap_before: bool,
 }
 
-/// The pre-rendered cards or lines of `shown`.
+/// The pre-rendered lines of `shown`.
 fn snippets<'m>(of: &'m HashMap<&str, String>, shown: &[&Entry]) -> Vec<&'m str> {
     shown.iter().map(|e| of[e.id.as_str()].as_str()).collect()
+}
+
+/// `template` (a card or a line) rendered for one entry.
+fn render_entry(theme: &Theme, template: &str, e: EntryView<'_>) -> Result<String, String> {
+    let mut out = Vec::new();
+    theme.render(template, &context(&CardPage { e })?, &mut out)?;
+    String::from_utf8(out).map_err(|_| format!("{template} の描画結果が UTF-8 ではありません"))
 }
 
 /// The page numbers a list page links to: the first, the last and two either side of the current

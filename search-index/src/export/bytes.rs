@@ -32,23 +32,26 @@ pub(super) fn sealed(magic: &[u8; 4], body: &[u8], deflater: &mut Deflater) -> V
 /// a query downloads from a host that does not compress `.bin` files. libdeflate compresses whole
 /// buffers: at its level 1 it is about as fast as zlib-rs's level 1 and its files are about 14 %
 /// smaller (dynamic Huffman codes, where zlib-ng's quick level uses the fixed ones), within 3 % of
-/// its level 6 even for rest files. One compressor serves every file on its thread.
-pub(super) struct Deflater(libdeflater::Compressor);
+/// its level 6 even for rest files. One compressor, and one buffer of the largest bound so far,
+/// serve every file on its thread.
+pub(super) struct Deflater(libdeflater::Compressor, Vec<u8>);
 
 impl Deflater {
     pub(super) fn new() -> Deflater {
         let level = libdeflater::CompressionLvl::new(1).expect("libdeflate has level 1");
-        Deflater(libdeflater::Compressor::new(level))
+        Deflater(libdeflater::Compressor::new(level), Vec::new())
     }
 
+    /// The deflated bytes, in a vector of their own length: the export holds every file until
+    /// it names their folder, and a vector of the compressor's bound (the size before
+    /// compression) would hold three times their bytes.
     fn deflate(&mut self, bytes: &[u8]) -> Vec<u8> {
-        let mut out = vec![0; self.0.deflate_compress_bound(bytes.len())];
-        let len = self
-            .0
-            .deflate_compress(bytes, &mut out)
+        let Deflater(compressor, buffer) = self;
+        buffer.resize(compressor.deflate_compress_bound(bytes.len()), 0);
+        let len = compressor
+            .deflate_compress(bytes, buffer)
             .expect("the bound always fits");
-        out.truncate(len);
-        out
+        buffer[..len].to_vec()
     }
 }
 
