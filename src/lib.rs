@@ -23,6 +23,7 @@ pub mod japan;
 pub mod load;
 pub mod opendata;
 pub mod output;
+pub mod paths;
 pub mod pipeline;
 pub mod render;
 pub mod scaffold;

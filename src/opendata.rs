@@ -151,7 +151,11 @@ fn inert(cell: String) -> String {
 }
 
 fn page_url(site: &Site, e: &Entry) -> String {
-    format!("{}/entries/{}/", site.config.site.base_url, e.id)
+    format!(
+        "{}/{}",
+        site.config.site.base_url,
+        crate::paths::entry(&e.id)
+    )
 }
 
 /// A GeoJSON Point feature.

@@ -1,6 +1,7 @@
 //! Views of the gap pages (`/gaps/` and `/gaps/<region>/`) and the published CSV and JSON, all
 //! from one [`GapReport`] so pages and files show the same figures.
 
+use crate::paths;
 use serde_json::{Value, json};
 
 use super::{PageJob, Views};
@@ -26,7 +27,7 @@ impl Views<'_> {
                 json!({
                     "id": r.id,
                     "name": r.name,
-                    "url": self.url(&format!("gaps/{}/", r.id)),
+                    "url": self.url(&paths::gap(&r.id)),
                     "children": r.children.to_string(),
                     "children_has_data": r.children != Figure::NoData,
                     "cells": std::iter::once(&r.overall).chain(&r.categories).map(cell).collect::<Vec<_>>(),
@@ -62,7 +63,7 @@ impl Views<'_> {
             move || overview.clone(),
         ));
         for r in &report.regions {
-            let path = format!("gaps/{}/", r.id);
+            let path = paths::gap(&r.id);
             let title = format!("{}地域の不足状況", r.name);
             let view = json!({
                     "page": self.page(&title, &path, &format!("{}地域の医療的ケア児の支援資源の不足状況", r.name)),
@@ -74,7 +75,7 @@ impl Views<'_> {
             });
             jobs.push(PageJob::new(
                 "gaps_region.html",
-                format!("{path}index.html"),
+                paths::file(&path),
                 move || view.clone(),
             ));
         }
@@ -102,7 +103,7 @@ impl Views<'_> {
                     Kind::Category(c) => in_region
                         .iter()
                         .filter(|e| e.category == c.id)
-                        .map(|e| json!({"name": e.name, "url": self.url(&format!("entries/{}/", e.id))}))
+                        .map(|e| json!({"name": e.name, "url": self.url(&paths::entry(&e.id))}))
                         .collect(),
                 };
                 json!({

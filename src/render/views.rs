@@ -1,6 +1,7 @@
 //! Views: the site model as the values templates see, typed for the pages there are thousands of
 //! (entries, lists, cards) and JSON for the few others.
 
+use crate::paths;
 use std::collections::HashMap;
 
 use rayon::prelude::*;
@@ -146,19 +147,19 @@ impl<'a> Views<'a> {
             "data": data_links,
             "categories": cfg.categories.iter().map(|c| json!({
                 "id": c.id, "label": c.label, "description": c.description,
-                "url": v.url(&format!("categories/{}/", c.id)),
+                "url": v.url(&paths::category(&c.id)),
                 "count": site.in_category(&c.id).len(),
             })).collect::<Vec<_>>(),
             // Whether any municipality can be the origin of 近くを探す.
             "located": site.centre().is_some(),
             "regions": cfg.regions.iter().map(|r| json!({
-                "id": r.id, "name": r.name, "url": v.url(&format!("regions/{}/", r.id)),
+                "id": r.id, "name": r.name, "url": v.url(&paths::region(&r.id)),
                 "count": site.in_region(&r.id).len(),
                 "located": r.municipalities.iter().any(|m| site.point(&m.code).is_some()),
                 "municipalities": r.municipalities.iter().map(|m| json!({
                     "code": m.code, "name": m.name,
                     "located": site.point(&m.code).is_some(),
-                    "url": v.url(&format!("municipalities/{}/", m.code)),
+                    "url": v.url(&paths::municipality(&m.code)),
                     "count": site.in_municipality(&m.code).len(),
                 })).collect::<Vec<_>>(),
             })).collect::<Vec<_>>(),
@@ -168,7 +169,7 @@ impl<'a> Views<'a> {
                 .iter()
                 .map(|c| json!({
                     "id": c.id, "label": c.label,
-                    "url": v.url(&format!("care/{}/", c.id)),
+                    "url": v.url(&paths::care(&c.id)),
                     "count": site.accepting(&c.id).len(),
                 }))
                 .collect::<Vec<_>>()
@@ -228,7 +229,8 @@ impl<'a> Views<'a> {
                 id: "{id}",
                 name: "{name}",
                 kana: None,
-                url: "{url}".to_owned(),
+                // The search UI puts each hit's id in: its page's path is the one entries have.
+                url: self.url(&paths::entry("{id}")),
                 category: CategoryRef {
                     id: "",
                     label: Some("{category}"),
@@ -310,7 +312,7 @@ impl<'a> Views<'a> {
                     "category",
                     c.label.clone(),
                     format!("{}（{}）", c.label, c.description),
-                    format!("categories/{}/", c.id),
+                    paths::category(&c.id),
                     self.site.in_category(&c.id),
                 )
             };
@@ -331,7 +333,7 @@ impl<'a> Views<'a> {
         }));
         jobs.push(PageJob::new(
             "search.html",
-            format!("{}index.html", indexes::SEARCH.1),
+            paths::file(indexes::SEARCH.1),
             move || {
                 let desc = "医療的ケアの種類・地域・子どもの年齢・近さなどの条件で、掲載されている事業所を探せます。";
                 json!({
@@ -355,7 +357,7 @@ impl<'a> Views<'a> {
         for r in &self.site.config.regions {
             let title = format!("{}地域", r.name);
             let names: Vec<&str> = r.municipalities.iter().map(|m| m.name.as_str()).collect();
-            let region_url = self.url(&format!("regions/{}/", r.id));
+            let region_url = self.url(&paths::region(&r.id));
             let list = ListSpec {
                 lines: true,
                 subsections: r
@@ -363,7 +365,7 @@ impl<'a> Views<'a> {
                     .iter()
                     .map(|m| Subsection {
                         label: m.name.clone(),
-                        url: self.url(&format!("municipalities/{}/", m.code)),
+                        url: self.url(&paths::municipality(&m.code)),
                         count: self.site.in_municipality(&m.code).len(),
                     })
                     .collect(),
@@ -372,7 +374,7 @@ impl<'a> Views<'a> {
                     "region",
                     title.clone(),
                     format!("{}（{}）", title, names.join("・")),
-                    format!("regions/{}/", r.id),
+                    paths::region(&r.id),
                     self.site.in_region(&r.id),
                 )
             };
@@ -390,7 +392,7 @@ impl<'a> Views<'a> {
                         "municipality",
                         m.name.clone(),
                         format!("{}（{}地域）", m.name, r.name),
-                        format!("municipalities/{}/", m.code),
+                        paths::municipality(&m.code),
                         self.site.in_municipality(&m.code),
                     )
                 };
@@ -406,9 +408,9 @@ impl<'a> Views<'a> {
             jobs.push(PageJob::of_entry(
                 e,
                 "entry.html",
-                format!("entries/{}/index.html", e.id),
+                paths::file(&paths::entry(&e.id)),
                 move || {
-                    let path = format!("entries/{}/", e.id);
+                    let path = paths::entry(&e.id);
                     let cat = cfg
                         .category(&e.category)
                         .map_or(e.category.as_str(), |c| c.label.as_str());
@@ -420,7 +422,7 @@ impl<'a> Views<'a> {
                             self.home_link(),
                             Link {
                                 label: cat.to_owned(),
-                                url: self.url(&format!("categories/{}/", e.category)),
+                                url: self.url(&paths::category(&e.category)),
                             },
                         ],
                     }
@@ -436,7 +438,7 @@ impl<'a> Views<'a> {
             let spec = std::sync::Arc::clone(&spec);
             jobs.push(PageJob::try_new(
                 "list.html",
-                format!("{}index.html", spec.page_path(number)),
+                paths::file(&spec.page_path(number)),
                 move || self.list_view(&spec, number, pages),
             ));
         }
@@ -558,8 +560,9 @@ impl<'a> Views<'a> {
     fn report_href(&self, to: &str, e: &Entry) -> String {
         let subject = format!("掲載内容の誤り：{}", e.name);
         let body = format!(
-            "{}/entries/{}/\n\n誤っている内容：\n\n正しい内容：\n",
-            self.base, e.id
+            "{}/{}\n\n誤っている内容：\n\n正しい内容：\n",
+            self.base,
+            paths::entry(&e.id)
         );
         mailto_href(to, &[("subject", &subject), ("body", &body)])
     }
@@ -571,22 +574,22 @@ impl<'a> Views<'a> {
             id: &e.id,
             name: &e.name,
             kana: e.kana.as_deref(),
-            url: self.url(&format!("entries/{}/", e.id)),
+            url: self.url(&paths::entry(&e.id)),
             category: CategoryRef {
                 id: &e.category,
                 label: cfg.category(&e.category).map(|c| c.label.as_str()),
-                url: self.url(&format!("categories/{}/", e.category)),
+                url: self.url(&paths::category(&e.category)),
             },
             services: &e.services,
             municipality: Place {
                 code: &e.municipality,
                 name: self.municipality_name(e),
-                url: self.url(&format!("municipalities/{}/", e.municipality)),
+                url: self.url(&paths::municipality(&e.municipality)),
             },
             region: RegionRef {
                 id: &e.region,
                 name: cfg.region(&e.region).map(|r| r.name.as_str()),
-                url: self.url(&format!("regions/{}/", e.region)),
+                url: self.url(&paths::region(&e.region)),
             },
             address: &e.address,
             postal_code: e.postal_code.as_deref(),

@@ -4,6 +4,7 @@
 //! 50音順 (`/entries/` and `/entries/<row>/`), the open-data files (`/data/`), and the static
 //! keyword guide of the search page for browsers without JavaScript.
 
+use crate::paths;
 use serde_json::{Value, json};
 
 use super::{ListSpec, PageJob, Views};
@@ -76,7 +77,7 @@ impl<'a> Views<'a> {
                     "care",
                     format!("{}に対応している所", c.label),
                     format!("{}のケアに対応している所", c.label),
-                    format!("care/{}/", c.id),
+                    paths::care(&c.id),
                     self.site.accepting(&c.id),
                 )
             };
@@ -105,7 +106,7 @@ impl<'a> Views<'a> {
                     "row",
                     title,
                     lead,
-                    format!("entries/{}/", row.slug),
+                    paths::row(row.slug),
                     self.site.in_row(i),
                 )
             };
@@ -139,7 +140,7 @@ impl<'a> Views<'a> {
             .care_items
             .iter()
             .map(|c| {
-                let path = format!("care/{}/", c.id);
+                let path = paths::care(&c.id);
                 let count = site.accepting(&c.id).len();
                 self.guide_item(&c.id, &c.label, &c.description, path, count)
             })
@@ -153,7 +154,7 @@ impl<'a> Views<'a> {
             .categories
             .iter()
             .map(|c| {
-                let path = format!("categories/{}/", c.id);
+                let path = paths::category(&c.id);
                 let count = site.in_category(&c.id).len();
                 let mut item = self.guide_item(&c.id, &c.label, &c.description, path, count);
                 item["services"] = c
@@ -186,7 +187,7 @@ impl<'a> Views<'a> {
     ) -> PageJob<'s> {
         view["page"] = json!(self.page(title, path, description));
         view["breadcrumbs"] = json!([self.home_link()]);
-        PageJob::new(template, format!("{path}index.html"), move || view.clone())
+        PageJob::new(template, paths::file(path), move || view.clone())
     }
 
     /// `/menu/`, `/care/`, `/categories/`, `/regions/` and `/entries/`.
@@ -233,7 +234,7 @@ impl<'a> Views<'a> {
                 json!({
                     "label": row.label,
                     "kana": row.kana,
-                    "url": self.url(&format!("entries/{}/", row.slug)),
+                    "url": self.url(&paths::row(row.slug)),
                     "count": site.in_row(i).len(),
                 })
             })

@@ -4,7 +4,6 @@
 
 const PER_PAGE = 20;
 const TYPING_MS = 400; // search as you type, once typing pauses this long
-const ROOT = new URL('./', import.meta.url);
 
 const $ = (id) => document.getElementById(id);
 const form = $('search-form');
@@ -190,7 +189,6 @@ function card(h) {
   const ages = h.age_min === h.age_max ? `${h.age_min}歳` : `${h.age_min}〜${h.age_max}歳`;
   fill(art, {
     id: h.id,
-    url: new URL(`entries/${encodeURIComponent(h.id)}/`, ROOT).pathname,
     name: h.name,
     category: label(h.category),
     place: label(h.municipality),
