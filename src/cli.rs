@@ -234,9 +234,9 @@ fn command(cli: Cli) -> Result<(), Error> {
         Command::Build { out, timings } => build(root, &out, None, timings),
         Command::Gaps { format, region } => gaps(root, format, region.as_deref()),
         Command::Serve { port, bind, out } => {
-            let last = std::cell::RefCell::new(None);
+            let rebuilds = std::cell::RefCell::new(pipeline::Rebuilds::default());
             crate::serve::serve(root, &out, &bind, port, &|base| {
-                report(rebuild(root, &out, base, &last)) == ExitCode::SUCCESS
+                report(rebuild(root, &out, base, &rebuilds)) == ExitCode::SUCCESS
             })
         }
         Command::Search {
@@ -545,52 +545,40 @@ fn build(root: &Path, out: &Path, base_url: Option<&str>, timings: bool) -> Resu
     Ok(())
 }
 
-/// A build for `serve`: after the first, in place and only what changed (`last` is what the
-/// build before left; a failed build keeps it, as it keeps the output).
+/// A build for `serve`: after the first, in place and only what changed.
 fn rebuild(
     root: &Path,
     out: &Path,
     base_url: &str,
-    last: &std::cell::RefCell<Option<pipeline::Built>>,
+    rebuilds: &std::cell::RefCell<pipeline::Rebuilds>,
 ) -> Result<(), Error> {
     let started = Instant::now();
     let mut diags = Diagnostics::default();
-    let previous = last.borrow_mut().take();
     let shown = |t: &pipeline::StageTime| {
         println!(
             "ページを更新しました（{} ms）。検索とオープンデータを更新しています…",
             t.wall.as_millis()
         )
     };
-    let built = pipeline::check_and_rebuild(
-        root,
-        out,
-        base_url,
-        Date::today(),
-        &mut diags,
-        previous.as_ref(),
-        &shown,
-    );
+    let built = rebuilds
+        .borrow_mut()
+        .run(root, out, base_url, Date::today(), &mut diags, &shown);
     print_diagnostics(diags, Format::Human);
     match built {
-        Ok((report, now)) => {
-            *last.borrow_mut() = Some(now);
+        Ok(report) => {
             println!(
-                "{} entries, {} pages, {} ms",
+                "{} entries, {} pages ({} rendered), {} ms",
                 report.entries,
                 report.pages,
+                report.rendered,
                 started.elapsed().as_millis()
             );
             Ok(())
         }
         Err(Error::Content) => {
-            // The output is as the last good build left it.
-            *last.borrow_mut() = previous;
             eprintln!("ビルドを中止しました。以前の出力はそのまま残っています");
             Err(Error::Content)
         }
-        // An in-place build that failed writing may have left part of its files: the next one
-        // rebuilds everything.
         Err(e) => Err(e),
     }
 }

@@ -24,7 +24,9 @@ impl Folder {
         }
     }
 
-    fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
+    /// Writes `rel`; with `replace`, into a file beside it first, then renamed over it, so that
+    /// a reader of the old file never sees a part of the new one.
+    fn write(&self, rel: &str, bytes: &[u8], replace: bool) -> Result<(), String> {
         if rel
             .split('/')
             .any(|part| part.is_empty() || part == "." || part == "..")
@@ -41,7 +43,19 @@ impl Folder {
             }
         }
         let path = self.dir.join(rel);
-        fs::write(&path, bytes).map_err(|e| format!("{} に書き込めません: {e}", path.display()))
+        let failed = |e: std::io::Error| format!("{} に書き込めません: {e}", path.display());
+        if !replace {
+            return fs::write(&path, bytes).map_err(failed);
+        }
+        let name = path
+            .file_name()
+            .map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+        let temporary = path.with_file_name(format!(".{name}.tsunagu-new"));
+        fs::write(&temporary, bytes).map_err(failed)?;
+        fs::rename(&temporary, &path).map_err(|e| {
+            let _ = fs::remove_file(&temporary);
+            failed(e)
+        })
     }
 }
 
@@ -76,7 +90,7 @@ impl Staging {
 
     /// Writes one file, `rel` being a `/`-separated path below the output root.
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
-        self.folder.write(rel, bytes)
+        self.folder.write(rel, bytes, false)
     }
 
     /// Replaces the output directory with the staged one.
@@ -129,9 +143,10 @@ impl InPlace {
         })
     }
 
-    /// Writes one file, `rel` being a `/`-separated path below the output root.
+    /// Writes one file, `rel` being a `/`-separated path below the output root: the file it
+    /// replaces is whole until the new one is (the preview server reads them meanwhile).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), String> {
-        self.folder.write(rel, bytes)
+        self.folder.write(rel, bytes, true)
     }
 }
 

@@ -55,7 +55,8 @@ fn check_reusing(
 ) -> Result<(site::Site, Checked), Error> {
     let Some(mut config) = load::config::load(root, diags) else {
         // As `check` does: the entries' own errors are reported with the configuration's.
-        return check(root, today, diags).map(|site| (site, Checked::new()));
+        load::entries(root, diags);
+        return Err(Error::Content);
     };
     config.site = config.site.with_base_url(base_url);
     let before = previous
@@ -212,7 +213,10 @@ fn build_keeping(
         || search_index(root, site, &write).map(|(times, _)| times),
         || {
             rayon::join(
-                || pages(root, site, &write, None, keep_snippets),
+                || {
+                    let mut theme = render::Theme::load(root, &site.config.site.theme)?;
+                    pages(site, &mut theme, &write, None, keep_snippets)
+                },
                 || open_data(site, &write).map(|(time, _)| time),
             )
         },
@@ -235,19 +239,27 @@ fn build_keeping(
 
 /// What the next build into the same folder can reuse (`serve`): what the entry pages there were
 /// made from.
-pub struct Built {
+struct Built {
     config: crate::config::Config,
     today: Date,
     inputs: render::PageInputs,
     snippets: Option<render::Snippets>,
     /// Each entry file's text and check: its entry, if published, has its page in the folder.
     checked: Checked,
+    /// The folder's [`stamp`] after the build.
+    stamp: Option<std::time::SystemTime>,
 }
 
 impl Built {
-    fn new(site: site::Site, rendered: render::Rendered, checked: Checked) -> Built {
+    fn new(
+        site: site::Site,
+        rendered: render::Rendered,
+        checked: Checked,
+        stamp: Option<std::time::SystemTime>,
+    ) -> Built {
         Built {
             checked,
+            stamp,
             config: site.config,
             today: site.today,
             inputs: rendered.inputs,
@@ -256,13 +268,57 @@ impl Built {
     }
 }
 
-/// For `serve`: checks the content and builds it into `out`, like [`check_and_build`] when
-/// there is no `previous` build. After one, it writes into `out` itself, the pages first (except
-/// those of entries that did not change, when neither the configuration, the day, the theme nor
-/// the site's totals did), calls `pages_written` with the time so far, then writes the open data
-/// and the search index and removes what this build no longer writes. Content errors leave `out`
-/// untouched.
-pub fn check_and_rebuild(
+/// `serve`'s builds into one folder: what the last good one left, for the next to keep.
+#[derive(Default)]
+pub struct Rebuilds {
+    last: Option<Built>,
+}
+
+impl Rebuilds {
+    /// Checks the content and builds it into `out` (see [`check_and_rebuild`]).
+    pub fn run(
+        &mut self,
+        root: &Path,
+        out: &Path,
+        base_url: &str,
+        today: Date,
+        diags: &mut Diagnostics,
+        pages_written: &dyn Fn(&StageTime),
+    ) -> Result<BuildReport, Error> {
+        let previous = self.last.take();
+        let built = check_and_rebuild(
+            root,
+            out,
+            base_url,
+            today,
+            diags,
+            previous.as_ref(),
+            pages_written,
+        );
+        match built {
+            Ok((report, now)) => {
+                self.last = Some(now);
+                Ok(report)
+            }
+            // Content errors write nothing: the folder is as the last build left it.
+            Err(Error::Content) => {
+                self.last = previous;
+                Err(Error::Content)
+            }
+            // Anything else may have left part of its files: the next build writes everything.
+            Err(e) => Err(e),
+        }
+    }
+}
+
+/// For `serve`: checks the content and builds it into `out`. Like [`check_and_build`] when there
+/// is no `previous` build, or when the folder is not as it left it, or when no page can be kept
+/// (the configuration, the day, the theme or the site's totals changed). Otherwise in place: the
+/// pages of entries that did not change are kept, the others rendered (into memory, so that a
+/// template error writes nothing) and written; `pages_written` is called with the time so far;
+/// then the open data and the search index are written and what this build no longer writes is
+/// removed. Content errors leave `out` untouched.
+fn check_and_rebuild(
     root: &Path,
     out: &Path,
     base_url: &str,
@@ -274,42 +330,64 @@ pub fn check_and_rebuild(
     let mut clock = StageClock::start();
     let (site, files) = check_reusing(root, base_url, today, diags, previous)?;
     let checked = clock.lap("load+check");
-    let Some(previous) = previous else {
-        let (mut report, rendered) = build_keeping(root, &site, out, true)?;
-        report.timings.insert(0, checked);
-        return Ok((report, Built::new(site, rendered, files)));
-    };
     output::check_out_dir(root, out).map_err(Error::Usage)?;
     let started = std::time::Instant::now();
+    let mut theme = render::Theme::load(root, &site.config.site.theme)?;
+    let previous = previous.filter(|p| {
+        p.config == site.config
+            && p.today == site.today
+            && p.snippets.is_some()
+            && p.inputs == render::PageInputs::of(&site, &theme)
+            // Nothing else wrote the folder since (a `build` into it, a page deleted).
+            && p.stamp.is_some()
+            && p.stamp == stamp(out)
+    });
+    let Some(previous) = previous else {
+        drop(theme);
+        let (mut report, rendered) = build_keeping(root, &site, out, true)?;
+        report.timings.insert(0, checked);
+        let stamp = stamp(out);
+        return Ok((report, Built::new(site, rendered, files, stamp)));
+    };
     let folder = output::InPlace::new(out)?;
-    let write = |path: &str, bytes: &[u8]| folder.write(path, bytes);
-    // A folder emptied behind `serve`'s back holds no page to keep.
-    let same_setting = previous.config == site.config
-        && previous.today == site.today
-        && out.join("index.html").is_file();
     let unchanged = |e: &crate::entry::Entry| {
         previous
             .checked
             .get(&e.path)
             .and_then(|(_, f)| f.entry.as_ref())
             == Some(e)
+            && out
+                .join(crate::paths::file(&crate::paths::entry(&e.id)))
+                .is_file()
     };
-    let reuse = previous
-        .snippets
-        .as_ref()
-        .filter(|_| same_setting)
-        .map(|snippets| render::Reuse {
-            inputs: &previous.inputs,
-            snippets,
-            unchanged: &unchanged,
-        });
-    let (rendered, mut timings) = pages(root, &site, &write, reuse, true)?;
+    let reuse = previous.snippets.as_ref().map(|snippets| render::Reuse {
+        inputs: &previous.inputs,
+        snippets,
+        unchanged: &unchanged,
+    });
+    let rendered_pages = std::sync::Mutex::new(Vec::new());
+    let keep_page = |path: &str, bytes: &[u8]| {
+        rendered_pages
+            .lock()
+            .map_err(|_| "描画中にエラーが起きました".to_owned())?
+            .push((path.to_owned(), bytes.to_vec()));
+        Ok(())
+    };
+    let (rendered, mut timings) = pages(&site, &mut theme, &keep_page, reuse, true)?;
+    let rendered_pages = rendered_pages
+        .into_inner()
+        .map_err(|_| "描画中にエラーが起きました".to_owned())?;
+    rendered_pages
+        .par_iter()
+        .try_for_each(|(path, bytes)| folder.write(path, bytes))?;
+    drop(rendered_pages);
     timings.insert(0, checked);
     pages_written(&StageTime {
         stage: "pages shown",
         wall: started.elapsed() + checked.wall,
         cpu: None,
     });
+    let write = |path: &str, bytes: &[u8]| folder.write(path, bytes);
     let (data, data_files) = open_data(&site, &write)?;
     let (index, index_files) = search_index(root, &site, &write)?;
     timings.push(data);
@@ -325,13 +403,21 @@ pub fn check_and_rebuild(
         rendered: rendered.rendered,
         timings,
     };
-    Ok((report, Built::new(site, rendered, files)))
+    Ok((report, Built::new(site, rendered, files, stamp(out))))
+}
+
+/// When the folder's home page was last written: a build records it, and a later one keeps pages
+/// only if it is unchanged.
+fn stamp(out: &Path) -> Option<std::time::SystemTime> {
+    std::fs::metadata(out.join("index.html"))
+        .and_then(|m| m.modified())
+        .ok()
 }
 
 /// Computes the gaps and renders the pages, with the times of both.
 fn pages(
-    root: &Path,
     site: &site::Site,
+    theme: &mut render::Theme,
     write: &render::WriteFn<'_>,
     reuse: Option<render::Reuse<'_>>,
     keep_snippets: bool,
@@ -340,8 +426,7 @@ fn pages(
     let report = gaps::compute(site);
     let gaps_time = concurrent_stage("gaps", started);
     let started = std::time::Instant::now();
-    let mut theme = render::Theme::load(root, &site.config.site.theme)?;
-    let rendered = render::render_site(site, &report, &mut theme, write, reuse, keep_snippets)?;
+    let rendered = render::render_site(site, &report, theme, write, reuse, keep_snippets)?;
     Ok((
         rendered,
         vec![gaps_time, concurrent_stage("pages", started)],

@@ -33,22 +33,8 @@ pub fn serve(
         bind.to_owned()
     };
     let base = format!("http://{host}:{port}");
-    if !rebuild(&base) && !out.join("index.html").exists() {
-        return Err(Error::Content);
-    }
-
-    let out_dir: PathBuf = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
-    for _ in 0..4 {
-        let server = Arc::clone(&server);
-        let dir = out_dir.clone();
-        std::thread::spawn(move || {
-            for request in server.incoming_requests() {
-                respond(&dir, request);
-            }
-        });
-    }
-    println!("{base}/ で公開中です（Ctrl+C で終了）");
-
+    // Watching starts before the first build: a file saved while it runs, or right after the
+    // address is printed, is rebuilt too.
     let (tx, rx) = mpsc::channel();
     let mut watcher = match notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
         if ev.is_ok_and(|e| !e.kind.is_access()) {
@@ -66,6 +52,22 @@ pub fn serve(
             eprintln!("warning: {} を監視できません: {e}", path.display());
         }
     }
+    if !rebuild(&base) && !out.join("index.html").exists() {
+        return Err(Error::Content);
+    }
+
+    let out_dir: PathBuf = std::path::absolute(out).unwrap_or_else(|_| out.to_path_buf());
+    for _ in 0..4 {
+        let server = Arc::clone(&server);
+        let dir = out_dir.clone();
+        std::thread::spawn(move || {
+            for request in server.incoming_requests() {
+                respond(&dir, request);
+            }
+        });
+    }
+    println!("{base}/ で公開中です（Ctrl+C で終了）");
+
     while rx.recv().is_ok() {
         // Editors write several events per save, within milliseconds: wait for the burst to end
         // (50 ms without one), then rebuild once.

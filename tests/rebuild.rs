@@ -4,11 +4,12 @@
 mod common;
 
 use std::fs;
+use std::path::Path;
 
 use common::{TempSite, assert_same_tree, snapshot};
 use tsunagu::date::Date;
 use tsunagu::diag::Diagnostics;
-use tsunagu::pipeline::{self, BuildReport, Built, Error};
+use tsunagu::pipeline::{self, BuildReport, Error, Rebuilds};
 
 const BASE: &str = "http://127.0.0.1:1111";
 
@@ -17,19 +18,23 @@ fn today() -> Date {
     Date::new(y, m as u8, d as u8).unwrap()
 }
 
-/// A site being served: its folder, its output and what the last build left.
+/// A site being served: its folder, its output and `serve`'s builds.
 struct Served {
     site: TempSite,
     out: tempfile::TempDir,
-    last: Option<Built>,
+    rebuilds: Rebuilds,
 }
 
 impl Served {
     fn start() -> Served {
+        Served::start_with(TempSite::sample_copy())
+    }
+
+    fn start_with(site: TempSite) -> Served {
         let mut s = Served {
-            site: TempSite::sample_copy(),
+            site,
             out: tempfile::tempdir().unwrap(),
-            last: None,
+            rebuilds: Rebuilds::default(),
         };
         let first = s.rebuild().expect("the sample builds");
         assert_eq!(
@@ -46,17 +51,9 @@ impl Served {
     /// Rebuilds as `serve` does after a change.
     fn rebuild(&mut self) -> Result<BuildReport, Error> {
         let mut diags = Diagnostics::default();
-        let (report, built) = pipeline::check_and_rebuild(
-            self.site.root(),
-            &self.out(),
-            BASE,
-            today(),
-            &mut diags,
-            self.last.as_ref(),
-            &|_| {},
-        )?;
-        self.last = Some(built);
-        Ok(report)
+        let out = self.out();
+        self.rebuilds
+            .run(self.site.root(), &out, BASE, today(), &mut diags, &|_| {})
     }
 
     /// Rebuilds, then checks the output against a full build of the same content into a new
@@ -66,17 +63,8 @@ impl Served {
             .rebuild()
             .unwrap_or_else(|e| panic!("{what}: rebuild failed: {e:?}"));
         let fresh = tempfile::tempdir().unwrap();
-        let mut diags = Diagnostics::default();
-        pipeline::check_and_rebuild(
-            self.site.root(),
-            &fresh.path().join("public"),
-            BASE,
-            today(),
-            &mut diags,
-            None,
-            &|_| {},
-        )
-        .unwrap_or_else(|e| panic!("{what}: full build failed: {e:?}"));
+        full_build(self.site.root(), &fresh.path().join("public"), BASE)
+            .unwrap_or_else(|e| panic!("{what}: full build failed: {e:?}"));
         assert_same_tree(
             what,
             &snapshot(&self.out()),
@@ -98,6 +86,12 @@ impl Served {
         assert!(text.contains(from), "{id} has {from}");
         fs::write(&path, text.replacen(from, to, 1)).unwrap();
     }
+}
+
+/// What `tsunagu build` writes, for a preview at `base`.
+fn full_build(root: &Path, out: &Path, base: &str) -> Result<BuildReport, Error> {
+    let mut diags = Diagnostics::default();
+    pipeline::check_and_build(root, out, Some(base), today(), &mut diags)
 }
 
 const ID: &str = "tsu-atelier-houkago-day";
@@ -216,8 +210,8 @@ fn an_edit_with_errors_leaves_the_output_and_the_next_rebuild_is_still_exact() {
     s.edit(ID, "phone = \"059-000-6486\"", "phone = \"059-000-6486");
     assert!(matches!(s.rebuild(), Err(Error::Content)));
     assert_same_tree("after a failed rebuild", &snapshot(&s.out()), &before);
-    // `serve` keeps what the last good build left (a failed rebuild returns no `Built`), so the
-    // next one after the fix still knows which pages it may keep.
+    // `serve` keeps what the last good build left, so the next one after the fix still knows
+    // which pages it may keep.
     s.edit(ID, "phone = \"059-000-6486", "phone = \"059-000-6480\"");
     let report = s.rebuild_and_compare("the fix");
     assert_eq!(report.rendered, report.pages - (report.entries - 1));
@@ -246,7 +240,7 @@ fn serve_shows_an_edit_and_its_output_then_equals_a_full_build() {
     let s = Served {
         site: TempSite::sample_copy(),
         out: tempfile::tempdir().unwrap(),
-        last: None,
+        rebuilds: Rebuilds::default(),
     };
     let mut child = Command::new(common::bin())
         .args(["serve", "--port", "0", "--out"])
@@ -254,14 +248,21 @@ fn serve_shows_an_edit_and_its_output_then_equals_a_full_build() {
         .current_dir(s.site.root())
         .env("SOURCE_DATE_EPOCH", common::SOURCE_DATE_EPOCH)
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::piped())
         .spawn()
         .unwrap();
     let (lines_tx, lines) = std::sync::mpsc::channel();
     let stdout = child.stdout.take().unwrap();
+    let stderr = child.stderr.take().unwrap();
+    let errors_tx = lines_tx.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
             let _ = lines_tx.send(line);
+        }
+    });
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = errors_tx.send(line);
         }
     });
     let next_line = |what: &str| loop {
@@ -300,23 +301,36 @@ fn serve_shows_an_edit_and_its_output_then_equals_a_full_build() {
         std::thread::sleep(Duration::from_millis(20));
     }
     next_line("ページを更新しました");
-    next_line(" entries, ");
+    // "N entries, P pages (R rendered), T ms": of the entry pages, only the edited one.
+    let counts = |line: String| -> Vec<usize> {
+        line.split(|c: char| !c.is_ascii_digit())
+            .filter_map(|n| n.parse().ok())
+            .collect()
+    };
+    let [entries, pages, rendered, ..] = counts(next_line(" entries, "))[..] else {
+        panic!("no counts")
+    };
+    assert_eq!(rendered, pages - (entries - 1));
+
+    // An edit with an error keeps the page as it was; after the fix, still only what changed.
+    s.edit(ID, "phone = \"059-000-6486\"", "phone = \"059-000-6486");
+    next_line("ビルドを中止しました");
+    assert!(
+        get(port, &format!("/entries/{ID}/"))
+            .1
+            .contains("学校帰りにいつでも立ち寄れる")
+    );
+    s.edit(ID, "phone = \"059-000-6486", "phone = \"059-000-6481\"");
+    let [_, pages, rendered, ..] = counts(next_line(" entries, "))[..] else {
+        panic!("no counts")
+    };
+    assert_eq!(rendered, pages - (entries - 1));
     let _ = child.kill();
     let _ = child.wait();
 
     let served = snapshot(&s.out());
     let fresh = tempfile::tempdir().unwrap();
-    let mut diags = Diagnostics::default();
-    pipeline::check_and_rebuild(
-        s.site.root(),
-        &fresh.path().join("public"),
-        &base,
-        today(),
-        &mut diags,
-        None,
-        &|_| {},
-    )
-    .unwrap();
+    full_build(s.site.root(), &fresh.path().join("public"), &base).unwrap();
     assert_same_tree(
         "served after an edit",
         &served,
@@ -330,4 +344,53 @@ fn an_output_folder_removed_behind_serve_is_written_whole_again() {
     fs::remove_dir_all(s.out()).unwrap();
     let report = s.rebuild_and_compare("the output folder removed");
     assert_eq!(report.rendered, report.pages);
+}
+
+#[test]
+fn another_build_into_the_folder_or_a_deleted_page_is_noticed() {
+    let mut s = Served::start();
+    // A kept entry's page deleted: rendered again, the others kept.
+    fs::remove_file(s.out().join("entries/tsu-clover-shoni-houkan/index.html")).unwrap();
+    let report = s.rebuild_and_compare("a page deleted");
+    assert_eq!(report.rendered, report.pages - (report.entries - 1));
+
+    // `tsunagu build` into the same folder (another base URL in every page): nothing is kept.
+    full_build(s.site.root(), &s.out(), "https://example.net").unwrap();
+    let report = s.rebuild_and_compare("another build into the folder");
+    assert_eq!(report.rendered, report.pages);
+}
+
+#[test]
+fn a_template_error_during_a_rebuild_writes_nothing_and_the_fix_rebuilds_exactly() {
+    // The site's own line template fails for one name only, so the theme (and everything a
+    // rebuild compares) is the same before and after the edit that trips it.
+    let site = TempSite::sample_copy();
+    let theme = site.root().join("themes/default/templates");
+    fs::create_dir_all(&theme).unwrap();
+    let line =
+        fs::read_to_string(common::manifest_dir().join("themes/default/templates/line.html"))
+            .unwrap();
+    fs::write(
+        theme.join("line.html"),
+        format!("{{% if e.name == \"描画に失敗する名前\" %}}{{{{ e.no_such_field.x }}}}{{% endif %}}{line}"),
+    )
+    .unwrap();
+    let mut s = Served::start_with(site);
+    let before = snapshot(&s.out());
+    s.edit(
+        ID,
+        "name = \"放課後等デイサービスアトリエ\"",
+        "name = \"描画に失敗する名前\"",
+    );
+    match s.rebuild() {
+        Err(Error::Io(msg)) => assert!(msg.contains("line.html"), "{msg}"),
+        other => panic!("expected a template error, got {other:?}"),
+    }
+    assert_same_tree("after a template error", &snapshot(&s.out()), &before);
+    s.edit(
+        ID,
+        "name = \"描画に失敗する名前\"",
+        "name = \"放課後等デイサービスアトリエ\"",
+    );
+    s.rebuild_and_compare("the fix");
 }

@@ -108,7 +108,8 @@ pub fn mailto_href(to: &str, fields: &[(&str, &str)]) -> String {
     let visible = |c: char| {
         !c.is_ascii()
             && !c.is_whitespace()
-            && !matches!(c, '\u{80}'..='\u{9f}' | '\u{ad}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}'..='\u{206f}' | '\u{feff}' | '\u{fdd0}'..='\u{fdef}')
+            && !invisible(c)
+            && !matches!(c, '\u{80}'..='\u{9f}' | '\u{fdd0}'..='\u{fdef}')
             && (u32::from(c) & 0xfffe) != 0xfffe
     };
     let unreserved = |c: char| c.is_ascii_alphanumeric() || "-._~".contains(c);
@@ -133,6 +134,17 @@ pub fn mailto_href(to: &str, fields: &[(&str, &str)]) -> String {
         percent_encode(&mut href, &value, value_char);
     }
     href
+}
+
+/// Unicode's Default_Ignorable_Code_Point (format characters, fillers, variation selectors, tags):
+/// characters that show nothing, and the blank braille pattern.
+fn invisible(c: char) -> bool {
+    matches!(c,
+        '\u{ad}' | '\u{34f}' | '\u{61c}' | '\u{115f}'..='\u{1160}' | '\u{17b4}'..='\u{17b5}'
+        | '\u{180b}'..='\u{180f}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}'
+        | '\u{2060}'..='\u{206f}' | '\u{2800}' | '\u{3164}' | '\u{fe00}'..='\u{fe0f}'
+        | '\u{feff}' | '\u{ffa0}' | '\u{fff0}'..='\u{fffb}' | '\u{1bca0}'..='\u{1bca3}'
+        | '\u{1d173}'..='\u{1d17a}' | '\u{e0000}'..='\u{e0fff}')
 }
 
 /// Appends `text` to `out` with every character that `keep` refuses written as `%XX` per UTF-8 byte.

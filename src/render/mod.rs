@@ -106,6 +106,13 @@ pub struct PageInputs {
 /// Each entry's line, by entry id.
 pub struct Snippets(std::collections::HashMap<String, String>);
 
+impl PageInputs {
+    /// What the pages of `site` rendered with `theme` depend on besides their entries.
+    pub fn of(site: &Site, theme: &Theme) -> PageInputs {
+        Views::new(site).inputs(theme)
+    }
+}
+
 /// The entry pages an output folder already holds, as the build before wrote them (`serve`),
 /// and that build's lines.
 pub struct Reuse<'a> {
@@ -141,10 +148,7 @@ pub fn render_site(
     keep_snippets: bool,
 ) -> Result<Rendered, String> {
     let mut views = Views::new(site);
-    let inputs = PageInputs {
-        theme: theme.fingerprint,
-        globals: serde_json::json!([views.common_site, views.nav, views.care_items]),
-    };
+    let inputs = views.inputs(theme);
     let globals = theme.tera.global_context();
     globals.insert("site", &views.common_site);
     globals.insert("nav", &views.nav);

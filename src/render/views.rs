@@ -177,6 +177,14 @@ impl<'a> Views<'a> {
         v
     }
 
+    /// What every page depends on besides its own view: the theme and the global context.
+    pub(super) fn inputs(&self, theme: &Theme) -> super::PageInputs {
+        super::PageInputs {
+            theme: theme.fingerprint,
+            globals: serde_json::json!([self.common_site, self.nav, self.care_items]),
+        }
+    }
+
     /// Every entry's line (`line.html`), in parallel; those of the entries `kept` says are
     /// unchanged taken from the build before instead.
     pub(super) fn snippets(
