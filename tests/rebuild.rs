@@ -94,6 +94,16 @@ fn full_build(root: &Path, out: &Path, base: &str) -> Result<BuildReport, Error>
     pipeline::check_and_build(root, out, Some(base), today(), &mut diags)
 }
 
+/// Gives `site` a `line.html` of its own: the default one, changed by `change`.
+fn own_line_template(site: &TempSite, change: impl Fn(String) -> String) {
+    let theme = site.root().join("themes/default/templates");
+    fs::create_dir_all(&theme).unwrap();
+    let line =
+        fs::read_to_string(common::manifest_dir().join("themes/default/templates/line.html"))
+            .unwrap();
+    fs::write(theme.join("line.html"), change(line)).unwrap();
+}
+
 const ID: &str = "tsu-atelier-houkago-day";
 
 #[test]
@@ -151,16 +161,9 @@ fn changes_that_reach_every_page_rebuild_every_page_and_equal_a_full_build() {
     assert_eq!(report.rendered, report.pages);
 
     // The theme: a template of the site's own.
-    let theme = s.site.root().join("themes/default/templates");
-    fs::create_dir_all(&theme).unwrap();
-    let line =
-        fs::read_to_string(common::manifest_dir().join("themes/default/templates/line.html"))
-            .unwrap();
-    fs::write(
-        theme.join("line.html"),
-        line.replacen("<small>", "<small data-x=\"1\">", 1),
-    )
-    .unwrap();
+    own_line_template(&s.site, |line| {
+        line.replacen("<small>", "<small data-x=\"1\">", 1)
+    });
     let report = s.rebuild_and_compare("a theme template");
     assert_eq!(report.rendered, report.pages);
 }
@@ -365,16 +368,11 @@ fn a_template_error_during_a_rebuild_writes_nothing_and_the_fix_rebuilds_exactly
     // The site's own line template fails for one name only, so the theme (and everything a
     // rebuild compares) is the same before and after the edit that trips it.
     let site = TempSite::sample_copy();
-    let theme = site.root().join("themes/default/templates");
-    fs::create_dir_all(&theme).unwrap();
-    let line =
-        fs::read_to_string(common::manifest_dir().join("themes/default/templates/line.html"))
-            .unwrap();
-    fs::write(
-        theme.join("line.html"),
-        format!("{{% if e.name == \"描画に失敗する名前\" %}}{{{{ e.no_such_field.x }}}}{{% endif %}}{line}"),
-    )
-    .unwrap();
+    own_line_template(&site, |line| {
+        format!(
+            "{{% if e.name == \"描画に失敗する名前\" %}}{{{{ e.no_such_field.x }}}}{{% endif %}}{line}"
+        )
+    });
     let mut s = Served::start_with(site);
     let before = snapshot(&s.out());
     s.edit(
