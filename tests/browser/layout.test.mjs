@@ -240,6 +240,34 @@ describe('phone-first layout and print', () => {
     }
   });
 
+  test('print: a list of lines prints at least forty lines to an A4 page, each with its phone', async () => {
+    const page = await newPage(DESKTOP);
+    try {
+      // The longest category list of the sample.
+      await goto(page, 'categories/');
+      const paths = await page
+        .locator('main a[href*="/categories/"]')
+        .evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute('href').replace(/^\/tsunagu\//, '')))]);
+      let lines = 0;
+      let longest = null;
+      for (const path of paths) {
+        await goto(page, path);
+        const n = await page.locator('main .lines > li').count();
+        if (n > lines) [lines, longest] = [n, path];
+      }
+      await goto(page, longest);
+      await page.emulateMedia({ media: 'print' });
+      assert.ok(lines > 40, `${lines} lines`);
+      const phones = await page.locator('main .lines > li a[href^="tel:"]').count();
+      assert.equal(await page.locator('main .lines > li a[href^="tel:"]').first().isVisible(), true, 'phones print');
+      assert.ok(phones > 0, 'lines carry phones');
+      const pdf = await page.pdf({ format: 'A4', path: join(ARTIFACTS, 'layout-print-lines.pdf') });
+      assert.ok(pdfPages(pdf) <= Math.ceil(lines / 40), `${lines} lines on ${pdfPages(pdf)} pages`);
+    } finally {
+      await page.close();
+    }
+  });
+
   test('「情報の誤りを知らせる」 is a mail to the centre naming the listing', async () => {
     const page = await newPage(PHONE);
     try {
