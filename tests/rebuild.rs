@@ -245,6 +245,14 @@ fn serve_shows_an_edit_and_its_output_then_equals_a_full_build() {
         out: tempfile::tempdir().unwrap(),
         rebuilds: Rebuilds::default(),
     };
+    /// Stops the server however the test ends (a failed assertion too).
+    struct Server(std::process::Child);
+    impl Drop for Server {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
     let mut child = Command::new(common::bin())
         .args(["serve", "--port", "0", "--out"])
         .arg(s.out())
@@ -253,10 +261,11 @@ fn serve_shows_an_edit_and_its_output_then_equals_a_full_build() {
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
+        .map(Server)
         .unwrap();
     let (lines_tx, lines) = std::sync::mpsc::channel();
-    let stdout = child.stdout.take().unwrap();
-    let stderr = child.stderr.take().unwrap();
+    let stdout = child.0.stdout.take().unwrap();
+    let stderr = child.0.stderr.take().unwrap();
     let errors_tx = lines_tx.clone();
     std::thread::spawn(move || {
         for line in BufReader::new(stdout).lines().map_while(Result::ok) {
@@ -328,8 +337,7 @@ fn serve_shows_an_edit_and_its_output_then_equals_a_full_build() {
         panic!("no counts")
     };
     assert_eq!(rendered, pages - (entries - 1));
-    let _ = child.kill();
-    let _ = child.wait();
+    drop(child);
 
     let served = snapshot(&s.out());
     let fresh = tempfile::tempdir().unwrap();
