@@ -137,6 +137,17 @@ pub struct BuildReport {
     pub timings: Vec<StageTime>,
 }
 
+impl BuildReport {
+    fn of(site: &site::Site, rendered: &render::Rendered, timings: Vec<StageTime>) -> BuildReport {
+        BuildReport {
+            entries: site.entries.len(),
+            pages: rendered.pages,
+            rendered: rendered.rendered,
+            timings,
+        }
+    }
+}
+
 /// How long one build stage took.
 #[derive(Debug, Clone, Copy)]
 pub struct StageTime {
@@ -228,13 +239,7 @@ fn build_keeping(
     timings.push(clock.lap("all output"));
     staging.commit()?;
     timings.push(clock.lap("swap"));
-    let report = BuildReport {
-        entries: site.entries.len(),
-        pages: rendered.pages,
-        rendered: rendered.rendered,
-        timings,
-    };
-    Ok((report, rendered))
+    Ok((BuildReport::of(site, &rendered, timings), rendered))
 }
 
 /// What the next build into the same folder can reuse (`serve`): what the entry pages there were
@@ -397,12 +402,7 @@ fn check_and_rebuild(
     keep.extend(data_files.iter().chain(&index_files).map(String::as_str));
     output::sweep(out, &keep)?;
     timings.push(clock.lap("all output"));
-    let report = BuildReport {
-        entries: site.entries.len(),
-        pages: rendered.pages,
-        rendered: rendered.rendered,
-        timings,
-    };
+    let report = BuildReport::of(&site, &rendered, timings);
     Ok((report, Built::new(site, rendered, files, stamp(out))))
 }
 

@@ -1,13 +1,13 @@
 //! Views of the gap pages (`/gaps/` and `/gaps/<region>/`) and the published CSV and JSON, all
 //! from one [`GapReport`] so pages and files show the same figures.
 
-use crate::paths;
 use serde_json::{Value, json};
 
 use super::{PageJob, Views};
 use crate::chart::{Bar, Marker, bar_chart};
 use crate::gaps::format::{distance, percent_or_dash, rules_text};
 use crate::gaps::{Figure, GapReport, Kind, KindGap, RegionGap, Status};
+use crate::paths;
 
 /// The published gap figures, below the output root.
 pub(super) const GAPS_CSV: &str = "gaps/gaps.csv";

@@ -5,6 +5,8 @@
 //! never knows about templates.
 
 use indicatif::ProgressBar;
+use std::collections::HashSet;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -155,7 +157,15 @@ pub fn render_site(
     globals.insert("care_items", &views.care_items);
     let reuse = reuse.filter(|r| *r.inputs == inputs);
     let theme = &*theme;
-    views.snippets(theme, reuse.as_ref())?;
+    // The entries whose page and line the build before left as they are now.
+    let unchanged: HashSet<&str> = reuse.as_ref().map_or_else(HashSet::new, |r| {
+        site.entries
+            .par_iter()
+            .filter(|e| (r.unchanged)(e))
+            .map(|e| e.id.as_str())
+            .collect()
+    });
+    views.snippets(theme, reuse.as_ref().map(|r| (r.snippets, &unchanged)))?;
     views.card_template = views.card_template(theme)?;
     views.theme = Some(theme);
     let mut jobs = views.jobs();
@@ -173,9 +183,7 @@ pub fn render_site(
             .map(|(p, _)| p.clone()),
     );
     let pages = jobs.len();
-    if let Some(reuse) = &reuse {
-        jobs.retain(|j| !j.entry.is_some_and(reuse.unchanged));
-    }
+    jobs.retain(|j| !j.entry.is_some_and(|e| unchanged.contains(e.id.as_str())));
     let progress = if jobs.len() >= 5_000 {
         ProgressBar::new(jobs.len() as u64)
     } else {

@@ -1,8 +1,7 @@
 //! Views: the site model as the values templates see, typed for the pages there are thousands of
 //! (entries, lists, cards) and JSON for the few others.
 
-use crate::paths;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -12,6 +11,7 @@ use super::markdown::{mailto_href, markdown_to_html, tel_href, url_path};
 use super::{LINES_PER_PAGE, PER_PAGE, PageJob, Theme, context};
 use crate::entry::{Ages, Entry};
 use crate::fields;
+use crate::paths;
 use crate::site::Site;
 
 mod indexes;
@@ -185,21 +185,21 @@ impl<'a> Views<'a> {
         }
     }
 
-    /// Every entry's line (`line.html`), in parallel; those of the entries `kept` says are
-    /// unchanged taken from the build before instead.
+    /// Every entry's line (`line.html`), in parallel; those of the `unchanged` entries taken
+    /// from the build before's `lines` instead.
     pub(super) fn snippets(
         &mut self,
         theme: &Theme,
-        kept: Option<&super::Reuse<'_>>,
+        before: Option<(&super::Snippets, &HashSet<&str>)>,
     ) -> Result<(), String> {
         let lines: Vec<(&'a str, String)> = self
             .site
             .entries
             .par_iter()
             .map(|e| {
-                let before = kept
-                    .filter(|k| (k.unchanged)(e))
-                    .and_then(|k| k.snippets.0.get(&e.id));
+                let before = before
+                    .filter(|(_, unchanged)| unchanged.contains(e.id.as_str()))
+                    .and_then(|(lines, _)| lines.0.get(&e.id));
                 let line = match before {
                     Some(line) => line.clone(),
                     None => render_entry(theme, "line.html", self.entry(e, false))?,

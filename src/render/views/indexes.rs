@@ -4,7 +4,6 @@
 //! 50音順 (`/entries/` and `/entries/<row>/`), the open-data files (`/data/`), and the static
 //! keyword guide of the search page for browsers without JavaScript.
 
-use crate::paths;
 use serde_json::{Value, json};
 
 use super::{ListSpec, PageJob, Views};
@@ -13,6 +12,7 @@ use crate::gaps::GapReport;
 use crate::gaps::format::{csv_header, to_json};
 use crate::gojuon::ROWS;
 use crate::opendata;
+use crate::paths;
 use crate::render::gaps::{GAPS_CSV, GAPS_JSON};
 
 /// The index pages: title and path below the root (also their breadcrumbs and footer links).
