@@ -1,16 +1,13 @@
 //! Open data out: the published listings as one CSV that a person opens in a spreadsheet and a
-//! program reads (the municipal open-data standard's columns, then care items, flags and the
-//! description), and a GeoJSON of the points for maps, so others can reuse the directory. One
-//! complete format, not three: at 100,000 listings a JSON copy of the CSV cost 150 MB of a free
-//! host's 1 GB.
+//! program reads (the municipal open-data standard's columns with 緯度・経度, then care items,
+//! flags and the description), so others can reuse the directory. One complete format, not three:
+//! at 100,000 listings a JSON copy of the CSV cost 150 MB of a free host's 1 GB and a GeoJSON of
+//! the points 49 MB, while GIS and map tools (QGIS, uMap, Google My Maps) read a CSV's coordinate
+//! columns as points.
 //!
 //! A large directory is published in parts ([`parts`]): static hosts refuse large files (GitHub
 //! Pages over 100 MB; tsunagu keeps every file within 25 MiB), so past a size each format is
-//! written as `entries-1.csv`, `entries-2.csv` …, every part a whole file of its format (a CSV with
-//! its header, a GeoJSON document with the metadata) holding the same listings in every format.
-
-use serde::Serialize;
-use serde_json::{Value, json};
+//! written as `entries-1.csv`, `entries-2.csv` …, every part a whole CSV with its header.
 
 use crate::entry::Entry;
 use crate::fields;
@@ -158,114 +155,6 @@ fn page_url(site: &Site, e: &Entry) -> String {
     )
 }
 
-/// A GeoJSON Point feature.
-#[derive(Serialize)]
-struct Feature<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    id: &'a str,
-    geometry: Point,
-    properties: PointRecord<'a>,
-}
-
-/// What a map shows of a point: who, what kind, where, the phone number, the care items and the
-/// page. Everything else is in the CSV under the same `id`; a copy of it here would triple the
-/// file (about 100 MB more at 100,000 listings) for what a map never shows.
-#[derive(Serialize)]
-struct PointRecord<'a> {
-    id: &'a str,
-    name: &'a str,
-    category: &'a str,
-    category_label: Option<&'a str>,
-    municipality_code: &'a str,
-    municipality: Option<&'a str>,
-    phone: Option<&'a str>,
-    care: &'a [String],
-    page: String,
-}
-
-fn point_record<'a>(site: &'a Site, e: &'a Entry) -> PointRecord<'a> {
-    PointRecord {
-        id: &e.id,
-        name: &e.name,
-        category: &e.category,
-        category_label: site.config.category(&e.category).map(|c| c.label.as_str()),
-        municipality_code: &e.municipality,
-        municipality: site.municipality_of(e).map(|m| m.name.as_str()),
-        phone: e.phone.as_deref(),
-        care: &e.care,
-        page: page_url(site, e),
-    }
-}
-
-#[derive(Serialize)]
-struct Point {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    /// Longitude first, as RFC 7946 says.
-    coordinates: [f64; 2],
-}
-
-fn metadata(site: &Site) -> Value {
-    let cfg = &site.config;
-    json!({
-        "title": cfg.site.title,
-        "license": cfg.site.license,
-        "as_of": site.as_of(),
-        "sample": cfg.site.sample,
-        "care_items": cfg.care_items.iter().map(|c| json!({"id": c.id, "label": c.label})).collect::<Vec<_>>(),
-        "categories": cfg.categories.iter().map(|c| json!({"id": c.id, "label": c.label})).collect::<Vec<_>>(),
-    })
-}
-
-/// Writes `{"<metadata>", "<key>": [items…]}` one item at a time, so a large site never holds the
-/// whole document as a JSON tree.
-fn stream_document(head: Value, key: &str, items: impl Iterator<Item = impl Serialize>) -> Vec<u8> {
-    let mut out = serde_json::to_vec(&head).expect("a JSON value serialises");
-    out.pop(); // the closing brace of the metadata object
-    if out.len() > 1 {
-        out.push(b',');
-    }
-    out.extend_from_slice(&serde_json::to_vec(key).expect("a key serialises"));
-    out.extend_from_slice(b":[");
-    for (i, item) in items.enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        serde_json::to_writer(&mut out, &item).expect("a JSON value serialises");
-        out.push(b'\n');
-    }
-    out.extend_from_slice(b"]}\n");
-    out
-}
-
-/// `entries.geojson` (RFC 7946): one Point feature per entry that has coordinates.
-pub fn entries_geojson(site: &Site, entries: &[Entry]) -> Vec<u8> {
-    let features = entries.iter().filter_map(|e| {
-        Some(Feature {
-            kind: "Feature",
-            id: &e.id,
-            geometry: Point {
-                kind: "Point",
-                coordinates: [e.lon?, e.lat?],
-            },
-            properties: point_record(site, e),
-        })
-    });
-    let head = json!({"type": "FeatureCollection", "metadata": metadata(site)});
-    stream_document(head, "features", features)
-}
-
-/// The keys of a feature's `properties` in `entries.geojson`, as the first entry serialises; none
-/// when nothing is published.
-pub fn feature_keys(site: &Site) -> Vec<String> {
-    let record = |e| serde_json::to_value(point_record(site, e)).expect("a record serialises");
-    match site.entries.first().map(record) {
-        Some(Value::Object(map)) => map.keys().cloned().collect(),
-        _ => Vec::new(),
-    }
-}
-
 /// The most bytes a part of an open-data file is planned for, by [`upper_bound`]: the files come
 /// out smaller, and every one within a static host's limits (25 MiB kept as tsunagu's own).
 pub const PART_BYTES: usize = 20 * 1024 * 1024;
@@ -359,28 +248,16 @@ impl OpenFile {
 }
 
 /// All open-data files.
-pub const FILES: [OpenFile; 2] = [
-    OpenFile {
-        stem: "data/entries",
-        extension: "csv",
-        make: entries_csv,
-        title: "掲載情報の一覧（CSV）",
-        about: "掲載しているすべての事業所・学校などを1行に1件ずつ並べた表です。列は自治体オープンデータの推奨データセットにならった並びに、医療的ケアと「対応できること」の列、最後に紹介文（Markdown）の列を加えたものです。医療的ケアの列は対応できるときに 1、「対応できること」の列は 1（できる）・0（できない）・空欄（掲載なし）です。表計算ソフトで式として動かないよう、= + - @ で始まるセルには先頭に ' を付けています。プログラムからもこのファイルを読んでください。",
-        format: "CSV、文字コード UTF-8（BOM 付き、表計算ソフトでそのまま開けます）、改行 CRLF",
-        fields_are: "列",
-        fields: csv_header,
-    },
-    OpenFile {
-        stem: "data/entries",
-        extension: "geojson",
-        make: entries_geojson,
-        title: "地図用の掲載情報（GeoJSON）",
-        about: "緯度・経度のある掲載を、地図ソフトで開ける形（GeoJSON、RFC 7946）にしたものです。サイトの情報は metadata に、各地点の名前・種類・市町村・電話番号・医療的ケア・ページは properties に入っています。ほかの項目は CSV にあり、id（CSV の ID 列）で結び付けられます。",
-        format: "GeoJSON、文字コード UTF-8",
-        fields_are: "各地点の properties の項目",
-        fields: feature_keys,
-    },
-];
+pub const FILES: [OpenFile; 1] = [OpenFile {
+    stem: "data/entries",
+    extension: "csv",
+    make: entries_csv,
+    title: "掲載情報の一覧（CSV）",
+    about: "掲載しているすべての事業所・学校などを1行に1件ずつ並べた表です。列は自治体オープンデータの推奨データセットにならった並びに、医療的ケアと「対応できること」の列、最後に紹介文（Markdown）の列を加えたものです。医療的ケアの列は対応できるときに 1、「対応できること」の列は 1（できる）・0（できない）・空欄（掲載なし）です。表計算ソフトで式として動かないよう、= + - @ で始まるセルには先頭に ' を付けています。プログラムからもこのファイルを読んでください。緯度・経度の列があるので、地図ソフト（QGIS など）でも地点として開けます。",
+    format: "CSV、文字コード UTF-8（BOM 付き、表計算ソフトでそのまま開けます）、改行 CRLF",
+    fields_are: "列",
+    fields: csv_header,
+}];
 
 #[cfg(test)]
 mod tests {
@@ -403,22 +280,6 @@ mod tests {
         ] {
             assert_eq!(inert(cell.to_owned()), want);
         }
-    }
-
-    #[test]
-    fn streamed_documents_are_valid_json() {
-        let doc = stream_document(
-            json!({"a": 1}),
-            "items",
-            [json!({"x": "\"y"}), json!(2)].into_iter(),
-        );
-        let v: Value = serde_json::from_slice(&doc).unwrap();
-        assert_eq!(v, json!({"a": 1, "items": [{"x": "\"y"}, 2]}));
-        let empty = stream_document(json!({}), "items", std::iter::empty::<Value>());
-        assert_eq!(
-            serde_json::from_slice::<Value>(&empty).unwrap(),
-            json!({"items": []})
-        );
     }
 
     #[test]

@@ -288,26 +288,6 @@ fn round_trip_through_the_published_open_data() {
     assert_eq!(row["URL"], "https://aoba.example.jp/");
     assert_eq!(row["法人の名称"], "株式会社あおば");
     assert_eq!(row["実施サービス"], "訪問看護");
-
-    let geo: serde_json::Value =
-        serde_json::from_slice(&fs::read(out.path().join("data/entries.geojson")).unwrap())
-            .unwrap();
-    let f = geo["features"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|f| f["properties"]["name"] == "訪問看護ステーションあおば津")
-        .unwrap();
-    assert_eq!(
-        f["geometry"]["coordinates"],
-        serde_json::json!([136.5051, 34.7191]),
-        "RFC 7946: lon, lat"
-    );
-    assert!(
-        geo["metadata"]["license"]
-            .as_str()
-            .is_some_and(|l| !l.is_empty())
-    );
 }
 
 /// A national file, in both column generations: rows of three prefectures, one provider under two

@@ -118,7 +118,7 @@ describe('sample site in a real browser', () => {
     await check('style.css', 200, /^text\/css/);
     await check('sitemap.xml', 200, /^application\/xml/);
     await check('data/entries.csv', 200, /^text\/csv/);
-    await check('data/entries.geojson', 200, /^application\/geo\+json/);
+    await check('gaps/gaps.json', 200, /^application\/json/);
     await check('no/such/page/', 404, /^text\/html/);
     await check('gaps', 301);
     const outside = await fetch(`${server.origin}/index.html`);
@@ -324,8 +324,14 @@ describe('sample site in a real browser', () => {
             );
             if (metas.length !== 1) out.push(`${path}: ${metas.length} CSP meta tags`);
             const csp = metas[0]?.content ?? '';
-            const scriptSrc = csp.split(';').map((d) => d.trim()).find((d) => d.startsWith('script-src'));
-            if (scriptSrc !== "script-src 'self'") out.push(`${path}: script-src is ${JSON.stringify(scriptSrc)}`);
+            // Scripts, styles and fetches fall back to default-src when the policy names none.
+            const directives = new Map(
+              csp.split(';').map((d) => d.trim().split(/\s+/)).filter((d) => d[0]).map(([name, ...v]) => [name, v.join(' ')]),
+            );
+            for (const name of ['script-src', 'style-src', 'connect-src']) {
+              const value = directives.get(name) ?? directives.get('default-src');
+              if (value !== "'self'") out.push(`${path}: ${name} is ${JSON.stringify(value)}`);
+            }
             for (const a of doc.querySelectorAll('a[href]')) {
               const href = a.getAttribute('href');
               if (!/^https?:/i.test(href) || own(href)) continue;

@@ -294,7 +294,7 @@ impl<'a> Views<'a> {
         self.index_job(
             "data.html",
             DATA,
-            "掲載情報と地域ごとの不足状況を、CSV・JSON・GeoJSON のファイルで自由に使えます。",
+            "掲載情報と地域ごとの不足状況を、CSV・JSON のファイルで自由に使えます。",
             json!({"files": files, "gaps_url": self.url(GAPS.1)}),
         )
     }
