@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 use super::{PageJob, Views};
 use crate::chart::{Bar, Marker, bar_chart};
 use crate::gaps::format::{distance, percent_or_dash, rules_text};
-use crate::gaps::{Figure, GapReport, Kind, KindGap, RegionGap, Status};
+use crate::gaps::{Figure, GapReport, KindGap, RegionGap, Status};
 use crate::paths;
 
 /// The published gap figures, below the output root.
@@ -93,19 +93,9 @@ impl Views<'_> {
     }
 
     fn region_gap(&self, r: &RegionGap, title: &str, report: &GapReport) -> Value {
-        let in_region = self.site.in_region(&r.id);
         let kinds: Vec<Value> = std::iter::once(&r.overall)
             .chain(&r.categories)
             .map(|k| {
-                // The overall row lists nobody: every provider is listed under its own kind.
-                let entries: Vec<Value> = match &k.kind {
-                    Kind::All => Vec::new(),
-                    Kind::Category(c) => in_region
-                        .iter()
-                        .filter(|e| e.category == c.id)
-                        .map(|e| json!({"name": e.name, "url": self.url(&paths::entry(&e.id))}))
-                        .collect(),
-                };
                 json!({
                     "category": k.kind.id(),
                     "label": k.kind.to_string(),
@@ -121,7 +111,6 @@ impl Views<'_> {
                     "services": k.services.iter().map(|s| json!({"label": s.label, "providers": s.providers, "share": percent_or_dash(s.share)})).collect::<Vec<_>>(),
                     "reasons": k.reasons,
                     "far": k.far_municipalities.iter().map(|f| json!({"name": f.name, "km": distance(f.km)})).collect::<Vec<_>>(),
-                    "entries": entries,
                 })
             })
             .collect();
@@ -157,6 +146,7 @@ impl Views<'_> {
             "care_rows": care_rows,
             "access_rows": access_rows,
             "unlocated": unlocated,
+            "counts": self.site.config.region(&r.id).map(|region| self.municipality_counts(region)),
             "categories": report.categories,
             "max_distance_km": report.rules.max_distance_km,
             "charts": {

@@ -46,6 +46,18 @@ pub(super) const DEFAULT_TEMPLATES: &[(&str, &str)] = &[
         include_str!("../../themes/default/templates/guide.html"),
     ),
     (
+        "category.html",
+        include_str!("../../themes/default/templates/category.html"),
+    ),
+    (
+        "region.html",
+        include_str!("../../themes/default/templates/region.html"),
+    ),
+    (
+        "municipality_counts.html",
+        include_str!("../../themes/default/templates/municipality_counts.html"),
+    ),
+    (
         "regions_index.html",
         include_str!("../../themes/default/templates/regions_index.html"),
     ),

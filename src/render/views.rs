@@ -9,6 +9,7 @@ use serde_json::{Value, json};
 
 use super::markdown::{mailto_href, markdown_to_html, tel_href, url_path};
 use super::{LINES_PER_PAGE, PER_PAGE, PageJob, Theme, context};
+use crate::config::Region;
 use crate::entry::{Ages, Entry};
 use crate::fields;
 use crate::paths;
@@ -30,13 +31,14 @@ struct ListSpec<'a> {
     /// where a family chooses among the places near them. A large site then publishes each card
     /// once, and a short line on its category, region, care-item and 50音 lists.
     lines: bool,
-    subsections: Vec<Subsection>,
     /// Breadcrumbs between ホーム and the list.
     crumbs: Vec<Link>,
+    /// A municipality's kinds of listing, each linking where its group starts on the list.
+    kinds: Vec<KindLink>,
 }
 
 impl<'a> ListSpec<'a> {
-    /// A list of cards without notes, subsections or breadcrumbs.
+    /// A list of cards without notes or breadcrumbs.
     fn new(
         kind: &'static str,
         title: String,
@@ -52,8 +54,8 @@ impl<'a> ListSpec<'a> {
             path,
             entries,
             lines: false,
-            subsections: Vec::new(),
             crumbs: Vec::new(),
+            kinds: Vec::new(),
         }
     }
 
@@ -63,11 +65,16 @@ impl<'a> ListSpec<'a> {
     }
 
     fn page_path(&self, number: usize) -> String {
-        if number == 1 {
-            self.path.clone()
-        } else {
-            format!("{}page/{number}/", self.path)
-        }
+        page_path(&self.path, number)
+    }
+}
+
+/// Page `number` of the list at `path`: page 1 at the path, page n at `<path>page/n/`.
+fn page_path(path: &str, number: usize) -> String {
+    if number == 1 {
+        path.to_owned()
+    } else {
+        format!("{path}page/{number}/")
     }
 }
 
@@ -312,20 +319,7 @@ impl<'a> Views<'a> {
             "index.html".to_owned(),
             move || json!({"page": self.page(&cfg.site.title, "", &home_desc)}),
         ));
-        for c in &cfg.categories {
-            let list = ListSpec {
-                lines: true,
-                crumbs: vec![self.link(indexes::CATEGORIES)],
-                ..ListSpec::new(
-                    "category",
-                    c.label.clone(),
-                    format!("{}（{}）", c.label, c.description),
-                    paths::category(&c.id),
-                    self.site.in_category(&c.id),
-                )
-            };
-            self.list_jobs(list, &mut jobs);
-        }
+        self.category_jobs(&mut jobs);
         self.region_jobs(&mut jobs);
         self.care_jobs(&mut jobs);
         self.entry_jobs(&mut jobs);
@@ -359,34 +353,115 @@ impl<'a> Views<'a> {
         jobs
     }
 
-    /// The pages of one list: page 1 at its path, page n at `<path>page/n/`.
-    /// A list for each region, and one for each of its municipalities.
+    /// A municipality's listings in the order of its list: by kind, in the site's order of
+    /// categories, then in 50音順 within each kind, so a family finds the kind it needs in one
+    /// place and the categories' pages link straight to it.
+    fn municipality_entries(&self, code: &str) -> Vec<&'a Entry> {
+        let categories = &self.site.config.categories;
+        let mut entries = self.site.in_municipality(code);
+        entries.sort_by_key(|e| categories.iter().position(|c| c.id == e.category));
+        entries
+    }
+
+    /// Each kind a municipality has listings of, in the order of its list, with where its
+    /// group starts there (the page and the group's heading).
+    fn kinds_in(&self, code: &str) -> Vec<KindLink> {
+        let entries = self.municipality_entries(code);
+        let path = paths::municipality(code);
+        let mut kinds: Vec<KindLink> = Vec::new();
+        for (i, e) in entries.iter().enumerate() {
+            match kinds.last_mut() {
+                Some(k) if k.id == e.category => k.count += 1,
+                _ => kinds.push(KindLink {
+                    id: e.category.clone(),
+                    label: self.category_label(e).to_owned(),
+                    count: 1,
+                    url: format!(
+                        "{}#kind-{}",
+                        self.url(&page_path(&path, i / PER_PAGE + 1)),
+                        e.category
+                    ),
+                }),
+            }
+        }
+        kinds
+    }
+
+    fn category_label(&self, e: &'a Entry) -> &'a str {
+        self.site
+            .config
+            .category(&e.category)
+            .map_or(e.category.as_str(), |c| c.label.as_str())
+    }
+
+    /// A page for each category: where its listings are, by region and municipality, each
+    /// linking the kind's group on the municipality's list. At national scale one list of a
+    /// kind is thousands of pages a family cannot use; near home, it is one tap.
+    fn category_jobs<'s>(&'s self, jobs: &mut Vec<PageJob<'s>>) {
+        let cfg = &self.site.config;
+        for c in &cfg.categories {
+            let path = paths::category(&c.id);
+            let lead = format!(
+                "{}（{}）の掲載 {} 件",
+                c.label,
+                c.description,
+                self.site.in_category(&c.id).len()
+            );
+            let regions: Vec<Value> = cfg
+                .regions
+                .iter()
+                .map(|r| {
+                    let places: Vec<Value> = r
+                        .municipalities
+                        .iter()
+                        .filter_map(|m| {
+                            let kind = self.kinds_in(&m.code).into_iter().find(|k| k.id == c.id)?;
+                            Some(json!({"name": m.name, "count": kind.count, "url": kind.url}))
+                        })
+                        .collect();
+                    json!({"id": r.id, "name": r.name, "municipalities": places})
+                })
+                .collect();
+            let view = json!({
+                "page": self.page(&c.label, &path, &lead),
+                "breadcrumbs": [self.home_link(), self.link(indexes::CATEGORIES)],
+                "category": {"id": c.id, "label": c.label, "lead": lead, "regions": regions},
+            });
+            jobs.push(PageJob::new(
+                "category.html",
+                paths::file(&path),
+                move || view.clone(),
+            ));
+        }
+    }
+
+    /// A page for each region, choosing among its municipalities, and a list for each
+    /// municipality. A region lists no listings itself: at national scale its list would repeat
+    /// every municipality's (a fifth of a large site's lines), and a family looks near home.
     fn region_jobs<'s>(&'s self, jobs: &mut Vec<PageJob<'s>>) {
         for r in &self.site.config.regions {
             let title = format!("{}地域", r.name);
             let names: Vec<&str> = r.municipalities.iter().map(|m| m.name.as_str()).collect();
-            let region_url = self.url(&paths::region(&r.id));
-            let list = ListSpec {
-                lines: true,
-                subsections: r
-                    .municipalities
-                    .iter()
-                    .map(|m| Subsection {
-                        label: m.name.clone(),
-                        url: self.url(&paths::municipality(&m.code)),
-                        count: self.site.in_municipality(&m.code).len(),
-                    })
-                    .collect(),
-                crumbs: vec![self.link(indexes::REGIONS)],
-                ..ListSpec::new(
-                    "region",
-                    title.clone(),
-                    format!("{}（{}）", title, names.join("・")),
-                    paths::region(&r.id),
-                    self.site.in_region(&r.id),
-                )
-            };
-            self.list_jobs(list, jobs);
+            let path = paths::region(&r.id);
+            let region_url = self.url(&path);
+            let lead = format!(
+                "{title}（{}）の掲載 {} 件",
+                names.join("・"),
+                self.site.in_region(&r.id).len()
+            );
+            let view = json!({
+                "page": self.page(&title, &path, &lead),
+                "breadcrumbs": [self.home_link(), self.link(indexes::REGIONS)],
+                "region": {
+                    "name": r.name,
+                    "lead": lead,
+                    "counts": self.municipality_counts(r),
+                    "gap_url": self.url(&paths::gap(&r.id)),
+                },
+            });
+            jobs.push(PageJob::new("region.html", paths::file(&path), move || {
+                view.clone()
+            }));
             for m in &r.municipalities {
                 let list = ListSpec {
                     crumbs: vec![
@@ -396,12 +471,13 @@ impl<'a> Views<'a> {
                             url: region_url.clone(),
                         },
                     ],
+                    kinds: self.kinds_in(&m.code),
                     ..ListSpec::new(
                         "municipality",
                         m.name.clone(),
                         format!("{}（{}地域）", m.name, r.name),
                         paths::municipality(&m.code),
-                        self.site.in_municipality(&m.code),
+                        self.municipality_entries(&m.code),
                     )
                 };
                 self.list_jobs(list, jobs);
@@ -409,9 +485,32 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// A region's municipalities with their listings by category (none where there are none)
+    /// and in all, linking each municipality's list and the start of each kind on it: the region
+    /// page's and its gap page's table (`municipality_counts.html`).
+    pub(super) fn municipality_counts(&self, r: &Region) -> Value {
+        let categories = &self.site.config.categories;
+        let rows: Vec<Value> = r
+            .municipalities
+            .iter()
+            .map(|m| {
+                let kinds = self.kinds_in(&m.code);
+                json!({
+                    "name": m.name,
+                    "url": self.url(&paths::municipality(&m.code)),
+                    "counts": categories.iter().map(|c| kinds.iter().find(|k| k.id == c.id)).collect::<Vec<_>>(),
+                    "total": kinds.iter().map(|k| k.count).sum::<usize>(),
+                })
+            })
+            .collect();
+        json!({
+            "categories": categories.iter().map(|c| &c.label).collect::<Vec<_>>(),
+            "rows": rows,
+        })
+    }
+
     /// A page for each published entry.
     fn entry_jobs<'s>(&'s self, jobs: &mut Vec<PageJob<'s>>) {
-        let cfg = &self.site.config;
         for e in &self.site.entries {
             jobs.push(PageJob::of_entry(
                 e,
@@ -419,9 +518,7 @@ impl<'a> Views<'a> {
                 paths::file(&paths::entry(&e.id)),
                 move || {
                     let path = paths::entry(&e.id);
-                    let cat = cfg
-                        .category(&e.category)
-                        .map_or(e.category.as_str(), |c| c.label.as_str());
+                    let cat = self.category_label(e);
                     let desc = format!("{}（{}・{}）", e.name, cat, self.municipality_name(e));
                     EntryPage {
                         page: self.page(&e.name, &path, &desc),
@@ -439,6 +536,7 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// The pages of one list: page 1 at its path, page n at `<path>page/n/`.
     fn list_jobs<'s>(&'s self, spec: ListSpec<'s>, jobs: &mut Vec<PageJob<'s>>) {
         let spec = std::sync::Arc::new(spec);
         let pages = spec.entries.len().div_ceil(spec.per_page()).max(1);
@@ -512,11 +610,10 @@ impl<'a> Views<'a> {
         });
         let mut breadcrumbs = vec![self.home_link()];
         breadcrumbs.extend(spec.crumbs.iter().cloned());
-        let (cards, lines) = if spec.lines {
+        let (groups, lines) = if spec.lines {
             (Vec::new(), snippets(&self.lines, shown))
         } else {
-            let cards = shown.iter().map(|e| self.card(e));
-            (cards.collect::<Result<_, _>>()?, Vec::new())
+            (self.card_groups(spec, start, shown)?, Vec::new())
         };
         Ok(ListPage {
             page: self.page(&title, &spec.page_path(number), &lead),
@@ -532,13 +629,44 @@ impl<'a> Views<'a> {
                     Vec::new()
                 },
                 total,
-                subsections: spec.subsections.clone(),
-                cards,
+                kinds: spec.kinds.clone(),
+                groups,
                 lines,
                 pagination,
             },
             breadcrumbs,
         })
+    }
+
+    /// The cards of a page of a municipality's list (`shown`, from entry `start` of the list),
+    /// grouped by kind as [`Views::municipality_entries`] orders them.
+    fn card_groups(
+        &self,
+        spec: &ListSpec<'_>,
+        start: usize,
+        shown: &[&'a Entry],
+    ) -> Result<Vec<CardGroup>, String> {
+        let mut groups: Vec<CardGroup> = Vec::new();
+        for (i, e) in shown.iter().enumerate() {
+            let card = self.card(e)?;
+            match groups.last_mut() {
+                Some(g) if g.id == e.category => g.cards.push(card),
+                _ => groups.push(CardGroup {
+                    id: e.category.clone(),
+                    label: self.category_label(e).to_owned(),
+                    total: spec
+                        .kinds
+                        .iter()
+                        .find(|k| k.id == e.category)
+                        .map_or(0, |k| k.count),
+                    continued: i == 0
+                        && start > 0
+                        && spec.entries[start - 1].category == e.category,
+                    cards: vec![card],
+                }),
+            }
+        }
+        Ok(groups)
     }
 
     fn home_link(&self) -> Link {
@@ -708,19 +836,33 @@ struct ListView<'s> {
     lead: String,
     notes: Vec<String>,
     total: usize,
-    subsections: Vec<Subsection>,
-    /// The page's entries as cards, or (for a list of lines) as lines.
-    cards: Vec<String>,
+    /// A municipality's kinds, each linking its group.
+    kinds: Vec<KindLink>,
+    /// The page's entries as cards under their kind, or (for a list of lines) as lines.
+    groups: Vec<CardGroup>,
     lines: Vec<&'s str>,
     pagination: Option<Pagination>,
 }
 
-/// A narrower list linked from a list (a region's municipalities).
+/// Where a municipality's listings of one kind start on its list.
 #[derive(Serialize, Clone)]
-struct Subsection {
+struct KindLink {
+    id: String,
     label: String,
-    url: String,
     count: usize,
+    url: String,
+}
+
+/// The cards of one kind on a page of a municipality's list, under the kind's heading.
+#[derive(Serialize)]
+struct CardGroup {
+    id: String,
+    label: String,
+    /// The kind's listings in the whole list, not on this page only.
+    total: usize,
+    /// The group began on an earlier page.
+    continued: bool,
+    cards: Vec<String>,
 }
 
 #[derive(Serialize)]

@@ -243,10 +243,10 @@ describe('phone-first layout and print', () => {
   test('print: a list of lines prints at least forty lines to an A4 page, each with its phone', async () => {
     const page = await newPage(DESKTOP);
     try {
-      // The longest category list of the sample.
-      await goto(page, 'categories/');
+      // The longest care-item list of the sample.
+      await goto(page, 'care/');
       const paths = await page
-        .locator('main a[href*="/categories/"]')
+        .locator('main a[href*="/care/"]')
         .evaluateAll((as) => [...new Set(as.map((a) => a.getAttribute('href').replace(/^\/tsunagu\//, '')))]);
       let lines = 0;
       let longest = null;

@@ -616,7 +616,11 @@ describe('search page in a real browser', () => {
       await page.screenshot({ path: join(ARTIFACTS, 'search-nojs-390.png'), fullPage: true, animations: 'disabled' });
       await page.locator('#search-fallback a.chip-link[href$="/categories/short-stay/"]').click();
       await page.waitForURL(/\/categories\/short-stay\/$/);
-      assert.ok((await page.locator('main ul.lines li > a:first-child').count()) > 0);
+      // The kind's page chooses a municipality, which opens at the kind's cards.
+      await page.locator('main a.chip-link[href*="/municipalities/"]').first().click();
+      await page.waitForURL(/\/municipalities\/\d+\/(page\/\d+\/)?#kind-short-stay$/);
+      assert.ok((await page.locator('section[aria-labelledby="kind-short-stay"] .card').count()) > 0);
+      await page.goBack();
       await page.goBack();
       await page.locator('#search-fallback a[href$="/gaps/"]').click();
       await page.waitForURL(/\/tsunagu\/gaps\/$/);

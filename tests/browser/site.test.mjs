@@ -169,14 +169,16 @@ describe('sample site in a real browser', () => {
     assert.equal(failures.length, 0, `axe-core found violations:\n${failures.join('\n')}`);
   });
 
-  test('no JavaScript: click home → category → entry, with phone link and 最終確認日', async () => {
+  test('no JavaScript: click home → category → municipality → entry, with phone link and 最終確認日', async () => {
     const page = await newPage(VIEWPORTS[0], { javaScript: false });
     try {
       await goto(page, '');
       await page.locator('main a[href$="/categories/visiting-nurse/"]').first().click();
       await page.waitForURL(/\/tsunagu\/categories\/visiting-nurse\/$/);
       assert.equal(await page.locator('h1').innerText(), '訪問看護');
-      const first = page.locator('main ul.lines li > a:first-child').first();
+      await page.locator('main a.chip-link[href*="/municipalities/"]').first().click();
+      await page.waitForURL(/\/tsunagu\/municipalities\/\d+\/(page\/\d+\/)?#kind-visiting-nurse$/);
+      const first = page.locator('section[aria-labelledby="kind-visiting-nurse"] .card-title a').first();
       const name = (await first.innerText()).trim();
       await first.click();
       await page.waitForURL(/\/tsunagu\/entries\/[a-z0-9-]+\/$/);
