@@ -20,6 +20,20 @@ fn entry_with_flags() -> String {
     e
 }
 
+/// The labels an entry page lists under one answer of 「受け入れ・サービス」 (`yes` or `no`).
+fn flag_group(page: &str, answer: &str) -> String {
+    let flags = page
+        .split("class=flags>")
+        .nth(1)
+        .expect("the page lists its flags");
+    let flags = &flags[..flags.find("</dl>").unwrap()];
+    let group = flags
+        .split("<div class=")
+        .find(|g| g.trim_start_matches('"').starts_with(answer))
+        .unwrap_or_default();
+    group.split("<dd>").nth(1).unwrap_or_default().to_owned()
+}
+
 #[test]
 fn every_flag_reaches_every_output() {
     let site = TempSite::sample_copy();
@@ -43,8 +57,13 @@ fn every_flag_reaches_every_output() {
         let yes = i % 2 == 0;
         assert_eq!(schema["properties"][f.id]["type"][0], "boolean", "{}", f.id);
         assert!(
-            page.contains(&format!("{}<dd>", f.label)),
-            "{} on the page",
+            flag_group(&page, if yes { "yes" } else { "no" }).contains(f.label),
+            "{} on the page, under its answer",
+            f.id
+        );
+        assert!(
+            !flag_group(&page, if yes { "no" } else { "yes" }).contains(f.label),
+            "{} not under the other answer",
             f.id
         );
         assert_eq!(card.contains(f.label), yes, "{} on the card", f.id);

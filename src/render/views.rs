@@ -752,7 +752,7 @@ impl<'a> Views<'a> {
             flags: e
                 .flags
                 .iter()
-                .filter(|&(_, value)| full || value == Some(true))
+                .filter(|&(_, value)| value == Some(true))
                 .map(|(f, value)| FlagView {
                     id: f.id,
                     label: f.label,
@@ -775,6 +775,23 @@ impl<'a> Views<'a> {
                 hours: e.hours.as_deref(),
                 source: e.source.as_deref(),
                 description_html: markdown_to_html(&e.description),
+                flag_groups: [Some(true), Some(false), None]
+                    .into_iter()
+                    .map(|value| FlagGroup {
+                        status: match value {
+                            Some(true) => "yes",
+                            Some(false) => "no",
+                            None => "unset",
+                        },
+                        labels: e
+                            .flags
+                            .iter()
+                            .filter(|&(_, v)| v == value)
+                            .map(|(f, _)| f.label)
+                            .collect(),
+                    })
+                    .filter(|g| !g.labels.is_empty())
+                    .collect(),
                 edit_url: cfg
                     .site
                     .repository
@@ -949,6 +966,9 @@ struct EntryDetails<'a> {
     hours: Option<&'a str>,
     source: Option<&'a str>,
     description_html: String,
+    /// The flags by answer (yes, no, not known), each group in the registry's order: three
+    /// lines instead of a row per flag.
+    flag_groups: Vec<FlagGroup>,
     edit_url: Option<String>,
     /// `mailto:` to the centre (`[centre] email`) to report an error in the listing.
     report_href: Option<String>,
@@ -986,6 +1006,13 @@ struct FlagView {
     id: &'static str,
     label: &'static str,
     value: Option<bool>,
+}
+
+#[derive(Serialize)]
+struct FlagGroup {
+    /// `yes`, `no` or `unset`: the template's words and the stylesheet's mark.
+    status: &'static str,
+    labels: Vec<&'static str>,
 }
 
 /// An OpenStreetMap link: the point when the entry has coordinates, else an address search.
