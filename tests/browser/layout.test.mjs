@@ -240,7 +240,7 @@ describe('phone-first layout and print', () => {
     }
   });
 
-  test('print: a list of lines prints at least forty lines to an A4 page, each with its phone', async () => {
+  test('print: a list of lines prints at least forty lines to an A4 page', async () => {
     const page = await newPage(DESKTOP);
     try {
       // The longest care-item list of the sample.
@@ -258,9 +258,7 @@ describe('phone-first layout and print', () => {
       await goto(page, longest);
       await page.emulateMedia({ media: 'print' });
       assert.ok(lines > 40, `${lines} lines`);
-      const phones = await page.locator('main .lines > li a[href^="tel:"]').count();
-      assert.equal(await page.locator('main .lines > li a[href^="tel:"]').first().isVisible(), true, 'phones print');
-      assert.ok(phones > 0, 'lines carry phones');
+      assert.equal(await page.locator('main .lines > li small').first().isVisible(), true, 'kind and place print');
       const pdf = await page.pdf({ format: 'A4', path: join(ARTIFACTS, 'layout-print-lines.pdf') });
       assert.ok(pdfPages(pdf) <= Math.ceil(lines / 40), `${lines} lines on ${pdfPages(pdf)} pages`);
     } finally {
