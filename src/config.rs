@@ -88,6 +88,36 @@ pub struct SiteConfig {
     pub gaps: GapRules,
     /// Who answers questions about the listings (`[centre]`), for visitors without a GitHub account.
     pub centre: Option<Centre>,
+    /// Where the maps' background comes from (`[map]`); `None`: maps without tiles.
+    pub tiles: Option<Tiles>,
+}
+
+/// Map tiles, from `[map]` in site.toml (OpenStreetMap's standard tiles unless it says otherwise).
+/// A page with a map may load images from their host, and from no other.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tiles {
+    /// An https URL template with `{z}`, `{x}` and `{y}`.
+    pub url: String,
+    /// The template's origin (`https://tile.openstreetmap.org`): what the Content-Security-Policy
+    /// of a page with a map adds to `img-src`.
+    pub origin: String,
+    /// Who the tiles are from, shown on every map (as the provider's licence requires), and the
+    /// page that states their licence.
+    pub attribution: String,
+    pub attribution_url: Option<String>,
+}
+
+impl Tiles {
+    /// OpenStreetMap's standard tiles: usable by a site with modest traffic under the OSM
+    /// Foundation's tile usage policy, with this attribution.
+    pub fn openstreetmap() -> Tiles {
+        Tiles {
+            url: "https://tile.openstreetmap.org/{z}/{x}/{y}.png".to_owned(),
+            origin: "https://tile.openstreetmap.org".to_owned(),
+            attribution: "© OpenStreetMap contributors".to_owned(),
+            attribution_url: Some("https://www.openstreetmap.org/copyright".to_owned()),
+        }
+    }
 }
 
 /// The support centre that keeps the directory, from `[centre]` in site.toml: the entry pages name
@@ -318,6 +348,7 @@ pub(crate) fn test_config(regions: Vec<Region>) -> Config {
             min_count: 3,
             gaps: GapRules::default(),
             centre: None,
+            tiles: Some(Tiles::openstreetmap()),
         },
         categories: builtin_categories(),
         care_items: builtin_care_items(),

@@ -123,7 +123,6 @@ fn content_type(path: &Path) -> &'static str {
         "css" => "text/css; charset=utf-8",
         "js" | "mjs" => "text/javascript; charset=utf-8",
         "json" => "application/json",
-        "geojson" => "application/geo+json",
         "xml" => "application/xml",
         "csv" => "text/csv; charset=utf-8",
         "txt" => "text/plain; charset=utf-8",

@@ -833,6 +833,18 @@ const CONFIG_CASES: &[ConfigCase] = &[
         fragments: &["[centre]", "name"],
     },
     ConfigCase {
+        file: "site-map-http-tiles.toml",
+        line: 7,
+        col: 9,
+        fragments: &["[map]", "tiles", "https://", "{z}", "\"none\""],
+    },
+    ConfigCase {
+        file: "site-map-no-attribution.toml",
+        line: 6,
+        col: 1,
+        fragments: &["[map]", "attribution", "提供元"],
+    },
+    ConfigCase {
         file: "regions-bad-code.toml",
         line: 5,
         col: 8,

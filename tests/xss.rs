@@ -227,9 +227,16 @@ fn absolute_violations(tag: &Tag) -> Vec<String> {
             .contains(&name.as_str())
             .then(|| html::scheme(value))
             .flatten();
-        if let Some(scheme) =
-            scheme.filter(|s| !matches!(s.as_str(), "http" | "https" | "tel" | "mailto"))
-        {
+        // `geo:` only as tsunagu writes it from checked coordinates: two numbers.
+        let geo_point = |v: &str| {
+            v.strip_prefix("geo:")
+                .and_then(|p| p.split_once(','))
+                .is_some_and(|(lat, lon)| lat.parse::<f64>().is_ok() && lon.parse::<f64>().is_ok())
+        };
+        if let Some(scheme) = scheme.filter(|s| {
+            !(matches!(s.as_str(), "http" | "https" | "tel" | "mailto")
+                || (s == "geo" && geo_point(value)))
+        }) {
             v.push(format!(
                 "<{} {name}=\"{value}\"> with scheme {scheme}:",
                 tag.name

@@ -370,6 +370,12 @@ min_count = 3
 # email = "soudan@example.jp"
 # form_url = "https://example.jp/form"
 
+# 事業所のページの地図の背景（タイル）。書かなければ OpenStreetMap の標準タイル
+# （© OpenStreetMap contributors）です。タイルを使わず、ほかのサーバーに一切アクセスしない
+# ときは tiles = "none"（市町村の位置と名前の上に事業所を示します）。
+# [map]
+# tiles = "none"
+
 # プルリクエストで直せるようにするなら、このリポジトリの URL を書きます（各ページに「修正を提案」）。
 # repository = "https://github.com/<owner>/<repo>"
 # branch = "main"

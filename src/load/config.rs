@@ -9,7 +9,7 @@ use toml::Spanned;
 
 use crate::config::{
     CareItem, Category, Centre, Config, Demand, GapRules, MAX_SERVICES, Municipality, Region,
-    SiteConfig, Synonym, builtin_care_items, builtin_categories, builtin_synonyms, in_japan,
+    SiteConfig, Synonym, Tiles, builtin_care_items, builtin_categories, builtin_synonyms, in_japan,
     is_slug,
 };
 use crate::date::Date;
@@ -44,6 +44,7 @@ struct SiteFile {
     #[serde(default)]
     synonyms: Vec<SynonymFile>,
     centre: Option<Spanned<CentreFile>>,
+    map: Option<Spanned<MapFile>>,
 }
 
 fn default_language() -> String {
@@ -114,6 +115,15 @@ struct CentreFile {
     phone: Option<Spanned<String>>,
     email: Option<Spanned<String>>,
     form_url: Option<Spanned<String>>,
+}
+
+/// `[map]`: the tiles' URL template (or `"none"`) and their attribution, checked by [`tiles`].
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct MapFile {
+    tiles: Option<Spanned<String>>,
+    attribution: Option<Spanned<String>>,
+    attribution_url: Option<Spanned<String>>,
 }
 
 #[derive(Deserialize)]
@@ -294,6 +304,10 @@ fn resolve_site(
     let synonyms = synonyms(src, file.synonyms, &categories, &care_items, diags);
     let rules = gap_rules(src, &file.gaps, diags);
     let centre = file.centre.and_then(|c| centre(src, c, diags));
+    let tiles = match file.map {
+        Some(m) => tiles(src, m, diags),
+        None => Some(Tiles::openstreetmap()),
+    };
     let site = SiteConfig {
         title: file.title,
         base_url: base,
@@ -307,6 +321,7 @@ fn resolve_site(
         min_count: file.privacy.min_count,
         gaps: rules,
         centre,
+        tiles,
     };
     (site, categories, care_items, synonyms)
 }
@@ -505,6 +520,121 @@ fn centre(src: &SourceText, file: Spanned<CentreFile>, diags: &mut Diagnostics) 
         email,
         form_url,
     })
+}
+
+/// `[map]`: `tiles = "none"` for maps without tiles; else an https URL template with `{z}`, `{x}`
+/// and `{y}` (OpenStreetMap's standard tiles when absent) and, for other tiles than those, who
+/// they are from (`attribution`, required: tile licences ask for it) and where their licence is.
+fn tiles(src: &SourceText, file: Spanned<MapFile>, diags: &mut Diagnostics) -> Option<Tiles> {
+    let at = file.span().start;
+    let file = file.into_inner();
+    let text = |v: &Spanned<String>| v.get_ref().trim().to_owned();
+    let attributed = file.attribution.as_ref().or(file.attribution_url.as_ref());
+    let tiles_set = file.tiles.as_ref().filter(|t| text(t) != "none");
+    if let (None, Some(a)) = (tiles_set, attributed) {
+        let msg = "[map] の attribution・attribution_url は、tiles に地図タイルの URL を書いたときだけ使います（OpenStreetMap のタイルでは書かなくてかまいません）";
+        error_at(
+            src,
+            diags,
+            a.span().start,
+            "map.attribution",
+            msg.to_owned(),
+        );
+        return None;
+    }
+    let Some(url) = file.tiles.as_ref() else {
+        return Some(Tiles::openstreetmap());
+    };
+    if text(url) == "none" {
+        return None;
+    }
+    let template = text(url);
+    let origin = tile_origin(&template);
+    let origin = match origin {
+        Some(origin) => origin,
+        None => {
+            let msg = format!(
+                "[map] の tiles `{template}` は {{z}}・{{x}}・{{y}} を1つずつ含む https:// の URL にしてください（例: \"https://tile.openstreetmap.org/{{z}}/{{x}}/{{y}}.png\"）。タイルを使わないときは \"none\" と書きます"
+            );
+            error_at(src, diags, url.span().start, "map.tiles", msg);
+            return None;
+        }
+    };
+    if origin == Tiles::openstreetmap().origin && file.attribution.is_none() {
+        return Some(Tiles {
+            url: template,
+            ..Tiles::openstreetmap()
+        });
+    }
+    let attribution = file
+        .attribution
+        .as_ref()
+        .map(text)
+        .filter(|a| !a.is_empty());
+    let Some(attribution) = attribution else {
+        let at = file.attribution.as_ref().map_or(at, |a| a.span().start);
+        let msg = "[map] には attribution（地図タイルの提供元の表示、例: \"© OpenStreetMap contributors\"）を書いてください。タイルの利用条件で求められます";
+        error_at(src, diags, at, "map.attribution", msg.to_owned());
+        return None;
+    };
+    let attribution_url = match file.attribution_url.as_ref() {
+        None => None,
+        Some(u) => match url_rule(&text(u)) {
+            Ok(url) if url.username().is_empty() && !url.as_str().contains('"') => {
+                Some(url.to_string())
+            }
+            _ => {
+                let msg = format!(
+                    "[map] の attribution_url `{}` は http:// または https:// で始まる URL にしてください",
+                    text(u)
+                );
+                error_at(src, diags, u.span().start, "map.attribution_url", msg);
+                return None;
+            }
+        },
+    };
+    Some(Tiles {
+        url: template,
+        origin,
+        attribution,
+        attribution_url,
+    })
+}
+
+/// The origin of a tiles URL template: https, one each of `{z}`, `{x}` and `{y}`, all after the
+/// host (the origin is what the Content-Security-Policy lets in, so it must not vary), no user or
+/// password, and a host of letters, digits, dots and hyphens (or an IP address) that cannot add
+/// to the policy it is written into.
+fn tile_origin(template: &str) -> Option<String> {
+    let placeholders = ["{z}", "{x}", "{y}"]
+        .iter()
+        .all(|p| template.matches(p).count() == 1)
+        && template.matches('{').count() == 3
+        && template.matches('}').count() == 3;
+    let filled = |n: &str| {
+        url::Url::parse(
+            &template
+                .replace("{z}", n)
+                .replace("{x}", n)
+                .replace("{y}", n),
+        )
+        .ok()
+    };
+    let (a, b) = (filled("0")?, filled("1")?);
+    let host_ok = match a.host()? {
+        url::Host::Domain(d) => d
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-'),
+        url::Host::Ipv4(_) | url::Host::Ipv6(_) => true,
+    };
+    let origin = a.origin().ascii_serialization();
+    (placeholders
+        && a.scheme() == "https"
+        && host_ok
+        && a.username().is_empty()
+        && a.password().is_none()
+        && origin == b.origin().ascii_serialization())
+    .then_some(origin)
 }
 
 /// The `[gaps]` thresholds, which must be ordered and in range for the statuses to make sense.
@@ -807,4 +937,35 @@ fn demand_care(
         care.insert(id.clone(), n.max(0) as u32);
     }
     care
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tile_origin;
+
+    #[test]
+    fn a_tiles_template_gives_the_one_origin_its_tiles_come_from() {
+        let ok = |t: &str| tile_origin(t).unwrap_or_else(|| panic!("{t}"));
+        assert_eq!(
+            ok("https://tile.openstreetmap.org/{z}/{x}/{y}.png"),
+            "https://tile.openstreetmap.org"
+        );
+        assert_eq!(
+            ok("https://tiles.example.jp:8443/a/{z}/{y}/{x}.png?key=abc"),
+            "https://tiles.example.jp:8443"
+        );
+        for bad in [
+            "http://tiles.example.jp/{z}/{x}/{y}.png",
+            "https://t{z}.example.jp/{x}/{y}.png",
+            "https://*/{z}/{x}/{y}.png",
+            "https://a.example;upgrade-insecure-requests/{z}/{x}/{y}.png",
+            "https://user:pw@tiles.example.jp/{z}/{x}/{y}.png",
+            "https://tiles.example.jp/{z}/{x}.png",
+            "https://tiles.example.jp/{z}/{x}/{y}/{s}.png",
+            "https://tiles.example.jp/{z}/{x}/{y}/{y}.png",
+            "tiles.example.jp/{z}/{x}/{y}.png",
+        ] {
+            assert_eq!(tile_origin(bad), None, "{bad}");
+        }
+    }
 }

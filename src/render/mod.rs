@@ -169,7 +169,8 @@ pub fn render_site(
     views.card_template = views.card_template(theme)?;
     views.theme = Some(theme);
     let mut jobs = views.jobs();
-    let (gap_jobs, gap_files) = views.gap_jobs(report);
+    let (gap_jobs, mut data_files) = views.gap_jobs(report);
+    data_files.push(views.map_file());
     jobs.extend(gap_jobs);
     jobs.push(views.data_job(report));
     let sitemaps = views.sitemaps(&jobs);
@@ -179,7 +180,7 @@ pub fn render_site(
         theme
             .statics
             .iter()
-            .chain(&gap_files)
+            .chain(&data_files)
             .map(|(p, _)| p.clone()),
     );
     let pages = jobs.len();
@@ -200,7 +201,7 @@ pub fn render_site(
         }
     })?;
     progress.finish_and_clear();
-    for (path, bytes) in theme.statics.iter().chain(&gap_files) {
+    for (path, bytes) in theme.statics.iter().chain(&data_files) {
         write(path, bytes)?;
     }
     let rendered = jobs.len();

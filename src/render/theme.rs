@@ -121,6 +121,22 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "home.js",
         include_bytes!("../../themes/default/static/home.js"),
     ),
+    (
+        "map.js",
+        include_bytes!("../../themes/default/static/map.js"),
+    ),
+    (
+        "vendor/leaflet/leaflet.js",
+        include_bytes!("../../themes/default/static/vendor/leaflet/leaflet.js"),
+    ),
+    (
+        "vendor/leaflet/leaflet.css",
+        include_bytes!("../../themes/default/static/vendor/leaflet/leaflet.css"),
+    ),
+    (
+        "vendor/leaflet/LICENSE",
+        include_bytes!("../../themes/default/static/vendor/leaflet/LICENSE"),
+    ),
 ];
 
 /// A theme ready to render: templates minified and parsed once, static files loaded.

@@ -61,12 +61,17 @@ impl<'a> ListSpec<'a> {
 
     /// Entries on each page of the list.
     fn per_page(&self) -> usize {
-        if self.lines { LINES_PER_PAGE } else { PER_PAGE }
+        per_page(self.lines)
     }
 
     fn page_path(&self, number: usize) -> String {
         page_path(&self.path, number)
     }
+}
+
+/// Entries on each page of a list of lines, or of cards.
+fn per_page(lines: bool) -> usize {
+    if lines { LINES_PER_PAGE } else { PER_PAGE }
 }
 
 /// Page `number` of the list at `path`: page 1 at the path, page n at `<path>page/n/`.
@@ -94,6 +99,9 @@ pub(super) struct Views<'a> {
     pub(super) lines: HashMap<&'a str, String>,
     /// `card.html` with placeholders, the search page's `<template>` for result cards.
     pub(super) card_template: String,
+    /// Each municipality's listings in the order of its list, and its kinds, by code
+    /// ([`Views::list_order`]): the municipality, region, category and gap pages share them.
+    municipalities: HashMap<&'a str, (Vec<&'a Entry>, Vec<KindLink>)>,
 }
 
 impl<'a> Views<'a> {
@@ -110,6 +118,7 @@ impl<'a> Views<'a> {
             "repository": cfg.site.repository,
             "license": cfg.site.license,
             "sample": cfg.site.sample,
+            "tiles_origin": cfg.site.tiles.as_ref().map(|t| &t.origin),
             "centre": cfg.site.centre.as_ref().map(|c| json!({
                 "name": c.name,
                 "phone": c.phone,
@@ -132,7 +141,12 @@ impl<'a> Views<'a> {
             theme: None,
             lines: HashMap::new(),
             card_template: String::new(),
+            municipalities: HashMap::new(),
         };
+        v.municipalities = (cfg.regions.iter())
+            .flat_map(|r| &r.municipalities)
+            .map(|m| (m.code.as_str(), v.list_order(&m.code)))
+            .collect();
         // Each format's file, or the data page when the directory is published in parts.
         let parts = crate::opendata::site_parts(site).len();
         let data_links: serde_json::Map<String, Value> = crate::opendata::FILES
@@ -228,6 +242,29 @@ impl<'a> Views<'a> {
         )
     }
 
+    /// `map/site.json`, what the theme's maps (`map.js`) read: the tiles (`null`: maps without
+    /// them) and each municipality's point and name, their background when there are no tiles.
+    pub(super) fn map_file(&self) -> (String, Vec<u8>) {
+        let cfg = &self.site.config;
+        let places: Vec<Value> = cfg
+            .regions
+            .iter()
+            .flat_map(|r| &r.municipalities)
+            .filter_map(|m| {
+                let (lat, lon) = self.site.point(&m.code)?;
+                Some(json!({"name": m.name, "lat": lat, "lon": lon}))
+            })
+            .collect();
+        let tiles = cfg.site.tiles.as_ref().map(|t| {
+            json!({"url": t.url, "attribution": t.attribution, "attribution_url": t.attribution_url})
+        });
+        let doc = json!({"tiles": tiles, "places": places});
+        (
+            "map/site.json".to_owned(),
+            serde_json::to_vec(&doc).expect("a JSON value serialises"),
+        )
+    }
+
     /// An entry's card (`card.html`).
     fn card(&self, e: &Entry) -> Result<String, String> {
         let theme = self.theme.ok_or("card.html: the theme is not set yet")?;
@@ -278,7 +315,6 @@ impl<'a> Views<'a> {
                 flags: vec![FlagView {
                     id: "",
                     label: "{flag}",
-                    value: Some(true),
                 }],
                 verified: "{verified}".to_owned(),
                 verified_ja: "{verified_ja}".to_owned(),
@@ -304,6 +340,7 @@ impl<'a> Views<'a> {
             url: self.url(path),
             canonical: format!("{}/{}", self.base, path),
             description: description.to_owned(),
+            map: false,
         }
     }
 
@@ -354,19 +391,24 @@ impl<'a> Views<'a> {
     }
 
     /// A municipality's listings in the order of its list: by kind, in the site's order of
-    /// categories, then in 50音順 within each kind, so a family finds the kind it needs in one
-    /// place and the categories' pages link straight to it.
-    fn municipality_entries(&self, code: &str) -> Vec<&'a Entry> {
-        let categories = &self.site.config.categories;
+    /// categories (an unknown one after them, by id), then in 50音順 within each kind, so a family
+    /// finds the kind it needs in one place and the categories' pages link straight to it; and
+    /// each kind it has, with where its group starts there (the page and the group's heading).
+    fn list_order(&self, code: &str) -> (Vec<&'a Entry>, Vec<KindLink>) {
+        let order: HashMap<&str, usize> = (self.site.config.categories.iter())
+            .enumerate()
+            .map(|(i, c)| (c.id.as_str(), i))
+            .collect();
         let mut entries = self.site.in_municipality(code);
-        entries.sort_by_key(|e| categories.iter().position(|c| c.id == e.category));
-        entries
-    }
-
-    /// Each kind a municipality has listings of, in the order of its list, with where its
-    /// group starts there (the page and the group's heading).
-    fn kinds_in(&self, code: &str) -> Vec<KindLink> {
-        let entries = self.municipality_entries(code);
+        entries.sort_by_key(|e| {
+            (
+                order
+                    .get(e.category.as_str())
+                    .copied()
+                    .unwrap_or(usize::MAX),
+                &e.category,
+            )
+        });
         let path = paths::municipality(code);
         let mut kinds: Vec<KindLink> = Vec::new();
         for (i, e) in entries.iter().enumerate() {
@@ -378,13 +420,23 @@ impl<'a> Views<'a> {
                     count: 1,
                     url: format!(
                         "{}#kind-{}",
-                        self.url(&page_path(&path, i / PER_PAGE + 1)),
+                        self.url(&page_path(&path, i / per_page(false) + 1)),
                         e.category
                     ),
                 }),
             }
         }
-        kinds
+        (entries, kinds)
+    }
+
+    fn municipality_entries(&self, code: &str) -> Vec<&'a Entry> {
+        self.municipalities
+            .get(code)
+            .map_or_else(Vec::new, |(e, _)| e.clone())
+    }
+
+    fn kinds_in(&self, code: &str) -> &[KindLink] {
+        self.municipalities.get(code).map_or(&[], |(_, k)| k)
     }
 
     fn category_label(&self, e: &'a Entry) -> &'a str {
@@ -415,7 +467,7 @@ impl<'a> Views<'a> {
                         .municipalities
                         .iter()
                         .filter_map(|m| {
-                            let kind = self.kinds_in(&m.code).into_iter().find(|k| k.id == c.id)?;
+                            let kind = self.kinds_in(&m.code).iter().find(|k| k.id == c.id)?;
                             Some(json!({"name": m.name, "count": kind.count, "url": kind.url}))
                         })
                         .collect();
@@ -471,7 +523,7 @@ impl<'a> Views<'a> {
                             url: region_url.clone(),
                         },
                     ],
-                    kinds: self.kinds_in(&m.code),
+                    kinds: self.kinds_in(&m.code).to_vec(),
                     ..ListSpec::new(
                         "municipality",
                         m.name.clone(),
@@ -521,7 +573,10 @@ impl<'a> Views<'a> {
                     let cat = self.category_label(e);
                     let desc = format!("{}（{}・{}）", e.name, cat, self.municipality_name(e));
                     EntryPage {
-                        page: self.page(&e.name, &path, &desc),
+                        page: PageView {
+                            map: e.lat.is_some() && e.lon.is_some(),
+                            ..self.page(&e.name, &path, &desc)
+                        },
                         entry: self.entry(e, true),
                         breadcrumbs: [
                             self.home_link(),
@@ -753,10 +808,9 @@ impl<'a> Views<'a> {
                 .flags
                 .iter()
                 .filter(|&(_, value)| value == Some(true))
-                .map(|(f, value)| FlagView {
+                .map(|(f, _)| FlagView {
                     id: f.id,
                     label: f.label,
-                    value,
                 })
                 .collect(),
             verified: e.verified.to_string(),
@@ -818,6 +872,8 @@ pub(super) struct PageView {
     url: String,
     canonical: String,
     description: String,
+    /// The page shows a map (`map.js`): its Content-Security-Policy lets the tiles' host in.
+    map: bool,
 }
 
 /// A breadcrumb.
@@ -942,6 +998,7 @@ struct EntryView<'a> {
     ages: Option<Ages>,
     ages_text: Option<String>,
     capacity: Option<u32>,
+    /// The flags it offers; the entry page lists every answer (`flag_groups`).
     flags: Vec<FlagView>,
     verified: String,
     verified_ja: String,
@@ -1001,11 +1058,11 @@ struct CareView<'a> {
     label: &'a str,
 }
 
+/// A flag the entry offers (its card's chips).
 #[derive(Serialize)]
 struct FlagView {
     id: &'static str,
     label: &'static str,
-    value: Option<bool>,
 }
 
 #[derive(Serialize)]

@@ -178,7 +178,9 @@ describe('hostile content in a real browser', () => {
           if (name.startsWith('on')) found.push(`<${el.localName} ${name}>`);
           if (/^(href|src|action|formaction|data|xlink:href|poster|srcset)$/.test(name)) {
             const scheme = /^\s*([a-z][a-z0-9+.-]*):/i.exec(value.replace(/[\u0000-\u0020]/g, ''))?.[1]?.toLowerCase();
-            if (scheme && !['http', 'https', 'tel', 'mailto'].includes(scheme)) found.push(`<${el.localName} ${name}="${value.slice(0, 60)}">`);
+            // geo: only as tsunagu writes it, from checked coordinates.
+            const point = scheme === 'geo' && /^geo:-?\d+(\.\d+)?,-?\d+(\.\d+)?$/.test(value);
+            if (scheme && !point && !['http', 'https', 'tel', 'mailto'].includes(scheme)) found.push(`<${el.localName} ${name}="${value.slice(0, 60)}">`);
           }
         }
         if (['iframe', 'object', 'embed', 'base', 'frame'].includes(el.localName)) found.push(`<${el.localName}> element`);
