@@ -137,6 +137,18 @@ const DEFAULT_STATIC: &[(&str, &[u8])] = &[
         "vendor/leaflet/LICENSE",
         include_bytes!("../../themes/default/static/vendor/leaflet/LICENSE"),
     ),
+    (
+        "vendor/markercluster/leaflet.markercluster.js",
+        include_bytes!("../../themes/default/static/vendor/markercluster/leaflet.markercluster.js"),
+    ),
+    (
+        "vendor/markercluster/MarkerCluster.css",
+        include_bytes!("../../themes/default/static/vendor/markercluster/MarkerCluster.css"),
+    ),
+    (
+        "vendor/markercluster/MIT-LICENCE.txt",
+        include_bytes!("../../themes/default/static/vendor/markercluster/MIT-LICENCE.txt"),
+    ),
 ];
 
 /// A theme ready to render: templates minified and parsed once, static files loaded.

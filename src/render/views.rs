@@ -670,8 +670,12 @@ impl<'a> Views<'a> {
         } else {
             (self.card_groups(spec, start, shown)?, Vec::new())
         };
+        let map = groups.iter().any(|g| g.points.contains(','));
         Ok(ListPage {
-            page: self.page(&title, &spec.page_path(number), &lead),
+            page: PageView {
+                map,
+                ..self.page(&title, &spec.page_path(number), &lead)
+            },
             list: ListView {
                 kind: spec.kind,
                 title,
@@ -704,8 +708,16 @@ impl<'a> Views<'a> {
         let mut groups: Vec<CardGroup> = Vec::new();
         for (i, e) in shown.iter().enumerate() {
             let card = self.card(e)?;
+            let point = match (e.lat, e.lon) {
+                (Some(lat), Some(lon)) => format!("{lat},{lon}"),
+                _ => String::new(),
+            };
             match groups.last_mut() {
-                Some(g) if g.id == e.category => g.cards.push(card),
+                Some(g) if g.id == e.category => {
+                    g.cards.push(card);
+                    g.points.push(';');
+                    g.points.push_str(&point);
+                }
                 _ => groups.push(CardGroup {
                     id: e.category.clone(),
                     label: self.category_label(e).to_owned(),
@@ -718,6 +730,7 @@ impl<'a> Views<'a> {
                         && start > 0
                         && spec.entries[start - 1].category == e.category,
                     cards: vec![card],
+                    points: point,
                 }),
             }
         }
@@ -936,6 +949,9 @@ struct CardGroup {
     /// The group began on an earlier page.
     continued: bool,
     cards: Vec<String>,
+    /// Each card's point, `lat,lon` (empty for a listing without coordinates), `;` between
+    /// them: the page's map (`map.js`) marks them.
+    points: String,
 }
 
 #[derive(Serialize)]

@@ -109,8 +109,8 @@ describe('the entry page map', () => {
   test('with tiles = "none": the map asks no other host, and the policy lets none in', async () => {
     const { page, hosts } = await open(bare, VIEWPORTS[0], entry);
     try {
-      await page.locator('.entry-map .map-pin').waitFor();
-      await page.locator('.entry-map .map-place').first().waitFor();
+      await page.locator('.site-map .map-pin').waitFor();
+      await page.locator('.site-map .map-place').first().waitFor();
       await page.waitForLoadState('networkidle');
       assert.deepEqual([...hosts], [bare.origin]);
       assert.match(await csp(page), /img-src 'self' data:;/);
@@ -120,7 +120,7 @@ describe('the entry page map', () => {
   });
 
   test('a page without a map loads none of its code, and its policy names no tile host', async () => {
-    for (const path of ['', 'search/', 'municipalities/24201/']) {
+    for (const path of ['', 'search/', 'categories/facility/']) {
       const { page } = await open(osm, VIEWPORTS[1], path);
       const asked = [];
       page.on('request', (r) => asked.push(r.url()));
@@ -135,12 +135,63 @@ describe('the entry page map', () => {
     }
   });
 
+  for (const vp of VIEWPORTS) {
+    test(`${vp.width}px: a municipality's list: 「地図で見る」 marks the page's listings; a marker opens the list's card`, async () => {
+      const { page } = await open(osm, vp, 'municipalities/24201/');
+      try {
+        const leaflet = () => page.evaluate(() => performance.getEntriesByType('resource').some((r) => /leaflet/.test(r.name)));
+        assert.equal(await leaflet(), false, 'no map library before the map is asked for');
+        const located = await page
+          .locator('main ul.cards[data-points]')
+          .evaluateAll((uls) => uls.flatMap((ul) => ul.dataset.points.split(';')).filter(Boolean).length);
+        assert.ok(located > 1, `${located} listings with coordinates`);
+        const button = page.locator('main button.map-toggle');
+        assert.equal(await button.innerText(), `地図で見る（このページの${located}件）`);
+        await button.click();
+        assert.equal(await button.getAttribute('aria-expanded'), 'true');
+        const map = page.getByRole('region', { name: 'このページの掲載の地図' });
+        await map.locator('.map-pin, .map-cluster').first().waitFor();
+        // Every listing with coordinates is a marker or counted in a cluster, which zooms in
+        // when pressed (by keyboard) until markers show.
+        const marked = () =>
+          map.evaluate((m) => m.querySelectorAll('.map-pin').length
+            + [...m.querySelectorAll('.map-cluster')].reduce((n, c) => n + Number(c.textContent), 0));
+        assert.equal(await marked(), located, 'one marker per listing with coordinates');
+        for (let i = 0; i < 8 && !(await map.locator('.map-pin').count()); i++) {
+          const cluster = map.locator('.map-cluster').first();
+          assert.match(await cluster.getAttribute('title'), /^\d+件（押すと拡大します）$/);
+          await cluster.focus();
+          await page.keyboard.press('Enter');
+          await page.waitForTimeout(600);
+        }
+        // A marker, by keyboard, opens the same card as the list's.
+        const marker = map.locator('.map-pin').first();
+        await marker.focus();
+        await page.keyboard.press('Enter');
+        const card = map.locator('.leaflet-popup .card');
+        await card.waitFor();
+        const href = await card.locator('.card-title a').getAttribute('href');
+        const listed = page.locator(`main ul.cards .card:has(.card-title a[href="${href}"])`);
+        assert.equal(await card.evaluate((c) => c.outerHTML), await listed.evaluate((c) => c.outerHTML));
+        assert.equal((await card.locator('.card-title').innerText()).trim(), await marker.getAttribute('title'));
+        await page.screenshot({ path: join(ARTIFACTS, `map-list-blocked-${vp.width}.png`), fullPage: true });
+        await page.addScriptTag({ url: `${osm.url}${AXE_URL_PATH}` });
+        const axe = await page.evaluate(() => window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }));
+        assert.deepEqual(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html.slice(0, 120)).join(' | ')}`), []);
+        await button.click();
+        assert.equal(await map.isHidden(), true, 'the button closes the map');
+      } finally {
+        await page.close();
+      }
+    });
+  }
+
   test('without JavaScript: links to OpenStreetMap and to the phone\'s map app', async () => {
     const page = await newPage(browser, VIEWPORTS[0], { javaScriptEnabled: false });
     records.push(page.record);
     try {
       await page.goto(`${osm.url}${entry}`);
-      assert.equal(await page.locator('.entry-map').count(), 0);
+      assert.equal(await page.locator('.site-map').count(), 0);
       const osmLink = page.locator('main a.map-link[href^="https://www.openstreetmap.org/"]');
       assert.equal(await osmLink.count(), 1);
       const geo = await page.locator('main a.map-link[href^="geo:"]').getAttribute('href');
