@@ -235,8 +235,9 @@ fn command(cli: Cli) -> Result<(), Error> {
         Command::Gaps { format, region } => gaps(root, format, region.as_deref()),
         Command::Serve { port, bind, out } => {
             let rebuilds = std::cell::RefCell::new(pipeline::Rebuilds::default());
+            let shown = std::cell::RefCell::new(None);
             crate::serve::serve(root, &out, &bind, port, &|base| {
-                report(rebuild(root, &out, base, &rebuilds)) == ExitCode::SUCCESS
+                report(rebuild(root, &out, base, &rebuilds, &shown)) == ExitCode::SUCCESS
             })
         }
         Command::Search {
@@ -545,25 +546,29 @@ fn build(root: &Path, out: &Path, base_url: Option<&str>, timings: bool) -> Resu
     Ok(())
 }
 
-/// A build for `serve`: after the first, in place and only what changed.
+/// A build for `serve`: after the first, in place and only what changed. `shown`: the problems
+/// the build before printed; a warning among them is counted, not printed again (an edit then
+/// shows what it changed, not the site's every warning).
 fn rebuild(
     root: &Path,
     out: &Path,
     base_url: &str,
     rebuilds: &std::cell::RefCell<pipeline::Rebuilds>,
+    shown: &std::cell::RefCell<Option<Vec<Diagnostic>>>,
 ) -> Result<(), Error> {
     let started = Instant::now();
     let mut diags = Diagnostics::default();
-    let shown = |t: &pipeline::StageTime| {
+    let shown_pages = |t: &pipeline::StageTime| {
         println!(
             "ページを更新しました（{} ms）。検索とオープンデータを更新しています…",
             t.wall.as_millis()
         )
     };
-    let built = rebuilds
-        .borrow_mut()
-        .run(root, out, base_url, Date::today(), &mut diags, &shown);
-    print_diagnostics(diags, Format::Human);
+    let built =
+        rebuilds
+            .borrow_mut()
+            .run(root, out, base_url, Date::today(), &mut diags, &shown_pages);
+    print_new_diagnostics(diags, &mut shown.borrow_mut());
     match built {
         Ok(report) => {
             println!(
@@ -581,6 +586,38 @@ fn rebuild(
         }
         Err(e) => Err(e),
     }
+}
+
+/// Prints the problems as `check` does, but no warning that `before` (the last run's problems)
+/// holds; then keeps these as `before`.
+fn print_new_diagnostics(diags: Diagnostics, before: &mut Option<Vec<Diagnostic>>) {
+    let errors = diags.count(Severity::Error);
+    let warnings = diags.count(Severity::Warning);
+    let items = diags.into_sorted();
+    let seen = |d: &Diagnostic| {
+        d.severity == Severity::Warning
+            && before.as_ref().is_some_and(|b| {
+                b.binary_search_by(|x| crate::diag::order(x).cmp(&crate::diag::order(d)))
+                    .is_ok()
+            })
+    };
+    let new: Vec<Diagnostic> = items.iter().filter(|d| !seen(d)).cloned().collect();
+    for line in crate::diag::human_lines(&new, crate::diag::SHOWN_WARNINGS) {
+        eprintln!("{line}");
+    }
+    if errors + warnings > 0 {
+        let same = items.len() - new.len();
+        let omitted = if same > 0 {
+            format!(
+                "（前回と同じ警告 {} 件は省略）",
+                crate::diag::thousands(same)
+            )
+        } else {
+            String::new()
+        };
+        eprintln!("エラー {errors} 件、警告 {warnings} 件{omitted}");
+    }
+    *before = Some(items);
 }
 
 fn print_diagnostics(diags: Diagnostics, format: Format) {

@@ -84,13 +84,15 @@ impl Diagnostics {
 
     /// Sorted by path, then position, so output does not depend on thread scheduling.
     pub fn into_sorted(mut self) -> Vec<Diagnostic> {
-        self.items.sort_by(|a, b| {
-            (&a.path, a.line, a.col, a.severity, &a.message)
-                .cmp(&(&b.path, b.line, b.col, b.severity, &b.message))
-        });
+        self.items.sort_by(|a, b| order(a).cmp(&order(b)));
         self.items.dedup();
         self.items
     }
+}
+
+/// The order of [`Diagnostics::into_sorted`]: by file, position, severity and message.
+pub fn order(d: &Diagnostic) -> (&str, usize, usize, Severity, &str) {
+    (&d.path, d.line, d.col, d.severity, &d.message)
 }
 
 /// A source file's text with its line starts, for turning byte offsets into line and column.

@@ -277,10 +277,16 @@ fn serve_shows_an_edit_and_its_output_then_equals_a_full_build() {
             let _ = errors_tx.send(line);
         }
     });
+    // Every line received, in order, for the checks of what one rebuild printed.
+    let log = std::cell::RefCell::new(Vec::new());
     let next_line = |what: &str| loop {
         match lines.recv_timeout(Duration::from_secs(120)) {
-            Ok(line) if line.contains(what) => return line,
-            Ok(_) => {}
+            Ok(line) => {
+                log.borrow_mut().push(line.clone());
+                if line.contains(what) {
+                    return line;
+                }
+            }
             Err(e) => panic!("serve printed no line with {what}: {e}"),
         }
     };
@@ -298,6 +304,7 @@ fn serve_shows_an_edit_and_its_output_then_equals_a_full_build() {
             .contains("学校帰りに立ち寄れる")
     );
 
+    let before_edit = log.borrow().len();
     s.edit(ID, "学校帰りに立ち寄れる", "学校帰りにいつでも立ち寄れる");
     let started = Instant::now();
     loop {
@@ -322,7 +329,21 @@ fn serve_shows_an_edit_and_its_output_then_equals_a_full_build() {
     let [entries, pages, rendered, ..] = counts(next_line(" entries, "))[..] else {
         panic!("no counts")
     };
+    // What the rebuild printed: its report on stdout, its problems on stderr (in either order).
+    log.borrow_mut().extend(std::iter::from_fn(|| {
+        lines.recv_timeout(Duration::from_millis(500)).ok()
+    }));
+    let printed = log.borrow()[before_edit..].to_vec();
     assert_eq!(rendered, pages - (entries - 1));
+    // The sample's warnings were printed by the first build; the edit's rebuild counts them.
+    assert!(
+        printed.iter().any(|l| l.contains("前回と同じ警告")),
+        "{printed:#?}"
+    );
+    assert!(
+        !printed.iter().any(|l| l.contains(": warning: ")),
+        "{printed:#?}"
+    );
 
     // An edit with an error keeps the page as it was; after the fix, still only what changed.
     s.edit(ID, "phone = \"059-000-6486\"", "phone = \"059-000-6486");
