@@ -35,6 +35,9 @@ struct ListSpec<'a> {
     crumbs: Vec<Link>,
     /// A municipality's kinds of listing, each linking where its group starts on the list.
     kinds: Vec<KindLink>,
+    /// The search page with the list's place already chosen (a municipality's list), to narrow
+    /// it by care items, age and what a family needs.
+    search: Option<String>,
 }
 
 impl<'a> ListSpec<'a> {
@@ -56,6 +59,7 @@ impl<'a> ListSpec<'a> {
             lines: false,
             crumbs: Vec::new(),
             kinds: Vec::new(),
+            search: None,
         }
     }
 
@@ -474,10 +478,11 @@ impl<'a> Views<'a> {
                     json!({"id": r.id, "name": r.name, "municipalities": places})
                 })
                 .collect();
+            let search = format!("{}?category={}", self.url(indexes::SEARCH.1), c.id);
             let view = json!({
                 "page": self.page(&c.label, &path, &lead),
                 "breadcrumbs": [self.home_link(), self.link(indexes::CATEGORIES)],
-                "category": {"id": c.id, "label": c.label, "lead": lead, "regions": regions},
+                "category": {"id": c.id, "label": c.label, "lead": lead, "regions": regions, "search": search},
             });
             jobs.push(PageJob::new(
                 "category.html",
@@ -524,6 +529,11 @@ impl<'a> Views<'a> {
                         },
                     ],
                     kinds: self.kinds_in(&m.code).to_vec(),
+                    search: Some(format!(
+                        "{}?municipality={}",
+                        self.url(indexes::SEARCH.1),
+                        m.code
+                    )),
                     ..ListSpec::new(
                         "municipality",
                         m.name.clone(),
@@ -689,6 +699,7 @@ impl<'a> Views<'a> {
                 },
                 total,
                 kinds: spec.kinds.clone(),
+                search: spec.search.clone(),
                 groups,
                 lines,
                 pagination,
@@ -924,6 +935,7 @@ struct ListView<'s> {
     total: usize,
     /// A municipality's kinds, each linking its group.
     kinds: Vec<KindLink>,
+    search: Option<String>,
     /// The page's entries as cards under their kind, or (for a list of lines) as lines.
     groups: Vec<CardGroup>,
     lines: Vec<&'s str>,

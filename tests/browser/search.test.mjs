@@ -604,6 +604,23 @@ describe('search page in a real browser', () => {
     }
   });
 
+  test('a municipality\'s list and a kind\'s page open the search with their place or kind chosen', async () => {
+    const page = await newPage(VIEWPORTS[0]);
+    try {
+      await open(page, 'municipalities/24201/');
+      await page.getByRole('link', { name: 'この市町村で、医療的ケア・年齢・送迎などの条件を選んで探す' }).click();
+      await page.waitForURL(/\/search\/\?municipality=24201$/);
+      assert.equal(await page.inputValue('#search-municipality'), '24201');
+      await expectOracle(page, { text: '', region: 'tsu', municipality: '24201' });
+      await open(page, 'categories/short-stay/');
+      await page.getByRole('link', { name: /^短期入所・レスパイトを、/ }).click();
+      await page.waitForURL(/\/search\/\?category=short-stay$/);
+      await expectOracle(page, { text: '', category: 'short-stay' });
+    } finally {
+      await page.close();
+    }
+  });
+
   test('no JavaScript: the browse lists instead of the form; a category and a gap page open', async () => {
     const page = await newPage(VIEWPORTS[0], { javaScriptEnabled: false });
     try {
