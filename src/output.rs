@@ -121,11 +121,30 @@ impl Staging {
             ));
         }
         if had_old {
-            fs::remove_dir_all(&old)
+            remove_tree(&old, 2)
                 .map_err(|e| format!("以前の出力 {} を削除できません: {e}", old.display()))?;
         }
         Ok(())
     }
+}
+
+/// Removes a folder and everything in it, the contents of its first `levels` levels in parallel:
+/// the output of a large site is 100,000 folders of one page each, and unlinking them one after
+/// another took 20 seconds at 100,000 listings, longer than the build.
+fn remove_tree(dir: &Path, levels: usize) -> std::io::Result<()> {
+    use rayon::prelude::*;
+    if levels == 0 {
+        return fs::remove_dir_all(dir);
+    }
+    let children = fs::read_dir(dir)?.collect::<Result<Vec<_>, _>>()?;
+    children.par_iter().try_for_each(|c| {
+        if c.file_type()?.is_dir() {
+            remove_tree(&c.path(), levels - 1)
+        } else {
+            fs::remove_file(c.path())
+        }
+    })?;
+    fs::remove_dir(dir)
 }
 
 /// Writes into an existing output directory, over the files of the build before.
@@ -312,5 +331,30 @@ mod tests {
         let w = InPlace::new(&tmp.path().join("public")).unwrap();
         assert!(w.write("../x", b"").is_err());
         assert!(w.write("a/./b", b"").is_err());
+    }
+
+    #[test]
+    fn remove_tree_removes_every_level_and_follows_no_link() {
+        let tmp = tempfile::tempdir().unwrap();
+        let kept = tmp.path().join("kept");
+        fs::create_dir_all(&kept).unwrap();
+        fs::write(kept.join("x"), b"x").unwrap();
+        let old = tmp.path().join("old");
+        for rel in [
+            "index.html",
+            "a/index.html",
+            "a/b/index.html",
+            "a/b/c/d/e.txt",
+        ] {
+            let p = old.join(rel);
+            fs::create_dir_all(p.parent().unwrap()).unwrap();
+            fs::write(p, b"x").unwrap();
+        }
+        fs::create_dir_all(old.join("empty/inner")).unwrap();
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&kept, old.join("a/link")).unwrap();
+        remove_tree(&old, 2).unwrap();
+        assert!(!old.exists());
+        assert!(kept.join("x").exists(), "a link's target is not removed");
     }
 }
