@@ -221,7 +221,7 @@ describe('phone-first layout and print', () => {
       assert.doesNotMatch(await card(ids[0]).innerText(), /所在地/, 'on screen the card shows no address');
 
       await page.emulateMedia({ media: 'print' });
-      for (const sel of ['a.header-button', '.breadcrumbs', '.pagination']) {
+      for (const sel of ['a.header-button', '.breadcrumbs', '.pagination', '.map-toggle', '.search-link']) {
         assert.equal(await page.locator(sel).first().isVisible(), false, `${sel} is hidden in print`);
       }
       for (const id of ids) {
