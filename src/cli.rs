@@ -591,8 +591,7 @@ fn rebuild(
 /// Prints the problems as `check` does, but no warning that `before` (the last run's problems)
 /// holds; then keeps these as `before`.
 fn print_new_diagnostics(diags: Diagnostics, before: &mut Option<Vec<Diagnostic>>) {
-    let errors = diags.count(Severity::Error);
-    let warnings = diags.count(Severity::Warning);
+    let counts = (diags.count(Severity::Error), diags.count(Severity::Warning));
     let items = diags.into_sorted();
     let seen = |d: &Diagnostic| {
         d.severity == Severity::Warning
@@ -602,11 +601,17 @@ fn print_new_diagnostics(diags: Diagnostics, before: &mut Option<Vec<Diagnostic>
             })
     };
     let new: Vec<Diagnostic> = items.iter().filter(|d| !seen(d)).cloned().collect();
-    for line in crate::diag::human_lines(&new, crate::diag::SHOWN_WARNINGS) {
+    print_human(&new, items.len() - new.len(), counts);
+    *before = Some(items);
+}
+
+/// Problems for a person, then the run's counts of errors and warnings, and how many warnings
+/// the run before printed were left out (`same`).
+fn print_human(shown: &[Diagnostic], same: usize, (errors, warnings): (usize, usize)) {
+    for line in crate::diag::human_lines(shown, crate::diag::SHOWN_WARNINGS) {
         eprintln!("{line}");
     }
     if errors + warnings > 0 {
-        let same = items.len() - new.len();
         let omitted = if same > 0 {
             format!(
                 "（前回と同じ警告 {} 件は省略）",
@@ -617,7 +622,6 @@ fn print_new_diagnostics(diags: Diagnostics, before: &mut Option<Vec<Diagnostic>
         };
         eprintln!("エラー {errors} 件、警告 {warnings} 件{omitted}");
     }
-    *before = Some(items);
 }
 
 fn print_diagnostics(diags: Diagnostics, format: Format) {
@@ -625,14 +629,7 @@ fn print_diagnostics(diags: Diagnostics, format: Format) {
     let warnings = diags.count(Severity::Warning);
     let items = diags.into_sorted();
     match format {
-        Format::Human => {
-            for line in crate::diag::human_lines(&items, crate::diag::SHOWN_WARNINGS) {
-                eprintln!("{line}");
-            }
-            if errors + warnings > 0 {
-                eprintln!("エラー {errors} 件、警告 {warnings} 件");
-            }
-        }
+        Format::Human => print_human(&items, 0, (errors, warnings)),
         Format::Github => {
             for d in &items {
                 println!("{}", github_annotation(d));

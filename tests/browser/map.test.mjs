@@ -8,12 +8,12 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { cp, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { ARTIFACTS, HERE, REPO, VIEWPORTS, assertNoProblems, build, launch, newPage, parseCsv, tempDir } from './harness.mjs';
+import { ARTIFACTS, HERE, REPO, TILES, VIEWPORTS, assertNoProblems, build, launch, newPage, parseCsv, tempDir } from './harness.mjs';
 import { serve } from './serve.mjs';
 
 const AXE_PATH = join(HERE, 'node_modules', 'axe-core', 'axe.min.js');
 const AXE_URL_PATH = '__test__/axe.min.js';
-const OSM = 'https://tile.openstreetmap.org';
+const OSM = new URL(TILES).origin; // the sample's tiles, refused by every tab as offline
 
 /** The id of a listing with its own coordinates, from the build's open data. */
 async function locatedEntry(out) {
